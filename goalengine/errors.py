@@ -1,0 +1,141 @@
+"""One exception hierarchy, each error carrying where in the user's input it happened.
+
+Every problem goalengine reports -- a typo in a rule, a bad CSV cell, an unknown key in a
+rule file -- is a :class:`GoalEngineError` with a :class:`Span`, so the CLI can print
+``path:line:col: error: message`` with a caret excerpt and a hint, and library users get
+the same facts as data.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+__all__ = [
+    "DataError",
+    "Diagnostic",
+    "EvaluationError",
+    "GoalEngineError",
+    "PeriodError",
+    "RuleFileError",
+    "RuleSyntaxError",
+    "Severity",
+    "Span",
+    "UnknownNameError",
+    "did_you_mean",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A place in the user's input: 1-based line and column, ``end_column`` exclusive."""
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    end_column: int | None = None
+    source_line: str | None = None
+
+    def shifted(self, line: int, column: int, source_line: str | None = None) -> Span:
+        """Place a span measured inside a rule string at the rule's position in its file."""
+        col = None if self.column is None else column + self.column - 1
+        end = None if self.end_column is None else column + self.end_column - 1
+        return replace(self, line=line, column=col, end_column=end, source_line=source_line)
+
+    def with_file(self, file: str | None) -> Span:
+        return replace(self, file=file)
+
+    def location(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def excerpt(self) -> str:
+        """The source line with a caret under the span, or '' where there is none."""
+        if self.source_line is None or self.column is None:
+            return ""
+        text = self.source_line.rstrip("\n")
+        start = max(self.column - 1, 0)
+        width = max((self.end_column or self.column + 1) - self.column, 1)
+        width = min(width, max(len(text) - start, 1))
+        # Keep tabs in the indent so the caret lands under the right character.
+        pad = "".join(ch if ch == "\t" else " " for ch in text[:start])
+        return f"    {text}\n    {pad}{'^' * width}"
+
+
+class GoalEngineError(Exception):
+    """Base of every error goalengine raises on bad input."""
+
+    severity: Severity = "error"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span if span is not None else Span()
+        self.hint = hint
+
+    def at(self, span: Span) -> GoalEngineError:
+        """Return the same error placed at ``span`` (keeps the class)."""
+        self.span = span
+        return self
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.severity, self.message, self.span, self.hint)
+
+    def __str__(self) -> str:
+        return self.diagnostic().format()
+
+
+class RuleSyntaxError(GoalEngineError):
+    """A rule expression that does not parse or uses something the language forbids."""
+
+
+class UnknownNameError(GoalEngineError):
+    """A metric, function or key that does not exist (with a did-you-mean hint)."""
+
+
+class RuleFileError(GoalEngineError):
+    """A rule file that is not valid YAML or does not match the rule-file format."""
+
+
+class DataError(GoalEngineError):
+    """A dataset that cannot be read: bad value, duplicate, unknown column."""
+
+
+class PeriodError(GoalEngineError):
+    """A period or date that cannot be read."""
+
+
+class EvaluationError(GoalEngineError):
+    """A rule that parsed but failed on the data (division by zero, missing value...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One message for the user; errors and warnings share this shape."""
+
+    severity: Severity
+    message: str
+    span: Span
+    hint: str | None = None
+
+    def format(self, excerpt: bool = True) -> str:
+        head = f"{self.span.location()}: {self.severity}: {self.message}"
+        if self.hint:
+            head += f" ({self.hint})"
+        if excerpt and (text := self.span.excerpt()):
+            head += "\n" + text
+        return head
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A ``did you mean 'x'?`` hint for the closest of ``choices``, or None."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

@@ -1,0 +1,52 @@
+"""Turn explanation steps into words: numbers with units, changes, one sentence per goal.
+
+Explanations are data first (:class:`~goalengine.models.Step` trees built by the evaluator
+and the progress methods); this module only renders them, so every number in the text is
+a step's value, rounded the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["format_change", "format_number", "format_value", "sentence"]
+
+
+def format_number(value: float) -> str:
+    """Round for people: whole numbers from 1000, 1 decimal from 1, 2 significant digits below."""
+    if math.isnan(value):
+        return "n/a"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    magnitude = abs(value)
+    if magnitude >= 1000 or value == int(value):
+        text = f"{value:.0f}" if magnitude < 1e15 else f"{value:.3g}"
+    elif magnitude >= 1:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.2g}"
+    if "." in text and "e" not in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_value(value: float, unit: str | None = None) -> str:
+    """``59.9 %``, ``554 placements``, ``12``."""
+    text = format_number(value)
+    return f"{text} {unit}" if unit else text
+
+
+def format_change(delta: float, unit: str | None = None) -> str:
+    """A signed change: ``+5.5pp`` for percent metrics, ``-2 districts`` otherwise."""
+    text = format_number(delta)
+    if not text.startswith("-"):
+        text = "+" + text
+    if unit == "%":
+        return text + "pp"
+    return f"{text} {unit}" if unit else text
+
+
+def sentence(*clauses: str | None, verdict: str) -> str:
+    """Join the non-empty clauses with '; ' and end with the verdict: 'a; b → on track.'"""
+    body = "; ".join(c for c in clauses if c)
+    return f"{body} → {verdict}." if body else f"{verdict}."

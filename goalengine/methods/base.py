@@ -1,0 +1,86 @@
+"""What a progress method sees and what it returns.
+
+A method judges a goal whose deadline is still ahead (and labels every goal in its own
+vocabulary). It gets the goal already resolved to numbers -- baseline, target, deadline,
+direction and the subject's observations up to ``as_of`` -- and returns its native label,
+its progress value, a verdict and the explanation steps that justify them. Methods never
+see rule text, files or other goals, so adding one never touches the evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from ..models import Observation, Step, Verdict
+from ..periods import Period
+
+__all__ = ["Direction", "MethodInput", "MethodOutcome", "ProgressMethod", "Trend"]
+
+Direction = int  # +1 higher is better, -1 lower is better, 0 exact (==)
+
+#: A subject trend: the value the method expects on a given day.
+Trend = Callable[[date], float]
+
+
+@dataclass(frozen=True, slots=True)
+class MethodInput:
+    """A goal resolved to numbers, as a method sees it."""
+
+    observations: tuple[Observation, ...]
+    """The subject's observations at or before ``as_of``, oldest first."""
+    as_of: date
+    direction: Direction
+    baseline: Observation | None = None
+    target: float | None = None
+    deadline: Period | None = None
+    unit: str | None = None
+    holds: Callable[[Trend], bool] | None = None
+    """Whether the rule holds at the deadline if the subject follows a trend."""
+    options: dict[str, str] = field(default_factory=dict)
+
+    def since_baseline(self) -> tuple[Observation, ...]:
+        """Observations from the baseline period on (all of them without a baseline)."""
+        if self.baseline is None:
+            return self.observations
+        start = self.baseline.period.end
+        kept = tuple(o for o in self.observations if o.period.end >= start)
+        if kept and kept[0].period != self.baseline.period:
+            # A baseline given by value (not in the data) still anchors the trend.
+            return (self.baseline, *kept)
+        return kept or (self.baseline,)
+
+    def target_reached(self, value: float) -> bool:
+        if self.target is None:
+            return False
+        if self.direction == 0:
+            return abs(value - self.target) <= 1e-9 * max(1.0, abs(self.target))
+        return self.direction * (value - self.target) >= 0
+
+
+@dataclass(frozen=True, slots=True)
+class MethodOutcome:
+    """A method's judgement: native label and value, our verdict, and why."""
+
+    status: str
+    verdict: Verdict
+    steps: tuple[Step, ...] = ()
+    progress_ratio: float | None = None
+    projected: float | None = None
+    score: float | None = None
+    probability: float | None = None
+    interval: tuple[float, float] | None = None
+    reason: str | None = None
+    """A short clause for the explanation sentence ('at +4.7pp a year it reaches 70.9 %')."""
+
+
+@runtime_checkable
+class ProgressMethod(Protocol):
+    """A named progress method; register instances with :func:`goalengine.methods.register`."""
+
+    name: str
+    description: str
+
+    def assess(self, goal: MethodInput) -> MethodOutcome: ...

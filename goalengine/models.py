@@ -1,0 +1,176 @@
+"""The data goalengine returns: verdicts, explanation steps, results and reports.
+
+All models are frozen pydantic models, so results can be hashed, compared, shared between
+threads and serialised to the JSON the CLI prints (``Report.to_json()``).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .periods import Period
+
+__all__ = [
+    "Explanation",
+    "Observation",
+    "Report",
+    "Result",
+    "ResultError",
+    "Step",
+    "Verdict",
+]
+
+
+class Verdict(str, enum.Enum):
+    """The judgement of one goal, best first."""
+
+    MET = "met"
+    ON_TRACK = "on-track"
+    AT_RISK = "at-risk"
+    MISSED = "missed"
+    UNKNOWN = "unknown"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for met .. 3 for missed; unknown 4, error 5 (for ordering and --fail-on)."""
+        return _RANK[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_RANK = {v: i for i, v in enumerate(Verdict)}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Observation(_Frozen):
+    """One measured value of a metric in a period."""
+
+    period: Period
+    value: float
+    entity: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+    @property
+    def date(self) -> date:
+        return self.period.end
+
+
+class Step(_Frozen):
+    """One step of an explanation: what was looked up or computed, and its value.
+
+    ``kind`` is a stable machine name (``latest``, ``baseline``, ``target``, ``trend``,
+    ``projection``, ``comparison``, ``verdict``...); ``label`` is for people.
+    """
+
+    kind: str
+    label: str
+    value: float | str | bool | None = None
+    unit: str | None = None
+    period: Period | None = None
+    detail: str | None = None
+    children: tuple[Step, ...] = ()
+
+
+class Explanation(_Frozen):
+    """Why a goal got its verdict: steps as data, and one sentence built from them."""
+
+    steps: tuple[Step, ...] = ()
+    text: str = ""
+
+    def find(self, kind: str) -> Step | None:
+        """The first step of ``kind`` anywhere in the tree."""
+        stack = list(reversed(self.steps))
+        while stack:
+            step = stack.pop()
+            if step.kind == kind:
+                return step
+            stack.extend(reversed(step.children))
+        return None
+
+
+class ResultError(_Frozen):
+    """Why a goal is in ``error``: message, hint and where (file:line:col)."""
+
+    message: str
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
+class Result(_Frozen):
+    """The verdict on one goal (for one entity, where the goal runs per entity)."""
+
+    file: str | None = None
+    goal: str
+    title: str | None = None
+    rule: str
+    entity: str | None = None
+    verdict: Verdict
+    explanation: str
+    steps: tuple[Step, ...] = ()
+    unit: str | None = None
+    latest: float | None = None
+    latest_period: Period | None = None
+    baseline: float | None = None
+    baseline_period: Period | None = None
+    target: float | None = None
+    deadline: Period | None = None
+    projected: float | None = None
+    progress_ratio: float | None = None
+    method: str = "linear"
+    method_status: str | None = None
+    score: float | None = None
+    probability: float | None = None
+    interval: tuple[float, float] | None = None
+    tags: tuple[str, ...] = ()
+    error: ResultError | None = None
+
+    @property
+    def explained(self) -> Explanation:
+        return Explanation(steps=self.steps, text=self.explanation)
+
+
+class Report(_Frozen):
+    """All results of one evaluation, with the date they were judged at."""
+
+    as_of: date
+    results: tuple[Result, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {v.value: 0 for v in Verdict}
+        for result in self.results:
+            counts[result.verdict.value] += 1
+        return counts
+
+    def worst(self) -> Verdict | None:
+        return max((r.verdict for r in self.results), key=lambda v: v.rank, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json")
+        data["summary"] = self.summary
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+Step.model_rebuild()

@@ -1,0 +1,147 @@
+"""Periods: ``2010``, ``2010-H1``, ``2010-Q2``, ``2010-08``, ``2010-08-15``.
+
+A period stands for its last day (2007-H1 -> 2007-06-30): a deadline ``by 2010`` is met by
+anything observed up to 2010-12-31, and a report dated ``as_of`` sees only observations
+whose period has ended by then.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache, total_ordering
+from typing import Any, Literal
+
+from .errors import PeriodError
+
+__all__ = ["Period", "PeriodKind", "parse_as_of", "year_fraction"]
+
+PeriodKind = Literal["year", "half", "quarter", "month", "day"]
+
+_PATTERN = re.compile(
+    r"^(?P<year>\d{4})"
+    r"(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+)
+_MONTHS_PER = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+_DAYS_PER_YEAR = 365.2425
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A calendar period; ordered by its last day, then longer periods first (2010 before 2010-Q4)."""
+
+    year: int
+    kind: PeriodKind = "year"
+    index: int = 1  # half, quarter or month number; day periods keep month*100 + day
+
+    @staticmethod
+    def parse(text: str | int) -> Period:
+        return _parse(str(text).strip())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        def validate(value: Any) -> Period:
+            if isinstance(value, Period):
+                return value
+            if isinstance(value, date):
+                return Period(value.year, "day", value.month * 100 + value.day)
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                return Period.parse(value)
+            raise ValueError(f"not a period: {value!r}")
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+            json_schema_input_schema=core_schema.str_schema(),
+        )
+
+    @property
+    def start(self) -> date:
+        if self.kind == "day":
+            return self.end
+        first_month = (self.index - 1) * _MONTHS_PER[self.kind] + 1
+        return date(self.year, first_month, 1)
+
+    @property
+    def end(self) -> date:
+        return _end(self)
+
+    @property
+    def months(self) -> int:
+        """Length in months (0 for a day)."""
+        return 0 if self.kind == "day" else _MONTHS_PER[self.kind]
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        if self.kind == "year":
+            return str(self.year)
+        if self.kind == "half":
+            return f"{self.year}-H{self.index}"
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.index}"
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        return f"{self.year}-{self.index // 100:02d}-{self.index % 100:02d}"
+
+    def __repr__(self) -> str:
+        return f"Period({str(self)!r})"
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return (self.end, -self.months) < (other.end, -other.months)
+
+
+@lru_cache(maxsize=4096)
+def _end(period: Period) -> date:
+    if period.kind == "day":
+        return date(period.year, period.index // 100, period.index % 100)
+    last_month = period.index * _MONTHS_PER[period.kind]
+    return date(period.year, last_month, calendar.monthrange(period.year, last_month)[1])
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Period:
+    match = _PATTERN.match(text)
+    if not match:
+        raise PeriodError(
+            f"'{text}' is not a period",
+            hint="write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15",
+        )
+    year = int(match["year"])
+    if match["half"]:
+        return Period(year, "half", int(match["half"]))
+    if match["quarter"]:
+        return Period(year, "quarter", int(match["quarter"]))
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"'{text}' has no month {month}", hint="months are 01 to 12")
+        if match["day"]:
+            day = int(match["day"])
+            if not 1 <= day <= calendar.monthrange(year, month)[1]:
+                raise PeriodError(f"'{text}' is not a day of the calendar")
+            return Period(year, "day", month * 100 + day)
+        return Period(year, "month", month)
+    return Period(year)
+
+
+def parse_as_of(value: str | date | Period) -> date:
+    """A report date from a date or a period (a period means its last day)."""
+    if isinstance(value, Period):
+        return value.end
+    if isinstance(value, date):
+        return value
+    return Period.parse(value).end
+
+
+def year_fraction(start: date, end: date) -> float:
+    """Exact years between two days (positive when ``end`` is later)."""
+    return (end - start).days / _DAYS_PER_YEAR

@@ -74,6 +74,8 @@ class MethodOutcome:
     interval: tuple[float, float] | None = None
     reason: str | None = None
     """A short clause for the explanation sentence ('at +4.7pp a year it reaches 70.9 %')."""
+    trend: Trend | None = None
+    """The subject's expected path, where the method has one (used to project windows)."""
 
 
 @runtime_checkable

@@ -94,7 +94,13 @@ class LinearMethod:
         verdict = Verdict.ON_TRACK if holds else Verdict.AT_RISK
         status = "on_track" if holds else "off_track"
         return MethodOutcome(
-            status, verdict, steps, progress_ratio=ratio, projected=projected, reason=reason
+            status,
+            verdict,
+            steps,
+            progress_ratio=ratio,
+            projected=projected,
+            reason=reason,
+            trend=trend,
         )
 
 

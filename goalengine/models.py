@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     """The judgement of one goal, best first."""
 
     MET = "met"

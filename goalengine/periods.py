@@ -31,7 +31,7 @@ _DAYS_PER_YEAR = 365.2425
 @total_ordering
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A calendar period; ordered by its last day, then longer periods first (2010 before 2010-Q4)."""
+    """A calendar period, ordered by its last day, then longer first (2010 before 2010-Q4)."""
 
     year: int
     kind: PeriodKind = "year"

@@ -1,0 +1,496 @@
+"""Judge goals: one verdict per goal, with the explanation steps that justify it.
+
+Pure: no printing, no global state; safe to call from several threads. The rules:
+
+- no time clause: the latest value decides ``met`` / ``missed``;
+- ``by D`` with D passed (``as_of`` on or after D's last day): the latest observation
+  inside D decides ``met`` / ``missed``; none there -> ``unknown``;
+- ``by D`` ahead: the goal's progress method (default ``linear``) projects the subject
+  to D -> ``on-track`` / ``at-risk``;
+- ``throughout P1..P2``: any observed violation -> ``missed``; else ``met`` once the
+  window has ended, ``on-track`` before;
+- no observation of the subject by ``as_of`` -> ``unknown``; any evaluation failure ->
+  ``error`` for that goal alone.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import methods
+from .data import Dataset
+from .errors import GoalEngineError
+from .explain import format_change, format_number, format_value, sentence
+from .language import CheckedRule, format_tree
+from .language.check import key_text
+from .methods.base import MethodInput, MethodOutcome, Trend
+from .models import Observation, Report, Result, ResultError, Step, Verdict
+from .periods import Period, parse_as_of
+from .resolve import DataCache, load_ruleset_data, resolve_goal
+from .ruleset import Goal, RuleSet
+from .world import MissingValue, World
+
+__all__ = ["evaluate", "evaluate_goal", "evaluate_many"]
+
+_SYMBOL = {1: "≥", -1: "≤", 0: "="}
+
+
+def evaluate(
+    ruleset: RuleSet | Goal | str,
+    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    as_of: date | str | Period | None = None,
+    *,
+    method: str | None = None,
+) -> Report:
+    """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data)
+    on ``as_of`` (default: the rule set's ``as_of``, else today)."""
+    if isinstance(ruleset, str):
+        ruleset = RuleSet.of(ruleset)
+    elif isinstance(ruleset, Goal):
+        ruleset = RuleSet(goals=(ruleset,))
+    day = _report_date(ruleset, as_of)
+    dataset = load_ruleset_data(ruleset, data)
+    results = [evaluate_goal(goal, dataset, day, method=method) for goal in ruleset.goals]
+    return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
+
+
+def evaluate_many(
+    rulesets: Iterable[RuleSet],
+    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    as_of: date | str | Period | None = None,
+    *,
+    method: str | None = None,
+) -> Report:
+    """Judge several rule sets into one report; data files shared between them load once.
+
+    A rule set whose data cannot be loaded gets ``error`` results for all its goals.
+    """
+    cache = DataCache()
+    results: list[Result] = []
+    warnings: list[str] = []
+    days = set()
+    for ruleset in rulesets:
+        day = _report_date(ruleset, as_of)
+        days.add(day)
+        warnings.extend(_warnings(ruleset))
+        try:
+            dataset = load_ruleset_data(ruleset, data, cache)
+        except GoalEngineError as error:
+            results.extend(_failed(goal, error) for goal in ruleset.goals)
+            continue
+        results.extend(evaluate_goal(g, dataset, day, method=method) for g in ruleset.goals)
+    report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
+    return Report(as_of=report_day, results=tuple(results), warnings=tuple(warnings))
+
+
+def _report_date(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
+    if as_of is not None:
+        return parse_as_of(as_of)
+    return ruleset.as_of or date.today()
+
+
+def _warnings(ruleset: RuleSet) -> tuple[str, ...]:
+    return tuple(d.format(excerpt=False) for d in ruleset.diagnostics if d.severity == "warning")
+
+
+def evaluate_goal(
+    goal: Goal,
+    data: Dataset,
+    as_of: date,
+    *,
+    method: str | None = None,
+    entity: str | None = None,
+) -> Result:
+    """Judge one goal; never raises on bad rules or data (the result says ``error``)."""
+    try:
+        resolved = resolve_goal(goal, data)
+        return _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
+    except GoalEngineError as error:
+        return _failed(goal, error, entity)
+    except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
+        message = f"evaluation failed: {type(error).__name__}: {error}"
+        return _failed(goal, GoalEngineError(message, goal.span), entity)
+
+
+def _failed(goal: Goal, error: GoalEngineError, entity: str | None = None) -> Result:
+    span = error.span if error.span.file or error.span.line else goal.span
+    return Result(
+        file=goal.file,
+        goal=goal.id,
+        title=goal.title,
+        rule=goal.rule,
+        entity=entity,
+        verdict=Verdict.ERROR,
+        explanation=f"error: {error.message}" + (f" ({error.hint})" if error.hint else ""),
+        unit=goal.unit,
+        tags=goal.tags,
+        error=ResultError(
+            message=error.message,
+            hint=error.hint,
+            file=span.file,
+            line=span.line,
+            column=span.column,
+        ),
+    )
+
+
+@dataclass
+class _Judgement:
+    """The evaluation of one goal; collects steps while it decides."""
+
+    goal: Goal
+    rule: CheckedRule
+    data: Dataset
+    as_of: date
+    method_override: str | None
+    entity: str | None
+    steps: list[Step] = field(default_factory=list)
+    trace: list[Step] = field(default_factory=list)
+    baseline: Observation | None = None
+    sides: tuple[float, float] | None = None
+    """The rule's subject side and target side, as last evaluated."""
+
+    def world(self, at: date, trend: Trend | None = None, record: bool = False) -> World:
+        return World(
+            self.data,
+            self.rule.subject,
+            at,
+            self.as_of,
+            baseline=self.baseline.value if self.baseline else None,
+            trend=trend,
+            entity=self.entity,
+            trace=self.trace if record else None,
+        )
+
+    @property
+    def unit(self) -> str | None:
+        return self.goal.unit
+
+    @property
+    def method_name(self) -> str:
+        return self.method_override or self.goal.method or "linear"
+
+    def run(self) -> Result:
+        series = self.data.get(self.rule.subject, self.entity) or self.data.get(self.rule.subject)
+        visible = series.until(self.as_of) if series is not None else ()
+        try:
+            self.baseline = self.find_baseline(visible)
+            if not visible:
+                raise MissingValue(
+                    f"no observation of {self.rule.subject} by {self.as_of.isoformat()}"
+                )
+            return self.decide(visible)
+        except MissingValue as missing:
+            return self.result(Verdict.UNKNOWN, reason=missing.message)
+
+    def find_baseline(self, visible: tuple[Observation, ...]) -> Observation | None:
+        declared = self.goal.baseline
+        if declared is not None and declared.value is not None:
+            period = declared.period or (visible[0].period if visible else Period(1900))
+            return Observation(period=period, value=declared.value)
+        if declared is not None and declared.period is not None:
+            found = next((o for o in visible if o.period == declared.period), None)
+            if found is None:
+                if self.rule.uses_baseline:
+                    raise MissingValue(
+                        f"no value of {self.rule.subject} in the baseline period {declared.period}"
+                    )
+                return None
+            return found
+        if self.rule.uses_baseline:
+            raise GoalEngineError(
+                "the rule uses 'baseline' but the goal declares none",
+                self.goal.span,
+                hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
+            )
+        # Without a declared baseline, the earliest period the rule names anchors the trend.
+        named = sorted(self.named_periods())
+        for period in named:
+            found = next((o for o in visible if o.period == period), None)
+            if found is not None:
+                return found
+        return None
+
+    def named_periods(self) -> list[Period]:
+        return [
+            Period.parse(key_text(node.slice))
+            for node in ast.walk(self.rule.tree)
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.rule.subject
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value != "*"
+        ]
+
+    # -- deciding -------------------------------------------------------------------
+
+    def decide(self, visible: tuple[Observation, ...]) -> Result:
+        time = self.rule.time
+        latest = visible[-1]
+        if time is None:
+            holds = self.holds_now(self.as_of)
+            return self.result(Verdict.MET if holds else Verdict.MISSED, latest=latest)
+        if time.kind == "throughout":
+            return self.decide_throughout(visible)
+        deadline = time.end
+        outcome = self.assess(visible, deadline)
+        if self.as_of >= deadline.end:
+            inside = [o for o in visible if deadline.start <= o.date <= deadline.end]
+            if not inside:
+                return self.result(
+                    Verdict.UNKNOWN,
+                    latest=latest,
+                    reason=f"no observation in the deadline period {deadline}",
+                    outcome=outcome,
+                )
+            holds = self.holds_now(deadline.end)
+            verdict = Verdict.MET if holds else Verdict.MISSED
+            return self.result(verdict, latest=inside[-1], outcome=outcome, passed=True)
+        assert outcome is not None
+        self.holds_now(self.as_of)  # for the explanation: the rule's sides today
+        return self.result(outcome.verdict, latest=latest, outcome=outcome)
+
+    def decide_throughout(self, visible: tuple[Observation, ...]) -> Result:
+        time = self.rule.time
+        assert time is not None and time.start is not None
+        inside = [o for o in visible if time.start.start <= o.date <= time.end.end]
+        if not inside:
+            return self.result(
+                Verdict.UNKNOWN, reason=f"no observation in {time.start}..{time.end} yet"
+            )
+        for observation in inside:
+            if not self.world(observation.date).evaluate(self.rule.tree):
+                self.holds_now(observation.date)
+                self.steps.append(
+                    Step(
+                        kind="violation",
+                        label=f"rule broken in {observation.period}",
+                        value=observation.value,
+                        unit=self.unit,
+                        period=observation.period,
+                    )
+                )
+                return self.result(
+                    Verdict.MISSED,
+                    latest=observation,
+                    reason=f"broken in {observation.period}",
+                )
+        self.holds_now(inside[-1].date)
+        checked = f"held in all {len(inside)} observed periods"
+        verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
+        return self.result(verdict, latest=inside[-1], reason=checked)
+
+    def holds_now(self, at: date) -> bool:
+        """Evaluate the rule on ``at``, recording both sides of it as steps."""
+        world = self.world(at, record=True)
+        holds = bool(world.evaluate(self.rule.tree))
+        self.sides = self.compare_sides(world)
+        return holds
+
+    def compare_sides(self, world: World) -> tuple[float, float] | None:
+        if self.rule.subject_side is None or self.rule.target_side is None:
+            return None
+        return (
+            float(world.evaluate(self.rule.subject_side)),
+            float(world.evaluate(self.rule.target_side)),
+        )
+
+    def assess(self, visible: tuple[Observation, ...], deadline: Period) -> MethodOutcome | None:
+        method = methods.get(self.method_name)
+        target = self.target_value()
+        goal_input = MethodInput(
+            observations=visible,
+            as_of=self.as_of,
+            direction=self.rule.direction,
+            baseline=self.baseline,
+            target=target if self.rule.subject_is_bare else None,
+            deadline=deadline,
+            unit=self.unit,
+            holds=lambda trend: bool(
+                self.world(deadline.end, trend=trend).evaluate(self.rule.tree)
+            ),
+            options=self.goal.options,
+        )
+        try:
+            return method.assess(goal_input)
+        except MissingValue:
+            raise
+        except GoalEngineError:
+            raise
+        except Exception as error:  # a third-party method must not sink the report
+            raise GoalEngineError(
+                f"method '{method.name}' failed: {type(error).__name__}: {error}"
+            ) from None
+
+    def target_value(self) -> float | None:
+        if self.rule.target_side is None:
+            return None
+        try:
+            return float(self.world(self.as_of).evaluate(self.rule.target_side))
+        except MissingValue:
+            return None
+
+    # -- the result -------------------------------------------------------------------
+
+    def result(
+        self,
+        verdict: Verdict,
+        *,
+        latest: Observation | None = None,
+        reason: str | None = None,
+        outcome: MethodOutcome | None = None,
+        passed: bool = False,
+    ) -> Result:
+        sides = self.sides
+        target = sides[1] if sides else None
+        deadline = self.rule.time.end if self.rule.time and self.rule.time.kind == "by" else None
+        steps = self.explanation_steps(latest, target, deadline, outcome, passed, reason)
+        steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
+        clauses = self.clauses(latest, target, deadline, outcome, passed, reason, sides)
+        projected = outcome.projected if outcome and not passed else None
+        if outcome is not None and projected is not None and not self.rule.subject_is_bare:
+            projected = self.project_subject_side(outcome, deadline)
+        return Result(
+            file=self.goal.file,
+            goal=self.goal.id,
+            title=self.goal.title,
+            rule=self.goal.rule,
+            entity=self.entity,
+            verdict=verdict,
+            explanation=sentence(*clauses, verdict=verdict.label),
+            steps=tuple(steps),
+            unit=self.unit,
+            latest=latest.value if latest else None,
+            latest_period=latest.period if latest else None,
+            baseline=self.baseline.value if self.baseline else None,
+            baseline_period=self.baseline.period if self.baseline else None,
+            target=target,
+            deadline=deadline,
+            projected=projected,
+            progress_ratio=outcome.progress_ratio if outcome else None,
+            method=self.method_name,
+            method_status=outcome.status if outcome else None,
+            score=outcome.score if outcome else None,
+            probability=outcome.probability if outcome and not passed else None,
+            interval=outcome.interval if outcome and not passed else None,
+            tags=self.goal.tags,
+        )
+
+    def project_subject_side(self, outcome: MethodOutcome, deadline: Period | None) -> float | None:
+        if outcome.trend is None or deadline is None or self.rule.subject_side is None:
+            return None
+        world = self.world(deadline.end, trend=outcome.trend)
+        try:
+            return float(world.evaluate(self.rule.subject_side))
+        except GoalEngineError:
+            return None
+
+    def explanation_steps(
+        self,
+        latest: Observation | None,
+        target: float | None,
+        deadline: Period | None,
+        outcome: MethodOutcome | None,
+        passed: bool,
+        reason: str | None,
+    ) -> list[Step]:
+        unit = self.unit
+        steps: list[Step] = []
+        if latest is not None:
+            steps.append(
+                Step(
+                    kind="latest",
+                    label=self.rule.subject,
+                    value=latest.value,
+                    unit=unit,
+                    period=latest.period,
+                )
+            )
+        if self.baseline is not None:
+            steps.append(
+                Step(
+                    kind="baseline",
+                    label="baseline",
+                    value=self.baseline.value,
+                    unit=unit,
+                    period=self.baseline.period,
+                )
+            )
+        steps.extend(self.trace)
+        if target is not None and self.rule.target_side is not None:
+            steps.append(
+                Step(
+                    kind="target",
+                    label=format_tree(self.rule.target_side),
+                    value=target,
+                    unit=unit,
+                    period=deadline,
+                    detail=_SYMBOL[self.rule.direction],
+                )
+            )
+        if outcome is not None and not passed:
+            steps.append(
+                Step(
+                    kind="method",
+                    label=self.method_name,
+                    value=outcome.status,
+                    detail=outcome.reason,
+                    children=outcome.steps,
+                )
+            )
+        steps.extend(self.steps)
+        if reason:
+            steps.append(Step(kind="reason", label="reason", detail=reason))
+        return steps
+
+    def clauses(
+        self,
+        latest: Observation | None,
+        target: float | None,
+        deadline: Period | None,
+        outcome: MethodOutcome | None,
+        passed: bool,
+        reason: str | None,
+        sides: tuple[float, float] | None,
+    ) -> list[str | None]:
+        unit = self.unit
+        clauses: list[str | None] = []
+        if latest is not None:
+            now = f"{format_value(latest.value, unit)} in {latest.period}"
+            base = self.baseline
+            if base is not None and base.period != latest.period:
+                now += f", {format_change(latest.value - base.value, unit)} since {base.period}"
+            clauses.append(now)
+        side = self.rule.subject_side
+        if sides is not None and side is not None and not self.rule.subject_is_bare:
+            clauses.append(f"{format_tree(side)} = {format_number(sides[0])}")
+        if target is not None:
+            clause = f"target {_SYMBOL[self.rule.direction]} {format_value(target, unit)}"
+            if deadline is not None:
+                clause += f" by {deadline}"
+            implicit = [s for s in self.trace if s.detail and s.detail.startswith("bare ")]
+            if implicit:
+                clause += (
+                    " ("
+                    + ", ".join(
+                        f"{s.period} → {format_value(float(s.value or 0), unit)}" for s in implicit
+                    )
+                    + ")"
+                )
+            clauses.append(clause)
+        elif self.rule.time is not None and latest is not None:
+            clauses.append(f"rule {self.rule.text}")
+        if outcome is not None and not passed and outcome.reason:
+            clauses.append(outcome.reason)
+            projected = self.project_subject_side(outcome, deadline)
+            side = self.rule.subject_side
+            if projected is not None and side is not None and not self.rule.subject_is_bare:
+                clauses.append(f"so {format_tree(side)} reaches {format_number(projected)}")
+        if reason:
+            clauses.append(reason)
+        return clauses

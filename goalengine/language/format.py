@@ -1,0 +1,44 @@
+"""Write a parsed rule back as goal-language text (the inverse of ``parse``).
+
+Used for canonical display and for the round-trip property: ``parse(format(r)) == r``.
+Python's own unparser handles precedence; the language's notations are swapped in as
+opaque names first, since Python has no spelling for ``10pp`` or ``x[2010..2013]``.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from .check import key_text
+from .parse import ParsedText
+
+__all__ = ["format_rule", "format_tree"]
+
+
+class _Notations(ast.NodeTransformer):
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        if isinstance(node.func, ast.Name) and node.func.id in ("_pp", "_pct"):
+            number = ast.unparse(node.args[0])
+            return ast.Name(id=number + ("pp" if node.func.id == "_pp" else "%"))
+        self.generic_visit(node)
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        key = node.slice
+        if isinstance(key, ast.Slice):
+            inside = f"{key_text(key.lower)}..{key_text(key.upper)}"
+        else:
+            inside = key_text(key)
+        return ast.Name(id=f"{ast.unparse(node.value)}[{inside}]")
+
+
+def format_tree(tree: ast.expr) -> str:
+    """Canonical text of an expression tree from :func:`parse_text`."""
+    return ast.unparse(_Notations().visit(copy.deepcopy(tree)))
+
+
+def format_rule(parsed: ParsedText) -> str:
+    """Canonical text of a whole rule, time clause included."""
+    text = format_tree(parsed.tree)
+    return f"{text} {parsed.time}" if parsed.time else text

@@ -1,0 +1,274 @@
+"""Parse a rule's text into a Python expression tree and its time clause.
+
+The goal language is Python's expression syntax plus four notations Python lacks:
+``10pp`` and ``50%`` units, periods in brackets (``x[2010-H1]``, ``x[2010..2013]``,
+``x[*]``) and a trailing time clause (``by 2010``, ``throughout 2008..2010``). A small
+lexer rewrites those into plain Python (``_pp(10)``, ``x["2010-H1"]``, ``x["2010":"2013"]``)
+while keeping a map back to the user's columns; :func:`ast.parse` in eval mode does the
+rest, and every node's ``col_offset`` is moved back onto the original text, so errors
+point at what the user wrote. What may appear in the tree is decided by ``check.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ..errors import PeriodError, RuleSyntaxError, Span
+from ..periods import Period
+
+__all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
+
+MAX_RULE_LENGTH = 2000
+MAX_DEPTH = 24
+
+_PERIOD = r"\d{4}(?:-(?:H[12]|Q[1-4]|\d{2}(?:-\d{2})?))?"
+_TOKEN = re.compile(
+    rf"""
+    (?P<space>\s+)
+  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?P<unit>pp(?!\w)|\s*%)?
+  | (?P<name>[^\W\d]\w*)
+  | (?P<range>\.\.)
+  | (?P<op>\*\*|//|>=|<=|==|!=|[-+*/<>(),@.=])
+  | (?P<open>\[)(?P<inside>\s*(?:{_PERIOD}(?:\s*\.\.\s*{_PERIOD})?|\*)\s*)(?P<close>\])
+  | (?P<bracket>[\[\]])
+  | (?P<string>["'])
+    """,
+    re.VERBOSE,
+)
+_TIME = re.compile(
+    rf"""\s*(?:
+        (?P<by>by)\s+(?P<deadline>{_PERIOD})
+      | (?P<throughout>throughout)\s+(?P<first>{_PERIOD})\s*\.\.\s*(?P<last>{_PERIOD})
+    )\s*$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeClause:
+    """``by 2010`` (a deadline) or ``throughout 2008..2010`` (must hold in every period)."""
+
+    kind: Literal["by", "throughout"]
+    end: Period
+    start: Period | None = None
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == "by":
+            return f"by {self.end}"
+        return f"throughout {self.start}..{self.end}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """The expression tree (columns are 0-based offsets into ``text``) and the time clause."""
+
+    text: str
+    tree: ast.expr
+    time: TimeClause | None
+
+
+def span_of(text: str, start: int, end: int | None = None) -> Span:
+    """A span inside a one-line rule, from 0-based offsets."""
+    stop = start + 1 if end is None or end <= start else end
+    return Span(line=1, column=start + 1, end_column=stop + 1, source_line=text)
+
+
+class _Rewriter:
+    """Builds the Python text piece by piece, remembering where each piece came from."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.out: list[str] = []
+        self.origin: list[int] = []  # for every output character, its column in ``text``
+
+    def emit(self, piece: str, column: int) -> None:
+        self.out.append(piece)
+        self.origin.extend([column] * len(piece))
+
+    def copy(self, start: int, end: int) -> None:
+        self.out.append(self.text[start:end])
+        self.origin.extend(range(start, end))
+
+    def result(self) -> str:
+        return "".join(self.out)
+
+
+def parse_text(text: str) -> ParsedText:
+    """Parse one rule. Raises :class:`RuleSyntaxError` pointing at the offending column."""
+    if "\n" in text.strip():
+        raise RuleSyntaxError("a rule is one line", span_of(text, text.index("\n")))
+    if len(text) > MAX_RULE_LENGTH:
+        raise RuleSyntaxError(
+            f"rule is {len(text)} characters long; the limit is {MAX_RULE_LENGTH}",
+            span_of(text, MAX_RULE_LENGTH),
+            hint="split it into several goals",
+        )
+    rewriter = _Rewriter(text)
+    time: TimeClause | None = None
+    depth = 0
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise RuleSyntaxError(
+                f"unexpected character {text[position]!r}", span_of(text, position)
+            )
+        kind = match.lastgroup if match.lastgroup != "unit" else "number"
+        start, end = match.span()
+        if match["number"] is not None:
+            kind = "number"
+        if kind == "space":
+            rewriter.copy(start, end)
+        elif kind == "number":
+            _number(rewriter, match)
+        elif kind == "name" and depth == 0 and match["name"] in ("by", "throughout"):
+            time = _time_clause(text, start)
+            break
+        elif kind == "name":
+            rewriter.copy(start, end)
+        elif kind == "op":
+            depth += {"(": 1, ")": -1}.get(match["op"], 0)
+            if depth > MAX_DEPTH:
+                raise RuleSyntaxError(
+                    f"brackets nested more than {MAX_DEPTH} deep", span_of(text, start)
+                )
+            rewriter.copy(start, end)
+        elif kind == "close":
+            _period_subscript(rewriter, match)
+        elif kind == "bracket":
+            raise RuleSyntaxError(
+                "expected a period in brackets",
+                span_of(text, start, end),
+                hint="write x[2010], x[2010-H1], x[2010..2013] or x[*]",
+            )
+        elif kind == "range":
+            raise RuleSyntaxError(
+                "'..' is only allowed inside brackets or after 'throughout'",
+                span_of(text, start, end),
+                hint="write sum(x[2010..2013])",
+            )
+        else:
+            raise RuleSyntaxError(
+                "text in quotes is not part of the goal language", span_of(text, start)
+            )
+        position = end
+    source = rewriter.result()
+    if not source.strip():
+        raise RuleSyntaxError(
+            "the rule has no expression", span_of(text, 0), hint="e.g. x >= 10 by 2012"
+        )
+    tree = _python_parse(text, source, rewriter.origin)
+    return ParsedText(text=text, tree=tree, time=time)
+
+
+def _number(rewriter: _Rewriter, match: re.Match[str]) -> None:
+    number_start, number_end = match.span("number")
+    unit = (match["unit"] or "").strip()
+    if not unit:
+        rewriter.copy(number_start, number_end)
+        return
+    # _pp(10) / _pct(50) are markers resolved by check.py, never functions a user can call.
+    rewriter.emit("_pp(" if unit == "pp" else "_pct(", number_start)
+    rewriter.copy(number_start, number_end)
+    rewriter.emit(")", match.end() - 1)
+
+
+def _period_subscript(rewriter: _Rewriter, match: re.Match[str]) -> None:
+    inside = match["inside"]
+    start = match.start("inside")
+    rewriter.emit("[", match.start())
+    text = inside.strip()
+    offset = start + inside.index(text[0]) if text else start
+    if text == "*":
+        rewriter.emit('"*"', offset)
+    else:
+        parts = [p.strip() for p in text.split("..")]
+        for i, part in enumerate(parts):
+            column = rewriter.text.index(part, offset)
+            try:
+                Period.parse(part)
+            except PeriodError as error:
+                raise RuleSyntaxError(
+                    error.message, span_of(rewriter.text, column, column + len(part)), error.hint
+                ) from None
+            if i:
+                rewriter.emit(":", column)
+            rewriter.emit(f'"{part}"', column)
+            offset = column + len(part)
+    rewriter.emit("]", match.end() - 1)
+
+
+def _time_clause(text: str, start: int) -> TimeClause:
+    match = _TIME.match(text, start)
+    if match is None:
+        return _bad_time_clause(text, start)
+    try:
+        if match["by"]:
+            return TimeClause("by", Period.parse(match["deadline"]), column=start)
+        first, last = Period.parse(match["first"]), Period.parse(match["last"])
+    except PeriodError as error:
+        raise RuleSyntaxError(error.message, span_of(text, start), error.hint) from None
+    if last < first:
+        raise RuleSyntaxError(
+            f"the window {first}..{last} ends before it starts",
+            span_of(text, match.start("first"), match.end("last")),
+        )
+    return TimeClause("throughout", last, first, column=start)
+
+
+def _bad_time_clause(text: str, start: int) -> TimeClause:
+    keyword = "by" if text.startswith("by", start) else "throughout"
+    after = start + len(keyword)
+    rest = text[after:].strip()
+    column = after + (len(text[after:]) - len(text[after:].lstrip()))
+    example = "by 2010 or by 2010-H1" if keyword == "by" else "throughout 2008..2010"
+    if not rest:
+        message = f"'{keyword}' needs a period"
+    else:
+        word = rest.split()[0]
+        message = f"expected a period after '{keyword}', found '{word}'"
+        if keyword == "by" and re.fullmatch(_PERIOD, word):
+            message = f"unexpected text after 'by {word}'"
+            column += len(word)
+            column += len(text[column:]) - len(text[column:].lstrip())
+    raise RuleSyntaxError(message, span_of(text, column), hint=f"write {example}")
+
+
+def _python_parse(text: str, source: str, origin: list[int]) -> ast.expr:
+    try:
+        module = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        offset = (error.offset or 0) - 1
+        at_end = offset < 0 or offset >= len(source.rstrip())
+        column = len(text.rstrip()) if at_end else origin[offset]
+        message = (error.msg or "invalid syntax").replace("invalid syntax. ", "")
+        hint = None
+        if message == "invalid syntax":
+            message = "the rule ends too early" if at_end else "unexpected text"
+        if not at_end and source[offset] == "=":
+            hint = "compare with '==', '>=' or '<='"
+        raise RuleSyntaxError(message, span_of(text, column), hint) from None
+    except (RecursionError, MemoryError, ValueError) as error:
+        raise RuleSyntaxError(f"rule is too complex ({type(error).__name__})") from None
+    encoded = source.encode()
+    for node in ast.walk(module.body):
+        if isinstance(node, ast.expr):
+            start = _char_offset(source, node.col_offset, encoded=encoded)
+            end = _char_offset(source, node.end_col_offset or node.col_offset, encoded=encoded)
+            node.col_offset = origin[min(start, len(origin) - 1)]
+            node.end_col_offset = origin[end - 1] + 1 if end > 0 else node.col_offset + 1
+    return module.body
+
+
+def _char_offset(
+    source: str, offset: int, *, from_bytes: bool = True, encoded: bytes | None = None
+) -> int:
+    """ast reports UTF-8 byte offsets; our column map is in characters."""
+    if not from_bytes or source.isascii():
+        return offset
+    data = encoded if encoded is not None else source.encode()
+    return len(data[:offset].decode(errors="ignore"))

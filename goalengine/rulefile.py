@@ -1,0 +1,352 @@
+"""Read rule files (YAML) into :class:`~goalengine.ruleset.RuleSet`, keeping positions.
+
+Every problem is reported where it stands (file:line:col) with a hint; unknown keys are
+errors with a did-you-mean, never silently ignored. Problems inside one goal stay with
+that goal, so the rest of the file is still read and judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .data.inline import position, read_mapping
+from .errors import Diagnostic, GoalEngineError, RuleFileError, Span, did_you_mean
+from .language import warnings_for
+from .models import Verdict
+from .periods import Period, parse_as_of
+from .ruleset import Baseline, FixtureCase, Goal, RuleSet
+
+__all__ = ["FILE_KEYS", "GOAL_KEYS", "TEST_KEYS", "find_rule_files", "load_rules", "read_rules"]
+
+FILE_KEYS = ("title", "source", "as_of", "data", "defaults", "goals", "tests", "properties")
+GOAL_KEYS = (
+    "id", "title", "title_da", "rule", "baseline", "unit", "source", "owner", "notes",
+    "tags", "method", "options", "for_each", "missing",
+)  # fmt: skip
+DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
+TEST_KEYS = ("name", "as_of", "data", "expect", "expect_explanation")
+
+
+def find_rule_files(path: str | Path) -> list[Path]:
+    """``path`` itself if it is a file, else every ``*.yaml``/``*.yml`` under it, sorted."""
+    root = Path(path)
+    if root.is_dir():
+        return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [root]
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Read a rule file; raise the first error (see :func:`read_rules` to collect them all)."""
+    ruleset = read_rules(path)
+    for goal in ruleset.goals:
+        if goal.problem is not None:
+            raise goal.problem
+    if ruleset.errors:
+        first = ruleset.errors[0]
+        raise RuleFileError(first.message, first.span, first.hint)
+    return ruleset
+
+
+def read_rules(path: str | Path, text: str | None = None) -> RuleSet:
+    """Read a rule file, collecting every problem; only unreadable YAML raises."""
+    name = str(path)
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise RuleFileError("no such file", Span(file=name)) from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise RuleFileError(f"cannot read rule file: {error}", Span(file=name)) from None
+    return _Reader(name, text).read()
+
+
+class _Reader:
+    def __init__(self, name: str, text: str) -> None:
+        self.name = name
+        self.lines = text.splitlines()
+        self.text = text
+        self.problems: list[Diagnostic] = []
+
+    def span(self, mapping: Any, key: Any, value: bool = False) -> Span:
+        found = position(mapping, key, self.name, value)
+        if found.line is not None and found.line - 1 < len(self.lines):
+            line = self.lines[found.line - 1]
+            end = (found.column or 1) + len(str(key) if not value else str(mapping[key]))
+            return Span(self.name, found.line, found.column, end, line)
+        return found
+
+    def error(self, message: str, span: Span, hint: str | None = None) -> None:
+        self.problems.append(Diagnostic("error", message, span, hint))
+
+    def read(self) -> RuleSet:
+        document = self.load_yaml()
+        if not isinstance(document, dict):
+            raise RuleFileError(
+                "a rule file must be a mapping with a 'goals' list",
+                Span(self.name, 1, 1),
+                hint="start with 'title:' and 'goals:'",
+            )
+        self.check_keys(document, FILE_KEYS, "rule file")
+        base = Path(self.name).parent
+        defaults = self.mapping(document, "defaults")
+        for key in defaults:
+            if key not in DEFAULT_KEYS:
+                self.unknown_key(defaults, key, DEFAULT_KEYS, "defaults")
+        data_files, inline = self.data(document.get("data"), document, base)
+        goals = list(self.goals(document, defaults))
+        tests = list(self.tests(document, {g.id for g in goals}))
+        properties = document.get("properties") or []
+        return RuleSet(
+            path=self.name,
+            title=_str(document.get("title")),
+            source=_str(document.get("source")),
+            as_of=self.as_of(document, "as_of"),
+            data_files=tuple(data_files),
+            inline_data=inline,
+            defaults={k: defaults[k] for k in defaults if k in DEFAULT_KEYS},
+            goals=tuple(goals),
+            tests=tuple(tests),
+            properties=tuple(dict(p) for p in properties if isinstance(p, dict)),
+            diagnostics=tuple(self.problems),
+        )
+
+    def load_yaml(self) -> Any:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+        yaml = YAML(typ="rt")
+        try:
+            return yaml.load(self.text)
+        except MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = (mark.line + 1) if mark else None
+            column = (mark.column + 1) if mark else None
+            source = self.lines[line - 1] if line and line - 1 < len(self.lines) else None
+            message = f"invalid YAML: {error.problem or error.context}"
+            raise RuleFileError(message, Span(self.name, line, column, None, source)) from None
+        except YAMLError as error:
+            raise RuleFileError(f"invalid YAML: {error}", Span(self.name)) from None
+
+    def check_keys(self, mapping: Any, allowed: tuple[str, ...], where: str) -> bool:
+        ok = True
+        for key in mapping:
+            if key not in allowed:
+                self.unknown_key(mapping, key, allowed, where)
+                ok = False
+        return ok
+
+    def unknown_key(self, mapping: Any, key: Any, allowed: tuple[str, ...], where: str) -> None:
+        hint = did_you_mean(str(key), allowed) or f"keys are {', '.join(allowed)}"
+        self.error(f"unknown key '{key}' in {where}", self.span(mapping, key), hint)
+
+    def mapping(self, document: Any, key: str) -> Any:
+        value = document.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(f"'{key}' must be a mapping", self.span(document, key, value=True))
+            return {}
+        return value
+
+    def as_of(self, mapping: Any, key: str) -> date | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_as_of(value if isinstance(value, date) else str(value))
+        except GoalEngineError as error:
+            self.error(error.message, self.span(mapping, key, value=True), error.hint)
+            return None
+
+    def data(self, value: Any, document: Any, base: Path) -> tuple[list[Path], Any]:
+        if value is None:
+            return [], None
+        if isinstance(value, dict):
+            try:
+                return [], read_mapping(value, self.name)
+            except GoalEngineError as error:
+                self.error(error.message, self.fill(error.span), error.hint)
+                return [], None
+        entries = value if isinstance(value, list) else [value]
+        paths = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, str):
+                where = self.span(value, index, True) if isinstance(value, list) else None
+                self.error(
+                    "'data' must be a path, a list of paths or a {metric: {period: value}} map",
+                    where or self.span(document, "data", value=True),
+                )
+                continue
+            paths.append(base / entry)
+        return paths, None
+
+    def fill(self, span: Span) -> Span:
+        if span.line is not None and span.source_line is None and span.line <= len(self.lines):
+            return Span(span.file, span.line, span.column, None, self.lines[span.line - 1])
+        return span
+
+    def goals(self, document: Any, defaults: Any) -> Iterator[Goal]:
+        entries = document.get("goals")
+        if not isinstance(entries, list) or not entries:
+            where = self.span(document, "goals", value=True) if "goals" in document else None
+            self.error(
+                "a rule file needs a non-empty 'goals' list",
+                where or Span(self.name, 1, 1, None, self.lines[0] if self.lines else None),
+                hint="goals:\n  - id: my-goal\n    rule: metric >= 10 by 2030",
+            )
+            return
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.error("each goal must be a mapping", self.span(entries, index, True))
+                continue
+            goal = self.goal(entry, defaults, index)
+            if goal.id in seen:
+                self.error(
+                    f"duplicate goal id '{goal.id}' (first on line {seen[goal.id]})",
+                    self.span(entry, "id", value=True),
+                    hint="goal ids must be unique within a file",
+                )
+            seen.setdefault(goal.id, goal.line or 0)
+            yield goal
+
+    def goal(self, entry: Any, defaults: Any, index: int) -> Goal:
+        problems_before = len(self.problems)
+        self.check_keys(entry, GOAL_KEYS, "goal")
+        goal_id = _str(entry.get("id")) or f"goal-{index + 1}"
+        if "id" not in entry:
+            self.error("goal has no 'id'", self.span(entry, next(iter(entry))), "add id: my-goal")
+        rule = entry.get("rule")
+        line = column = None
+        source_line = None
+        if not isinstance(rule, str) or not rule.strip():
+            self.error(
+                f"goal '{goal_id}' has no rule",
+                self.span(entry, "rule", True) if "rule" in entry else self.span(entry, "id"),
+                hint="rule: metric >= 10 by 2030",
+            )
+            rule = rule if isinstance(rule, str) else ""
+        else:
+            found = position(entry, "rule", self.name, value=True)
+            line, column = found.line, found.column
+            if line is not None and column is not None and line - 1 < len(self.lines):
+                source_line = self.lines[line - 1]
+                if source_line[column - 1 : column] in ("'", '"'):
+                    column += 1  # the rule text starts after the quote
+                if source_line[column - 1 :].lstrip().startswith(("|", ">")):
+                    line, column, source_line = None, None, None  # block scalar: no column
+        fields = {k: entry.get(k, defaults.get(k)) for k in DEFAULT_KEYS}
+        baseline = self.baseline(entry)
+        as_text = {k: _str(entry.get(k)) for k in ("title", "title_da", "unit", "source", "notes")}
+        goal = Goal(
+            id=goal_id,
+            rule=rule.strip(),
+            baseline=baseline,
+            owner=_str(fields["owner"]),
+            tags=tuple(str(t) for t in (fields["tags"] or ())),
+            method=_str(fields["method"]),
+            options={str(k): str(v) for k, v in (fields["options"] or {}).items()},
+            for_each=_str(entry.get("for_each")),
+            missing=str(fields["missing"] or "unknown"),
+            file=self.name,
+            line=line,
+            column=column,
+            source_line=source_line,
+            **{**as_text, "unit": as_text["unit"] or _str(fields["unit"])},
+        )
+        problem: GoalEngineError | None = None
+        if rule.strip():
+            try:
+                compiled = goal.compiled()
+            except GoalEngineError as error:
+                problem = error
+                self.problems.append(error.diagnostic())
+            else:
+                for warning in warnings_for(compiled, goal.unit):
+                    placed = goal.place(warning.span)
+                    self.problems.append(
+                        Diagnostic("warning", warning.message, placed, warning.hint)
+                    )
+        if problem is None and len(self.problems) > problems_before:
+            first = next(p for p in self.problems[problems_before:] if p.severity == "error")
+            problem = RuleFileError(first.message, first.span, first.hint)
+        return goal.model_copy(update={"problem": problem}) if problem else goal
+
+    def baseline(self, entry: Any) -> Baseline | None:
+        value = entry.get("baseline")
+        if value is None:
+            return None
+        span = self.span(entry, "baseline", value=True)
+        try:
+            if isinstance(value, dict):
+                self.check_keys(value, ("period", "value"), "baseline")
+                period = value.get("period")
+                number = value.get("value")
+                return Baseline(
+                    period=None if period is None else _period(period),
+                    value=None if number is None else float(number),
+                )
+            if isinstance(value, float):
+                return Baseline(value=value)
+            return Baseline(period=_period(value))
+        except GoalEngineError as error:
+            self.error(error.message, span, error.hint)
+        except (TypeError, ValueError):
+            self.error(f"cannot read baseline {value!r}", span, "write 2007-H1 or {value: 54.4}")
+        return None
+
+    def tests(self, document: Any, goal_ids: set[str]) -> Iterator[FixtureCase]:
+        entries = document.get("tests") or []
+        if not isinstance(entries, list):
+            self.error("'tests' must be a list", self.span(document, "tests", value=True))
+            return
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.error("each test must be a mapping", self.span(entries, index, True))
+                continue
+            self.check_keys(entry, TEST_KEYS, "test")
+            expect: dict[str, Verdict] = {}
+            for goal_id, verdict in self.mapping(entry, "expect").items():
+                if goal_id not in goal_ids:
+                    hint = did_you_mean(str(goal_id), goal_ids)
+                    self.error(f"test expects unknown goal '{goal_id}'",
+                               self.span(entry["expect"], goal_id), hint)  # fmt: skip
+                    continue
+                try:
+                    expect[goal_id] = Verdict(str(verdict))
+                except ValueError:
+                    choices = [v.value for v in Verdict]
+                    self.error(
+                        f"unknown verdict '{verdict}'",
+                        self.span(entry["expect"], goal_id, value=True),
+                        did_you_mean(str(verdict), choices) or f"one of {', '.join(choices)}",
+                    )
+            data = None
+            if entry.get("data") is not None:
+                data_files, data = self.data(entry.get("data"), entry, Path(self.name).parent)
+                if data_files:
+                    self.error("a test's data must be inline", self.span(entry, "data", True))
+            line = position(entries, index, self.name, value=True).line
+            yield FixtureCase(
+                name=_str(entry.get("name")) or f"test {index + 1}",
+                as_of=self.as_of(entry, "as_of"),
+                data=data,
+                expect=expect,
+                expect_explanation={
+                    str(k): str(v) for k, v in self.mapping(entry, "expect_explanation").items()
+                },
+                line=line,
+            )
+
+
+def _period(value: Any) -> Period:
+    if isinstance(value, date):
+        return Period(value.year, "day", value.month * 100 + value.day)
+    return Period.parse(str(value))
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,165 @@
+"""Goals and rule sets as data: what a rule file (or Python code) declares.
+
+A :class:`Goal` keeps its rule text and where it was written; the checked rule is
+compiled once and cached. A goal whose rule does not compile is still a goal: it carries
+its ``problem`` and is judged ``error``, so one broken goal never hides the others.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from .data.dataset import Dataset
+from .errors import Diagnostic, GoalEngineError, Span
+from .language import CheckedRule, compile_rule
+from .models import Verdict
+from .periods import Period
+
+__all__ = ["Baseline", "FixtureCase", "Goal", "RuleSet"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+
+class Baseline(_Frozen):
+    """The reference point of a goal: a period (looked up in the data) and/or a value."""
+
+    period: Period | None = None
+    value: float | None = None
+
+
+class Goal(_Frozen):
+    """One goal: an id, a rule and what the report says about it."""
+
+    id: str
+    rule: str
+    title: str | None = None
+    title_da: str | None = None
+    baseline: Baseline | None = None
+    unit: str | None = None
+    source: str | None = None
+    owner: str | None = None
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+    method: str | None = None
+    options: dict[str, str] = {}
+    for_each: str | None = None
+    missing: str = "unknown"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    """Where the rule text starts in its file (1-based), for error positions."""
+    source_line: str | None = None
+    problem: GoalEngineError | None = None
+    """Set when the goal could not be read or compiled; the goal is then judged ``error``."""
+
+    _compiled: CheckedRule | None = PrivateAttr(default=None)
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        baseline: str | int | float | Period | Baseline | dict[str, Any] | None = None,
+        *,
+        id: str = "goal",
+        **fields: Any,
+    ) -> Goal:
+        """A goal from rule text; raises :class:`GoalEngineError` if the rule is invalid.
+
+        ``baseline`` is a period (``"2007-H1"``), a value (``54.4``) or both.
+        """
+        goal = cls(id=id, rule=text, baseline=_baseline(baseline), **fields)
+        goal.compiled()
+        return goal
+
+    def compiled(self) -> CheckedRule:
+        """The checked rule (compiled once); raises the goal's problem if it has one."""
+        if self.problem is not None:
+            raise self.problem
+        if self._compiled is None:
+            try:
+                compiled = compile_rule(self.rule)
+            except GoalEngineError as error:
+                raise error.at(self.place(error.span)) from None
+            object.__setattr__(self, "_compiled", compiled)
+            assert self._compiled is not None
+        return self._compiled
+
+    def place(self, span: Span) -> Span:
+        """Move a span measured inside the rule text to the rule's place in its file."""
+        if self.line is None or self.column is None:
+            return span.with_file(self.file)
+        placed = span.shifted(self.line, self.column, self.source_line)
+        return placed.with_file(self.file)
+
+    @property
+    def span(self) -> Span:
+        return Span(
+            file=self.file,
+            line=self.line,
+            column=self.column,
+            end_column=None if self.column is None else self.column + len(self.rule),
+            source_line=self.source_line,
+        )
+
+
+def _baseline(value: Any) -> Baseline | None:
+    if value is None or isinstance(value, Baseline):
+        return value
+    if isinstance(value, dict):
+        return Baseline(**value)
+    if isinstance(value, float):
+        return Baseline(value=value)
+    return Baseline(period=Period.parse(value) if not isinstance(value, Period) else value)
+
+
+class FixtureCase(_Frozen):
+    """An embedded test: data and a date, and the verdicts the goals must get."""
+
+    name: str
+    as_of: date | None = None
+    data: Dataset | None = None
+    expect: dict[str, Verdict] = {}
+    expect_explanation: dict[str, str] = {}
+    line: int | None = None
+
+
+class RuleSet(_Frozen):
+    """One rule file's goals, their data sources and embedded tests."""
+
+    path: str | None = None
+    title: str | None = None
+    source: str | None = None
+    as_of: date | None = None
+    data_files: tuple[Path, ...] = ()
+    inline_data: Dataset | None = None
+    defaults: dict[str, Any] = {}
+    goals: tuple[Goal, ...] = ()
+    tests: tuple[FixtureCase, ...] = ()
+    properties: tuple[dict[str, Any], ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Problems found while reading (errors also sit on their goals), and warnings."""
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    def goal(self, goal_id: str) -> Goal:
+        for goal in self.goals:
+            if goal.id == goal_id:
+                return goal
+        raise KeyError(goal_id)
+
+    @classmethod
+    def of(cls, *goals: Goal | str, title: str | None = None, **fields: Any) -> RuleSet:
+        """A rule set from goals or rule texts (ids ``goal-1``, ``goal-2``... for texts)."""
+        built = tuple(
+            g if isinstance(g, Goal) else Goal.parse(g, id=f"goal-{i}")
+            for i, g in enumerate(goals, 1)
+        )
+        return cls(title=title, goals=built, **fields)

@@ -1,0 +1,243 @@
+"""Evaluate a checked rule at one moment: "what would this rule say on day D?".
+
+A :class:`World` answers the rule's names from the data as it stood on a day: a bare
+metric is its latest value by then, ``x["2010"]`` the value in 2010, a window the values
+inside it. Given a *trend*, the subject's future values (after ``as_of``) come from the
+trend instead -- that is how a projection to the deadline is judged with the same rule.
+
+Evaluation runs on simpleeval with only the language's node types, operators and
+functions; numbers are floats (overflow gives infinity, never a huge integer).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from simpleeval import SimpleEval
+
+from .data.dataset import Dataset, Series
+from .errors import EvaluationError
+from .language.check import key_text
+from .methods.base import Trend
+from .models import Observation, Step
+from .periods import Period
+
+__all__ = ["MissingValue", "Window", "World", "series_kind"]
+
+_EQ_TOLERANCE = 1e-9
+
+
+class MissingValue(EvaluationError):
+    """A value the rule needs is not in the data (judged ``unknown``, not ``error``)."""
+
+
+class Window(tuple[float, ...]):
+    """The values of a metric inside a window of periods (for sum/mean/min/max/count)."""
+
+    label: str = ""
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= _EQ_TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def _divide(a: float, b: float) -> float:
+    if b == 0:
+        raise EvaluationError("division by zero")
+    return a / b
+
+
+def _aggregate(name: str, reducer: Callable[[Window], float]) -> Callable[..., float]:
+    def apply(*args: Any) -> float:
+        if len(args) == 1 and isinstance(args[0], Window):
+            window = args[0]
+            if not window and name != "count":
+                raise MissingValue(f"no observations in {window.label}")
+            return reducer(window)
+        if name in ("min", "max") and args and not any(isinstance(a, Window) for a in args):
+            return float(min(args) if name == "min" else max(args))
+        raise EvaluationError(f"{name}() needs a window of observations")
+
+    return apply
+
+
+def _round(value: float, digits: float = 0) -> float:
+    places = int(digits)
+    if not 0 <= places <= 12:
+        raise EvaluationError("round() takes 0 to 12 digits")
+    return float(round(value, places))
+
+
+OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: _divide,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Gt: operator.gt,
+    ast.GtE: lambda a, b: a > b or _equal(a, b),
+    ast.Lt: operator.lt,
+    ast.LtE: lambda a, b: a < b or _equal(a, b),
+    ast.Eq: _equal,
+}
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sum": _aggregate("sum", lambda w: float(math.fsum(w))),
+    "mean": _aggregate("mean", lambda w: math.fsum(w) / len(w)),
+    "count": _aggregate("count", lambda w: float(len(w))),
+    "min": _aggregate("min", lambda w: min(w)),
+    "max": _aggregate("max", lambda w: max(w)),
+    "abs": lambda x: abs(float(x)),
+    "round": _round,
+}
+
+
+def series_kind(series: Series | None, fallback: Period) -> Period:
+    """A period of the kind the series is observed in (yearly, quarterly...)."""
+    if series is None or not series.observations:
+        return fallback
+    return series.observations[-1].period
+
+
+class World:
+    """The data as it stood on ``at`` (observations after ``as_of`` are never seen)."""
+
+    def __init__(
+        self,
+        data: Dataset,
+        subject: str,
+        at: date,
+        as_of: date,
+        baseline: float | None = None,
+        trend: Trend | None = None,
+        entity: str | None = None,
+        trace: list[Step] | None = None,
+    ) -> None:
+        self.data = data
+        self.subject = subject
+        self.at = at
+        self.as_of = as_of
+        self.baseline = baseline
+        self.trend = trend
+        self.entity = entity
+        self.trace = trace
+        self._evaluator = _Evaluator(self)
+
+    def evaluate(self, node: ast.expr) -> Any:
+        return self._evaluator.eval("", previously_parsed=node)
+
+    def series(self, metric: str) -> Series:
+        found = self.data.get(metric, self.entity)
+        if found is None:
+            found = self.data.get(metric)  # an entity-less reference series
+        if found is None:
+            raise MissingValue(
+                f"no data for {metric}" + (f" ({self.entity})" if self.entity else "")
+            )
+        return found
+
+    def projects(self, metric: str, day: date) -> bool:
+        return self.trend is not None and metric == self.subject and day > self.as_of
+
+    def latest(self, metric: str) -> float:
+        if metric == "baseline":
+            if self.baseline is None:
+                raise MissingValue("the goal has no baseline value")
+            return self.baseline
+        if self.projects(metric, self.at):
+            assert self.trend is not None
+            return self.trend(self.at)
+        found = self.series(metric).latest(min(self.at, self.as_of))
+        if found is None:
+            raise MissingValue(f"no value of {metric} by {self.at.isoformat()}")
+        return found.value
+
+    def at_period(self, metric: str, period: Period, implicit: bool) -> float:
+        found = self.series(metric).at(period)
+        if found is not None and found.date <= self.as_of:
+            self._record(metric, found, implicit)
+            return found.value
+        if self.projects(metric, period.end):
+            assert self.trend is not None
+            return self.trend(period.end)
+        raise MissingValue(f"no value of {metric} in {period}")
+
+    def window(self, metric: str, first: Period, last: Period) -> Window:
+        series = self.series(metric)
+        seen = [o for o in series.within(first, last) if o.date <= self.as_of]
+        values = [o.value for o in seen]
+        if self.trend is not None and metric == self.subject and last.end > self.as_of:
+            # Periods of the window not yet observed are filled from the trend.
+            observed = {o.period for o in seen}
+            for period in _periods_between(first, last, series_kind(series, last)):
+                if period not in observed and period.end > self.as_of:
+                    values.append(self.trend(period.end))
+        window = Window(values)
+        window.label = f"{metric}[{first}..{last}]"
+        return window
+
+    def _record(self, metric: str, found: Observation, implicit: bool) -> None:
+        if self.trace is None:
+            return
+        detail = f"bare {found.period.year} = {metric} in {found.period}" if implicit else None
+        step = Step(
+            kind="lookup",
+            label=f"{metric}[{found.period}]",
+            value=found.value,
+            period=found.period,
+            detail=detail,
+        )
+        if step not in self.trace:
+            self.trace.append(step)
+
+
+def _periods_between(first: Period, last: Period, like: Period) -> list[Period]:
+    """Periods of ``like``'s kind inside ``first.start .. last.end``."""
+    if like.kind == "day":
+        return []
+    per_year = 12 // like.months
+    found = []
+    for year in range(first.start.year, last.end.year + 1):
+        for index in range(1, per_year + 1):
+            period = Period(year, like.kind, index)
+            if period.start >= first.start and period.end <= last.end:
+                found.append(period)
+    return found
+
+
+class _Evaluator(SimpleEval):  # type: ignore[misc]
+    """simpleeval restricted to the goal language, answering names from a World."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__(operators=OPERATORS, functions=FUNCTIONS, names=world.latest)
+        self.world = world
+        allowed = (
+            ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
+            ast.Call, ast.Subscript,
+        )  # fmt: skip
+        self.nodes: dict[type[ast.AST], Callable[..., Any]] = {
+            kind: handler for kind, handler in self.nodes.items() if kind in allowed
+        }
+
+    def _eval_name(self, node: ast.Name) -> float:
+        return self.world.latest(node.id)
+
+    def _eval_constant(self, node: ast.Constant) -> float:
+        assert isinstance(node.value, int | float)
+        return float(node.value)
+
+    def _eval_subscript(self, node: ast.Subscript) -> Any:
+        assert isinstance(node.value, ast.Name)
+        metric = node.value.id
+        key = node.slice
+        if isinstance(key, ast.Slice):
+            first, last = Period.parse(key_text(key.lower)), Period.parse(key_text(key.upper))
+            return self.world.window(metric, first, last)
+        implicit = getattr(node, "implicit_year", None) is not None
+        return self.world.at_period(metric, Period.parse(key_text(key)), implicit)

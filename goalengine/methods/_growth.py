@@ -1,0 +1,223 @@
+"""Compound annual growth rates, the common core of open-sdg, eurostat and un-sdg.
+
+All three compare the growth observed since a start value with the growth needed from that
+start to the target in the target year. Years are whole-year differences of the periods'
+years, as the offices count them (2015 -> 2023 is 8 years whatever the months). Every helper
+returns ``None`` or a reason instead of raising, so that odd data (a zero, a sign change,
+overflowing values) ends as ``not_available`` rather than as an error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from ..explain import format_number, format_value
+from ..models import Observation, Step, Verdict
+from ..periods import Period, year_fraction
+from .base import Direction, MethodOutcome, Trend
+
+__all__ = [
+    "Growth",
+    "cagr",
+    "compound_trend",
+    "format_rate",
+    "growth_progress",
+    "growth_reason",
+    "growth_steps",
+    "outcome",
+    "toward",
+    "words",
+]
+
+
+def cagr(current: float, base: float, years: int) -> float | None:
+    """``(current / base) ** (1 / years) - 1``; None where it is undefined or not finite."""
+    if years <= 0 or base == 0:
+        return None
+    quotient = current / base
+    if quotient < 0 or not math.isfinite(quotient):
+        return None  # opposite signs: a fractional power of a negative number is complex
+    try:
+        rate = math.pow(quotient, 1.0 / years) - 1.0
+    except (OverflowError, ValueError):
+        return None
+    return rate if math.isfinite(rate) else None
+
+
+def toward(direction: Direction, base: float, target: float | None) -> Direction:
+    """The direction that counts: the goal's, or for an exact (==) goal the way to the target."""
+    if direction != 0 or target is None:
+        return direction
+    return (target > base) - (target < base)
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """Observed and required growth and the directed ratio of the two."""
+
+    observed: float
+    """CAGR from the start to the current value."""
+    required: float | None
+    """CAGR from the start to the target in the target year (None without a target)."""
+    ratio: float
+    """``sign × d × observed / |required|``, or ``sign × d × observed`` without a target.
+
+    ``-inf``/``+inf`` when the start value already equals the target (no growth required);
+    callers report such a ratio as missing but still label it.
+    """
+
+
+def growth_progress(
+    start: Observation,
+    current: Observation,
+    direction: Direction,
+    target: float | None = None,
+    target_year: int | None = None,
+) -> Growth | str:
+    """Growth since ``start`` judged against the target, or why it cannot be computed.
+
+    ``sign`` is -1 for a negative start value: the growth rate of a negative series measures
+    its magnitude, so shrinking (-10 -> -5) is a rise. The ratio multiplies by the direction
+    and divides by the *size* of the required rate (the Open SDG form); whenever the target
+    lies ahead of the start in the desired direction this equals observed / required, the form
+    Eurostat and the UN print, and it stays meaningful when the start had already met a target
+    that the current value has lost again (the ratio is then negative).
+    """
+    years = current.period.year - start.period.year
+    if years < 1:
+        return (
+            f"fewer than one year between the start ({start.period}) "
+            f"and the latest value ({current.period})"
+        )
+    v0, v = start.value, current.value
+    if v0 == 0:
+        return f"the start value ({start.period}) is 0, so growth rates are undefined"
+    if (v0 > 0 and v < 0) or (v0 < 0 and v > 0):
+        return "the start and latest values have opposite signs, so growth rates are undefined"
+    sign = -1 if v0 < 0 else 1
+    d = toward(direction, v0, target)
+    if target is None and d == 0:
+        return "the goal has neither a target nor a direction"
+    observed = cagr(v, v0, years)
+    if observed is None:
+        return "the growth rate is not finite for these values"
+    if target is None or target_year is None:
+        return Growth(observed, None, sign * d * observed)
+    if target_year <= start.period.year:
+        return f"the target year {target_year} is not after the start ({start.period})"
+    required = cagr(target, v0, target_year - start.period.year)
+    if required is None:
+        return "the target and the start value have opposite signs, so no growth rate reaches it"
+    directed = sign * d * observed
+    if required == 0:
+        # The start sat on the target: any movement since is away from it (or none at all).
+        ratio = 0.0 if directed == 0 else math.copysign(math.inf, directed)
+        if d == 0:
+            ratio = -math.inf if observed != 0 else 0.0
+        return Growth(observed, required, ratio)
+    return Growth(observed, required, directed / abs(required))
+
+
+def compound_trend(current: Observation, rate: float) -> Trend:
+    """The latest value compounding at ``rate`` a year (exact days), for projections."""
+
+    def trend(day: date) -> float:
+        years = year_fraction(current.date, day)
+        try:
+            return current.value * math.pow(1.0 + rate, years)
+        except (OverflowError, ValueError):  # 0 to a negative power, or too large
+            return math.copysign(math.inf, current.value) if years > 0 else current.value
+
+    return trend
+
+
+def format_rate(rate: float) -> str:
+    """A growth rate for people: ``-4.3 %/year``."""
+    text = format_number(rate * 100.0)
+    return f"{text if text.startswith('-') else '+' + text} %/year"
+
+
+def words(status: str) -> str:
+    """A native label read aloud: ``substantial_progress`` -> ``substantial progress``."""
+    return status.replace("_", " ")
+
+
+def growth_steps(
+    start: Observation,
+    current: Observation,
+    growth: Growth,
+    *,
+    unit: str | None,
+    target: float | None,
+    deadline: Period | None,
+    ratio_label: str,
+) -> tuple[Step, ...]:
+    """The steps every growth method shows: start, observed and required rates, the ratio."""
+    steps = [
+        Step(kind="base", label="start value", value=start.value, unit=unit, period=start.period),
+        Step(
+            kind="growth_rate",
+            label="observed growth (CAGR)",
+            value=growth.observed * 100.0,
+            unit="%/year",
+            detail=f"{start.period} to {current.period}",
+        ),
+    ]
+    if growth.required is not None and target is not None and deadline is not None:
+        steps.append(
+            Step(
+                kind="required_growth_rate",
+                label="growth needed (CAGR)",
+                value=growth.required * 100.0,
+                unit="%/year",
+                period=deadline,
+                detail=f"{start.period} to {format_value(target, unit)} in {deadline.year}",
+            )
+        )
+    if math.isfinite(growth.ratio):
+        steps.append(Step(kind="progress_ratio", label=ratio_label, value=growth.ratio))
+    return tuple(steps)
+
+
+def growth_reason(start: Observation, current: Observation, growth: Growth, status: str) -> str:
+    """'CAGR 2015–2023 -4.3 %/year vs -4.5 %/year needed → ratio 0.95, substantial progress'."""
+    span = f"CAGR {start.period}–{current.period} {format_rate(growth.observed)}"
+    if growth.required is None:
+        # Without a target the ratio is the rate itself, turned to the desired direction.
+        return f"{span}, {format_rate(growth.ratio)} in the desired direction → {words(status)}"
+    if math.isfinite(growth.ratio):
+        ratio = f"ratio {format_number(growth.ratio)}"
+    else:
+        ratio = "the start value already equalled the target"
+    return f"{span} vs {format_rate(growth.required)} needed → {ratio}, {words(status)}"
+
+
+def outcome(
+    status: str,
+    verdicts: dict[str, Verdict],
+    steps: tuple[Step, ...],
+    reason: str,
+    *,
+    ratio: float | None = None,
+    score: float | None = None,
+    projected: float | None = None,
+    trend: Trend | None = None,
+) -> MethodOutcome:
+    """A :class:`MethodOutcome` whose verdict comes from the module's label table.
+
+    An infinite ratio (the start sat on the target) is labelled but reported as missing:
+    JSON has no infinity.
+    """
+    finite = ratio if ratio is not None and math.isfinite(ratio) else None
+    return MethodOutcome(
+        status,
+        verdicts[status],
+        steps,
+        progress_ratio=finite,
+        projected=projected,
+        score=score,
+        reason=reason,
+        trend=trend,
+    )

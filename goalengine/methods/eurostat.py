@@ -1,0 +1,122 @@
+"""``eurostat``: Eurostat's assessment in its annual EU SDG monitoring report.
+
+Growth is measured over a fixed window ending at the latest observation: the last 5 years
+(short term, the default) or, with the option ``variant: long``, the last 15 years. With a
+target, the observed rate is compared with the rate needed *from the window start* to reach
+the target in the target year (RR); without one, the directed rate is banded at ±1 %/year.
+"""
+
+from __future__ import annotations
+
+from ..explain import format_value
+from ..models import Step, Verdict
+from ._growth import compound_trend, growth_progress, growth_reason, growth_steps
+from ._growth import outcome as _outcome
+from .base import MethodInput, MethodOutcome
+
+__all__ = ["METHOD", "VARIANTS", "VERDICTS", "EurostatMethod", "classify"]
+
+#: Window length in years for each ``variant`` option.
+VARIANTS = {"short": 5, "long": 15}
+
+#: Native label -> our verdict (the table in docs/methods.md). Only "significant progress"
+#: (RR >= 0.95) keeps to the pace the target needs; the other bands fall short of it.
+VERDICTS: dict[str, Verdict] = {
+    "target_achieved": Verdict.ON_TRACK,
+    "significant_progress": Verdict.ON_TRACK,
+    "moderate_progress": Verdict.AT_RISK,
+    "insufficient_progress": Verdict.AT_RISK,
+    "movement_away": Verdict.AT_RISK,
+    "moderate_movement_away": Verdict.AT_RISK,
+    "significant_movement_away": Verdict.AT_RISK,
+    "not_available": Verdict.UNKNOWN,
+}
+
+
+def classify(ratio: float, with_target: bool) -> str:
+    """The band of RR (with a target) or of the directed growth rate (without one)."""
+    if with_target:
+        if ratio >= 0.95:
+            return "significant_progress"
+        if ratio >= 0.6:
+            return "moderate_progress"
+        if ratio >= 0:
+            return "insufficient_progress"
+        return "movement_away"
+    if ratio >= 0.01:
+        return "significant_progress"
+    if ratio >= 0:
+        return "moderate_progress"
+    if ratio >= -0.01:
+        return "moderate_movement_away"
+    return "significant_movement_away"
+
+
+class EurostatMethod:
+    name = "eurostat"
+    description = "Eurostat EU SDG monitoring: growth over the last 5 (or 15) years vs needed"
+
+    def assess(self, goal: MethodInput) -> MethodOutcome:
+        variant = goal.options.get("variant", "short")
+        if variant not in VARIANTS:
+            # A typo in the rule file, not odd data: say so rather than guess.
+            why = f"unknown eurostat variant '{variant}' (choose short or long)"
+            return MethodOutcome("not_available", Verdict.ERROR, reason=why)
+        if not goal.observations:
+            return _outcome("not_available", VERDICTS, (), "no observations → not available")
+
+        current = goal.observations[-1]
+        first_year = current.period.year - VARIANTS[variant]
+        window = [o for o in goal.observations if o.period.year >= first_year]
+        start = window[0] if window else current
+        window_step = Step(
+            kind="window",
+            label=f"{variant}-term window",
+            value=len(window),
+            period=start.period,
+            detail=f"{len(window)} observations {start.period}–{current.period}",
+        )
+        target_year = goal.deadline.year if goal.deadline is not None else None
+        growth = growth_progress(start, current, goal.direction, goal.target, target_year)
+
+        if goal.target_reached(current.value):
+            assert goal.target is not None
+            reason = (
+                f"the latest value {format_value(current.value, goal.unit)} ({current.period}) "
+                f"already reaches the target {format_value(goal.target, goal.unit)}"
+                " → target achieved"
+            )
+            if isinstance(growth, str):
+                return _outcome("target_achieved", VERDICTS, (window_step,), reason)
+            status = "target_achieved"
+        elif len(window) < 2:
+            why = f"fewer than two observations in the {variant}-term window → not available"
+            return _outcome("not_available", VERDICTS, (window_step,), why)
+        elif isinstance(growth, str):
+            return _outcome("not_available", VERDICTS, (window_step,), f"{growth} → not available")
+        else:
+            status = classify(growth.ratio, growth.required is not None)
+            reason = growth_reason(start, current, growth, status)
+
+        steps = growth_steps(
+            start,
+            current,
+            growth,
+            unit=goal.unit,
+            target=goal.target,
+            deadline=goal.deadline,
+            ratio_label="ratio of observed to required growth (RR)"
+            if growth.required is not None
+            else "directed growth rate",
+        )
+        return _outcome(
+            status,
+            VERDICTS,
+            (window_step, *steps),
+            reason,
+            ratio=growth.ratio,
+            trend=compound_trend(current, growth.observed),
+        )
+
+
+METHOD = EurostatMethod()

@@ -1,0 +1,90 @@
+"""``pace``: the straight line from the baseline to the latest value, carried to the deadline.
+
+What a reader does by eye: "since the baseline it rose 3 points in 6 years; at that pace it
+gets to ...". Unlike ``linear`` it ignores every observation in between, so one unusual
+latest value moves it fully. Dates are exact days, as in ``linear``. The progress ratio is
+the pace per year divided by the pace per year needed from the baseline to the target.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from ..explain import format_change, format_value
+from ..models import Step, Verdict
+from ..periods import year_fraction
+from ._growth import outcome
+from .base import MethodInput, MethodOutcome
+
+__all__ = ["METHOD", "VERDICTS", "PaceMethod"]
+
+#: Native label -> our verdict (the table in docs/methods.md); the same labels as ``linear``.
+VERDICTS: dict[str, Verdict] = {
+    "on_track": Verdict.ON_TRACK,
+    "off_track": Verdict.AT_RISK,
+    "not_available": Verdict.UNKNOWN,
+}
+
+
+class PaceMethod:
+    name = "pace"
+    description = "straight line from the baseline to the latest value"
+
+    def assess(self, goal: MethodInput) -> MethodOutcome:
+        if not goal.observations:
+            return outcome("not_available", VERDICTS, (), "no observations → not available")
+        latest = goal.observations[-1]
+        base = goal.baseline or goal.observations[0]
+        years = year_fraction(base.date, latest.date)
+        if years <= 0:
+            why = "no time between the baseline and the latest value, so no pace"
+            return outcome("not_available", VERDICTS, (), f"{why} → not available")
+        if goal.deadline is None:
+            return outcome(
+                "not_available", VERDICTS, (), "no deadline to carry the pace to → not available"
+            )
+        pace = (latest.value - base.value) / years
+        if not math.isfinite(pace):
+            return outcome("not_available", VERDICTS, (), "the pace is not finite for these values")
+
+        def trend(day: date) -> float:
+            return latest.value + pace * year_fraction(latest.date, day)
+
+        projected = trend(goal.deadline.end)
+        holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
+        status = "on_track" if holds else "off_track"
+        ratio = None
+        span = year_fraction(base.date, goal.deadline.end)
+        if goal.target is not None and span > 0:
+            needed = (goal.target - base.value) / span
+            if needed != 0 and math.isfinite(needed):
+                ratio = pace / needed
+        steps = [
+            Step(
+                kind="trend",
+                label="change per year",
+                value=pace,
+                unit=goal.unit,
+                detail=f"from {base.period} to {latest.period}",
+            ),
+            Step(
+                kind="projection",
+                label="projected value",
+                value=projected,
+                unit=goal.unit,
+                period=goal.deadline,
+            ),
+        ]
+        if ratio is not None:
+            steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
+        reason = (
+            f"at the pace since {base.period} ({format_change(pace, goal.unit)} a year) "
+            f"it reaches {format_value(projected, goal.unit)} by {goal.deadline}"
+        )
+        return outcome(
+            status, VERDICTS, tuple(steps), reason, ratio=ratio, projected=projected, trend=trend
+        )
+
+
+METHOD = PaceMethod()

@@ -1,7 +1,9 @@
 """Progress methods, one module each, registered by name.
 
-``linear`` is the default. Third-party packages add methods through the
-``goalengine.methods`` entry point group; each entry point names a
+``linear`` is the default; ``last`` and ``pace`` are simpler extrapolations, and
+``open-sdg``, ``eurostat``, ``un-sdg`` and ``destatis`` reproduce the progress assessments
+the statistical offices publish (see docs/methods.md). Third-party packages add methods
+through the ``goalengine.methods`` entry point group; each entry point names a
 :class:`~goalengine.methods.base.ProgressMethod` instance (or a class that builds one).
 """
 
@@ -25,6 +27,12 @@ __all__ = [
 # name -> module holding a module-level ``METHOD``; imported on first use to keep start-up light.
 _BUILTIN = {
     "linear": "linear",
+    "last": "last",
+    "pace": "pace",
+    "open-sdg": "open_sdg",
+    "eurostat": "eurostat",
+    "un-sdg": "un_sdg",
+    "destatis": "destatis",
 }
 _registry: dict[str, ProgressMethod] = {}
 _plugins_loaded = False

@@ -4,18 +4,37 @@ Dates are exact days, so a mid-year figure counts as mid-year. The line is proje
 last day of the deadline period; the goal is on track if the rule holds for the projection.
 The progress ratio compares the fitted change per year with the change per year needed
 from the baseline value to the target (1 = exactly on pace, negative = moving away).
+
+With three or more observations the scatter around the line also says how sure the
+projection is: the residual standard error gives a Student t prediction interval for the
+value at the deadline, hence the probability that it satisfies the target and an 80 %
+interval. This assumes independent, equally noisy deviations from a straight line -- a
+statement about the fit, not a forecast model -- so the text says "≈".
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from datetime import date
 
 from ..explain import format_change, format_value
 from ..models import Observation, Step, Verdict
-from ..periods import year_fraction
+from ..periods import Period, year_fraction
+from . import _student_t
 from .base import MethodInput, MethodOutcome, Trend
 
-__all__ = ["METHOD", "LinearMethod", "fit_line"]
+__all__ = ["METHOD", "VERDICTS", "LinearMethod", "Prediction", "fit_line", "predict"]
+
+#: Native label -> our verdict (the table in docs/methods.md).
+VERDICTS: dict[str, Verdict] = {
+    "on_track": Verdict.ON_TRACK,
+    "off_track": Verdict.AT_RISK,
+    "not_available": Verdict.UNKNOWN,
+}
+
+#: Coverage of the reported prediction interval.
+INTERVAL = 0.80
 
 
 def fit_line(points: tuple[Observation, ...]) -> tuple[float, float, date]:
@@ -33,11 +52,61 @@ def fit_line(points: tuple[Observation, ...]) -> tuple[float, float, date]:
     return mean_y - slope * mean_x, slope, origin
 
 
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """How sure the fitted line is about the value on one day."""
+
+    estimate: float
+    standard_error: float
+    """Of a new observation on that day (line uncertainty plus scatter)."""
+    degrees_of_freedom: int
+
+    def probability(self, target: float, direction: int) -> float:
+        """P(value ``direction``-wise at or beyond ``target``), e.g. P(value >= target) for +1."""
+        margin = direction * (self.estimate - target)
+        if self.standard_error == 0:
+            return 1.0 if margin >= 0 else 0.0
+        return _student_t.cdf(margin / self.standard_error, self.degrees_of_freedom)
+
+    def interval(self, coverage: float = INTERVAL) -> tuple[float, float]:
+        """The central prediction interval with the given coverage."""
+        if self.standard_error == 0:
+            return self.estimate, self.estimate
+        quantile = _student_t.ppf(0.5 + coverage / 2.0, self.degrees_of_freedom)
+        half = quantile * self.standard_error
+        return self.estimate - half, self.estimate + half
+
+
+def predict(points: tuple[Observation, ...], day: date) -> Prediction | None:
+    """The prediction for ``day`` from the least-squares line (None below 3 points)."""
+    n = len(points)
+    if n < 3:
+        return None
+    intercept, slope, origin = fit_line(points)
+    xs = [year_fraction(origin, p.date) for p in points]
+    mean_x = sum(xs) / n
+    sxx = sum((x - mean_x) * (x - mean_x) for x in xs)
+    if sxx == 0:
+        return None
+    residuals = [p.value - (intercept + slope * x) for p, x in zip(points, xs, strict=True)]
+    scatter = sum(r * r for r in residuals) / (n - 2)
+    x0 = year_fraction(origin, day)
+    leverage = 1.0 + 1.0 / n + (x0 - mean_x) * (x0 - mean_x) / sxx
+    estimate = intercept + slope * x0
+    standard_error = math.sqrt(scatter * leverage)
+    if not (math.isfinite(estimate) and math.isfinite(standard_error)):
+        return None
+    return Prediction(estimate, standard_error, n - 2)
+
+
 class LinearMethod:
     name = "linear"
     description = "least-squares line through the observations since the baseline"
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
+        if not goal.observations:
+            why = "no observations"
+            return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         points = goal.since_baseline()
         latest = goal.observations[-1]
         unit = goal.unit
@@ -49,13 +118,15 @@ class LinearMethod:
             if holds:
                 return MethodOutcome("on_track", Verdict.ON_TRACK, (step,), reason=why)
             return MethodOutcome("not_available", Verdict.UNKNOWN, (step,), reason=why)
+        if goal.deadline is None:
+            why = "no deadline to project the trend to"
+            return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
         intercept, slope, origin = fit_line(points)
 
         def trend(day: date) -> float:
             return intercept + slope * year_fraction(origin, day)
 
-        assert goal.deadline is not None
         deadline = goal.deadline.end
         projected = trend(deadline)
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
@@ -66,7 +137,7 @@ class LinearMethod:
             needed = (goal.target - base.value) / years if years > 0 else 0.0
             if needed != 0:
                 ratio = slope / needed
-        steps = (
+        steps = [
             Step(
                 kind="trend",
                 label="change per year",
@@ -81,27 +152,70 @@ class LinearMethod:
                 unit=unit,
                 period=goal.deadline,
             ),
-            *(
-                (Step(kind="progress_ratio", label="progress ratio", value=ratio),)
-                if ratio is not None
-                else ()
-            ),
-        )
+        ]
+        if ratio is not None:
+            steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
         reason = (
             f"at {format_change(slope, unit)} a year it reaches "
             f"{format_value(projected, unit)} by {goal.deadline}"
         )
-        verdict = Verdict.ON_TRACK if holds else Verdict.AT_RISK
+
+        probability = interval = None
+        prediction = predict(points, deadline)
+        if prediction is not None and goal.target is not None and goal.direction != 0:
+            probability = prediction.probability(goal.target, goal.direction)
+            interval = prediction.interval()
+            steps.append(_probability_step(prediction, probability, interval, goal.deadline, unit))
+            reason += (
+                f"; {_chance(probability)} chance to reach "
+                f"{format_value(goal.target, unit)} by {goal.deadline}"
+            )
+
         status = "on_track" if holds else "off_track"
         return MethodOutcome(
             status,
-            verdict,
-            steps,
+            VERDICTS[status],
+            tuple(steps),
             progress_ratio=ratio,
             projected=projected,
+            probability=probability,
+            interval=interval,
             reason=reason,
             trend=trend,
         )
+
+
+def _probability_step(
+    prediction: Prediction,
+    probability: float,
+    interval: tuple[float, float],
+    deadline: Period,
+    unit: str | None,
+) -> Step:
+    low, high = interval
+    return Step(
+        kind="probability",
+        label="chance to reach the target",
+        value=probability,
+        period=deadline,
+        detail=(
+            f"Student t prediction, {prediction.degrees_of_freedom} degrees of freedom, "
+            f"standard error {format_value(prediction.standard_error, unit)}"
+        ),
+        children=(
+            Step(kind="interval_low", label="80 % interval, low", value=low, unit=unit),
+            Step(kind="interval_high", label="80 % interval, high", value=high, unit=unit),
+        ),
+    )
+
+
+def _chance(probability: float) -> str:
+    """'≈ 83 %', but never '≈ 100 %' or '≈ 0 %' for a probability that is not certain."""
+    if probability >= 0.995:
+        return "> 99 %" if probability < 1.0 else "100 %"
+    if probability < 0.005:
+        return "< 1 %" if probability > 0.0 else "0 %"
+    return f"≈ {round(probability * 100)} %"
 
 
 METHOD = LinearMethod()

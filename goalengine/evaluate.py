@@ -247,6 +247,7 @@ class _Judgement:
                     latest=latest,
                     reason=f"no observation in the deadline period {deadline}",
                     outcome=outcome,
+                    passed=True,
                 )
             holds = self.holds_now(deadline.end)
             verdict = Verdict.MET if holds else Verdict.MISSED
@@ -346,6 +347,11 @@ class _Judgement:
         outcome: MethodOutcome | None = None,
         passed: bool = False,
     ) -> Result:
+        if self.sides is None:
+            try:
+                self.sides = self.compare_sides(self.world(self.as_of))
+            except GoalEngineError:
+                self.sides = None
         sides = self.sides
         target = sides[1] if sides else None
         deadline = self.rule.time.end if self.rule.time and self.rule.time.kind == "by" else None

@@ -25,7 +25,7 @@ def position(mapping: Any, key: Any, file: str | None, value: bool = False) -> S
         return Span(file=file)
     try:
         line, column = lc.value(key) if value else lc.key(key)
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, IndexError):
         return Span(file=file)
     return Span(file=file, line=line + 1, column=column + 1)
 

@@ -24,7 +24,10 @@ def position(mapping: Any, key: Any, file: str | None, value: bool = False) -> S
     if lc is None:
         return Span(file=file)
     try:
-        line, column = lc.value(key) if value else lc.key(key)
+        if isinstance(mapping, list):
+            line, column = lc.item(key)
+        else:
+            line, column = lc.value(key) if value else lc.key(key)
     except (KeyError, TypeError, AttributeError, IndexError):
         return Span(file=file)
     return Span(file=file, line=line + 1, column=column + 1)

@@ -210,7 +210,7 @@ class _Reader:
                     self.span(entry, "id", value=True),
                     hint="goal ids must be unique within a file",
                 )
-            seen.setdefault(goal.id, goal.line or 0)
+            seen.setdefault(goal.id, position(entry, "id", self.name).line or 0)
             yield goal
 
     def goal(self, entry: Any, defaults: Any, index: int) -> Goal:
@@ -270,9 +270,9 @@ class _Reader:
                     self.problems.append(
                         Diagnostic("warning", warning.message, placed, warning.hint)
                     )
-        if problem is None and len(self.problems) > problems_before:
-            first = next(p for p in self.problems[problems_before:] if p.severity == "error")
-            problem = RuleFileError(first.message, first.span, first.hint)
+        errors = [p for p in self.problems[problems_before:] if p.severity == "error"]
+        if problem is None and errors:
+            problem = RuleFileError(errors[0].message, errors[0].span, errors[0].hint)
         return goal.model_copy(update={"problem": problem}) if problem else goal
 
     def baseline(self, entry: Any) -> Baseline | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -127,10 +128,15 @@ class World:
         self.trend = trend
         self.entity = entity
         self.trace = trace
-        self._evaluator = _Evaluator(self)
 
     def evaluate(self, node: ast.expr) -> Any:
-        return self._evaluator.eval("", previously_parsed=node)
+        evaluator = _evaluator()
+        outer = evaluator.world
+        evaluator.world = self
+        try:
+            return evaluator.eval("", previously_parsed=node)
+        finally:
+            evaluator.world = outer
 
     def series(self, metric: str) -> Series:
         found = self.data.get(metric, self.entity)
@@ -211,12 +217,23 @@ def _periods_between(first: Period, last: Period, like: Period) -> list[Period]:
     return found
 
 
+_local = threading.local()
+
+
+def _evaluator() -> _Evaluator:
+    """One evaluator per thread: building a SimpleEval costs more than judging a goal."""
+    evaluator: _Evaluator | None = getattr(_local, "evaluator", None)
+    if evaluator is None:
+        evaluator = _local.evaluator = _Evaluator()
+    return evaluator
+
+
 class _Evaluator(SimpleEval):  # type: ignore[misc]
     """simpleeval restricted to the goal language, answering names from a World."""
 
-    def __init__(self, world: World) -> None:
-        super().__init__(operators=OPERATORS, functions=FUNCTIONS, names=world.latest)
-        self.world = world
+    def __init__(self) -> None:
+        super().__init__(operators=OPERATORS, functions=FUNCTIONS, names={})
+        self.world: World | None = None
         allowed = (
             ast.Name, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
             ast.Call, ast.Subscript,
@@ -226,6 +243,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         }
 
     def _eval_name(self, node: ast.Name) -> float:
+        assert self.world is not None
         return self.world.latest(node.id)
 
     def _eval_constant(self, node: ast.Constant) -> float:
@@ -233,6 +251,7 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         return float(node.value)
 
     def _eval_subscript(self, node: ast.Subscript) -> Any:
+        assert self.world is not None
         assert isinstance(node.value, ast.Name)
         metric = node.value.id
         key = node.slice

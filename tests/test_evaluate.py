@@ -120,9 +120,9 @@ def test_window_sum_is_projected_over_the_missing_years() -> None:
     # Trend 100 -> 342 continues: 2012 and 2013 are filled from the line.
     assert result.projected == pytest.approx(100 + 342 + 584 + 826, rel=1e-2)
     stalled = {"apprenticeships": {"2010": 200, "2011": 100}}
-    assert judge("sum(apprenticeships[2010..2013]) >= 500 by 2013", stalled, "2012-06-30").verdict is (
-        Verdict.AT_RISK
-    )
+    assert judge(
+        "sum(apprenticeships[2010..2013]) >= 500 by 2013", stalled, "2012-06-30"
+    ).verdict is (Verdict.AT_RISK)
 
 
 def test_no_observation_by_as_of_is_unknown() -> None:

@@ -11,7 +11,10 @@ Write = Callable[[str, str], Path]
 
 
 def test_a_complete_rule_file(write: Write) -> None:
-    write("data.csv", "metric,period,value\nemployment_rate,2007-H1,54.4\nemployment_rate,2008-08,59.9\n")
+    write(
+        "data.csv",
+        "metric,period,value\nemployment_rate,2007-H1,54.4\nemployment_rate,2008-08,59.9\n",
+    )
     path = write(
         "rules/goals.yaml",
         """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
+from functools import lru_cache
 
 from .check import key_text
 from .parse import ParsedText
@@ -33,8 +34,12 @@ class _Notations(ast.NodeTransformer):
         return ast.Name(id=f"{ast.unparse(node.value)}[{inside}]")
 
 
+@lru_cache(maxsize=8192)
 def format_tree(tree: ast.expr) -> str:
-    """Canonical text of an expression tree from :func:`parse_text`."""
+    """Canonical text of an expression tree from :func:`parse_text`.
+
+    Cached by node identity: checked trees are never changed after ``check``.
+    """
     return ast.unparse(_Notations().visit(copy.deepcopy(tree)))
 
 

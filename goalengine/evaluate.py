@@ -25,7 +25,7 @@ from typing import Any
 from . import methods
 from .data import Dataset
 from .errors import GoalEngineError
-from .explain import format_change, format_number, format_value, sentence
+from .explain import distinct_digits, format_change, format_number, format_value, sentence
 from .language import CheckedRule, format_tree
 from .language.check import key_text
 from .methods.base import MethodInput, MethodOutcome, Trend
@@ -466,8 +466,11 @@ class _Judgement:
     ) -> list[str | None]:
         unit = self.unit
         clauses: list[str | None] = []
+        digits = None
+        if latest is not None and target is not None:
+            digits = distinct_digits(latest.value, target)
         if latest is not None:
-            now = f"{format_value(latest.value, unit)} in {latest.period}"
+            now = f"{format_value(latest.value, unit, digits)} in {latest.period}"
             base = self.baseline
             if base is not None and base.period != latest.period:
                 now += f", {format_change(latest.value - base.value, unit)} since {base.period}"
@@ -476,7 +479,7 @@ class _Judgement:
         if sides is not None and side is not None and not self.rule.subject_is_bare:
             clauses.append(f"{format_tree(side)} = {format_number(sides[0])}")
         if target is not None:
-            clause = f"target {_SYMBOL[self.rule.direction]} {format_value(target, unit)}"
+            clause = f"target {_SYMBOL[self.rule.direction]} {format_value(target, unit, digits)}"
             if deadline is not None:
                 clause += f" by {deadline}"
             implicit = [s for s in self.trace if s.detail and s.detail.startswith("bare ")]
@@ -491,6 +494,7 @@ class _Judgement:
             clauses.append(clause)
         elif self.rule.time is not None and latest is not None:
             clauses.append(f"rule {self.rule.text}")
+        clauses.extend(s.detail for s in self.trace if s.kind == "window")
         if outcome is not None and not passed and outcome.reason:
             clauses.append(outcome.reason)
             projected = self.project_subject_side(outcome, deadline)

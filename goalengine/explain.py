@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_change", "format_number", "format_value", "sentence"]
+__all__ = ["distinct_digits", "format_change", "format_number", "format_value", "sentence"]
 
 
-def format_number(value: float) -> str:
-    """Round for people: whole numbers from 1000, 1 decimal from 1, 2 significant digits below."""
+def format_number(value: float, digits: int | None = None) -> str:
+    """Round for people: whole numbers from 1000, 1 decimal from 1, 2 significant digits below.
+
+    ``digits`` forces that many decimals (see :func:`distinct_digits`).
+    """
+    if digits is not None and math.isfinite(value):
+        text = f"{value:.{digits}f}"
+        return "0" if text.lstrip("-").strip("0.") == "" else text
     if math.isnan(value):
         return "n/a"
     if math.isinf(value):
@@ -30,9 +36,21 @@ def format_number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def format_value(value: float, unit: str | None = None) -> str:
+def distinct_digits(a: float, b: float) -> int | None:
+    """Decimals needed so two different numbers do not print the same (1.20 vs 1.16)."""
+    if a == b or not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    if format_number(a) != format_number(b):
+        return None
+    for digits in range(1, 10):
+        if f"{a:.{digits}f}" != f"{b:.{digits}f}":
+            return digits
+    return None
+
+
+def format_value(value: float, unit: str | None = None, digits: int | None = None) -> str:
     """``59.9 %``, ``554 placements``, ``12``."""
-    text = format_number(value)
+    text = format_number(value, digits)
     return f"{text} {unit}" if unit else text
 
 

@@ -6,8 +6,8 @@ threads and serialised to the JSON the CLI prints (``Report.to_json()``).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -63,10 +63,17 @@ class Observation(_Frozen):
     entity: str | None = None
     note: str | None = None
     source: str | None = None
+    published: dt.date | None = None
+    """When the figure became known, if not at the end of its period (a budget for next
+    year printed in this year's report); a report sees it from then on."""
 
     @property
-    def date(self) -> date:
+    def date(self) -> dt.date:
         return self.period.end
+
+    @property
+    def visible_from(self) -> dt.date:
+        return self.published or self.period.end
 
 
 class Step(_Frozen):
@@ -148,7 +155,7 @@ class Result(_Frozen):
 class Report(_Frozen):
     """All results of one evaluation, with the date they were judged at."""
 
-    as_of: date
+    as_of: dt.date
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .data.dataset import Dataset
 from .data.inline import position, read_mapping
 from .errors import Diagnostic, GoalEngineError, RuleFileError, Span, did_you_mean
 from .language import warnings_for
@@ -161,27 +162,30 @@ class _Reader:
             self.error(error.message, self.span(mapping, key, value=True), error.hint)
             return None
 
-    def data(self, value: Any, document: Any, base: Path) -> tuple[list[Path], Any]:
+    def data(self, value: Any, document: Any, base: Path) -> tuple[list[Path], Dataset | None]:
+        """Paths (relative to the file) and inline maps, in any mix; inline data wins."""
         if value is None:
             return [], None
-        if isinstance(value, dict):
-            try:
-                return [], read_mapping(value, self.name)
-            except GoalEngineError as error:
-                self.error(error.message, self.fill(error.span), error.hint)
-                return [], None
         entries = value if isinstance(value, list) else [value]
-        paths = []
+        paths: list[Path] = []
+        inline: Dataset | None = None
         for index, entry in enumerate(entries):
-            if not isinstance(entry, str):
+            if isinstance(entry, dict):
+                try:
+                    read = read_mapping(entry, self.name)
+                except GoalEngineError as error:
+                    self.error(error.message, self.fill(error.span), error.hint)
+                    continue
+                inline = read if inline is None else inline.merged(read)
+            elif isinstance(entry, str):
+                paths.append(base / entry)
+            else:
                 where = self.span(value, index, True) if isinstance(value, list) else None
                 self.error(
-                    "'data' must be a path, a list of paths or a {metric: {period: value}} map",
+                    "'data' must be a path, a {metric: {period: value}} map or a list of these",
                     where or self.span(document, "data", value=True),
                 )
-                continue
-            paths.append(base / entry)
-        return paths, None
+        return paths, inline
 
     def fill(self, span: Span) -> Span:
         if span.line is not None and span.source_line is None and span.line <= len(self.lines):

@@ -159,14 +159,14 @@ class World:
         if self.projects(metric, self.at):
             assert self.trend is not None
             return self.trend(self.at)
-        found = self.series(metric).latest(min(self.at, self.as_of))
+        found = self.series(metric).latest(self.at, self.as_of)
         if found is None:
             raise MissingValue(f"no value of {metric} by {self.at.isoformat()}")
         return found.value
 
     def at_period(self, metric: str, period: Period, implicit: bool) -> float:
         found = self.series(metric).at(period)
-        if found is not None and found.date <= self.as_of:
+        if found is not None and found.visible_from <= self.as_of:
             self._record(metric, found, implicit)
             return found.value
         if self.projects(metric, period.end):
@@ -176,8 +176,10 @@ class World:
 
     def window(self, metric: str, first: Period, last: Period) -> Window:
         series = self.series(metric)
-        seen = [o for o in series.within(first, last) if o.date <= self.as_of]
+        seen = [o for o in series.within(first, last) if o.visible_from <= self.as_of]
         values = [o.value for o in seen]
+        if self.trace is not None:
+            self._note_gaps(metric, series, seen, first, last)
         if self.trend is not None and metric == self.subject and last.end > self.as_of:
             # Periods of the window not yet observed are filled from the trend.
             observed = {o.period for o in seen}
@@ -187,6 +189,27 @@ class World:
         window = Window(values)
         window.label = f"{metric}[{first}..{last}]"
         return window
+
+    def _note_gaps(
+        self, metric: str, series: Series, seen: list[Observation], first: Period, last: Period
+    ) -> None:
+        """Record window periods that are past but have no data (so no one assumes zero)."""
+        assert self.trace is not None
+        observed = {o.period for o in seen}
+        gaps = [
+            str(p)
+            for p in _periods_between(first, last, series_kind(series, last))
+            if p not in observed and p.end <= self.as_of
+        ]
+        if gaps:
+            step = Step(
+                kind="window",
+                label=f"{metric}[{first}..{last}]",
+                value=float(len(seen)),
+                detail=f"no data for {metric} in {', '.join(gaps)}",
+            )
+            if step not in self.trace:
+                self.trace.append(step)
 
     def _record(self, metric: str, found: Observation, implicit: bool) -> None:
         if self.trace is None:

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from ..errors import DataError, PeriodError, Span, did_you_mean
 from ..models import Observation
-from ..periods import Period
+from ..periods import Period, parse_as_of
 from .dataset import Dataset, Series
 
 __all__ = ["COLUMNS", "REQUIRED", "parse_number", "read_csv", "read_csv_text"]
 
 REQUIRED = ("metric", "period", "value")
-COLUMNS = (*REQUIRED, "entity", "note", "source")
+COLUMNS = (*REQUIRED, "entity", "note", "source", "published")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([ .\u00a0\u202f]\d{3})+(,\d+)?$")
 
@@ -141,12 +141,19 @@ class _Row:
                 "write e.g. 54.4 (or 54,4 in a ';'-separated file)",
             ) from None
         entity = self.cell("entity") or None
+        published = None
+        if self.cell("published"):
+            try:
+                published = parse_as_of(self.cell("published"))
+            except PeriodError as error:
+                raise self.fail(error.message, "published", error.hint) from None
         observation = Observation.model_construct(
             period=period,
             value=value,
             entity=entity,
             note=self.cell("note") or None,
             source=self.cell("source") or None,
+            published=published,
         )
         return metric, entity, observation
 

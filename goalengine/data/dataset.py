@@ -50,6 +50,10 @@ class Series(BaseModel):
         return [o.period.end for o in self.observations]
 
     @cached_property
+    def _published(self) -> bool:
+        return any(o.published is not None for o in self.observations)
+
+    @cached_property
     def _by_period(self) -> dict[Period, Observation]:
         return {o.period: o for o in self.observations}
 
@@ -60,12 +64,18 @@ class Series(BaseModel):
         return iter(self.observations)
 
     def until(self, day: date) -> tuple[Observation, ...]:
-        """Observations whose period has ended by ``day``."""
+        """Observations a report dated ``day`` can see (period ended or figure published)."""
+        if self._published:
+            return tuple(o for o in self.observations if o.visible_from <= day)
         return self.observations[: bisect_right(self._ends, day)]
 
-    def latest(self, day: date) -> Observation | None:
-        """The last observation whose period has ended by ``day``."""
-        index = bisect_right(self._ends, day)
+    def latest(self, day: date, as_of: date | None = None) -> Observation | None:
+        """The last observation whose period has ended by ``day``, as seen on ``as_of``."""
+        if self._published:
+            seen = as_of or day
+            found = [o for o in self.observations if o.date <= day and o.visible_from <= seen]
+            return found[-1] if found else None
+        index = bisect_right(self._ends, min(day, as_of or day))
         return self.observations[index - 1] if index else None
 
     def at(self, period: Period) -> Observation | None:

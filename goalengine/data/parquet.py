@@ -52,7 +52,12 @@ def read_parquet(path: str | Path) -> Dataset:
             raise DataError(f"row {row + 1}: missing value", Span(file=name))
         grouped[(metric, entity or None)].append(
             Observation.model_construct(
-                period=period, value=value, entity=entity or None, note=None, source=None
+                period=period,
+                value=value,
+                entity=entity or None,
+                note=None,
+                source=None,
+                published=None,
             )
         )
     return Dataset.of(

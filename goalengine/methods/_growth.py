@@ -27,7 +27,9 @@ __all__ = [
     "growth_reason",
     "growth_steps",
     "outcome",
+    "reached",
     "toward",
+    "unavailable",
     "words",
 ]
 
@@ -192,6 +194,21 @@ def growth_reason(start: Observation, current: Observation, growth: Growth, stat
     else:
         ratio = "the start value already equalled the target"
     return f"{span} vs {format_rate(growth.required)} needed → {ratio}, {words(status)}"
+
+
+def reached(current: Observation, target: float, unit: str | None) -> str:
+    """The reason clause of ``target_achieved``."""
+    return (
+        f"the latest value {format_value(current.value, unit)} ({current.period}) "
+        f"already reaches the target {format_value(target, unit)}"
+    )
+
+
+def unavailable(
+    verdicts: dict[str, Verdict], why: str, steps: tuple[Step, ...] = ()
+) -> MethodOutcome:
+    """``not_available``, with why in words (the verdict, unknown, follows in the sentence)."""
+    return outcome("not_available", verdicts, steps, why)
 
 
 def outcome(

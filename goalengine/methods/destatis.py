@@ -25,7 +25,7 @@ from datetime import date
 from ..explain import format_change, format_number, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import year_fraction
-from ._growth import outcome, words
+from ._growth import outcome, unavailable, words
 from .base import MethodInput, MethodOutcome, Trend
 
 __all__ = [
@@ -215,7 +215,7 @@ def _percent(share: float) -> str:
 
 
 def _unavailable(why: str) -> MethodOutcome:
-    return outcome("not_available", VERDICTS, (), f"{why} → not available")
+    return unavailable(VERDICTS, why)
 
 
 METHOD = DestatisMethod()

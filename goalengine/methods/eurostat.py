@@ -8,9 +8,15 @@ the target in the target year (RR); without one, the directed rate is banded at 
 
 from __future__ import annotations
 
-from ..explain import format_value
 from ..models import Step, Verdict
-from ._growth import compound_trend, growth_progress, growth_reason, growth_steps
+from ._growth import (
+    compound_trend,
+    growth_progress,
+    growth_reason,
+    growth_steps,
+    reached,
+    unavailable,
+)
 from ._growth import outcome as _outcome
 from .base import MethodInput, MethodOutcome
 
@@ -63,7 +69,7 @@ class EurostatMethod:
             why = f"unknown eurostat variant '{variant}' (choose short or long)"
             return MethodOutcome("not_available", Verdict.ERROR, reason=why)
         if not goal.observations:
-            return _outcome("not_available", VERDICTS, (), "no observations → not available")
+            return unavailable(VERDICTS, "no observations")
 
         current = goal.observations[-1]
         first_year = current.period.year - VARIANTS[variant]
@@ -81,19 +87,15 @@ class EurostatMethod:
 
         if goal.target_reached(current.value):
             assert goal.target is not None
-            reason = (
-                f"the latest value {format_value(current.value, goal.unit)} ({current.period}) "
-                f"already reaches the target {format_value(goal.target, goal.unit)}"
-                " → target achieved"
-            )
+            reason = reached(current, goal.target, goal.unit)
             if isinstance(growth, str):
                 return _outcome("target_achieved", VERDICTS, (window_step,), reason)
             status = "target_achieved"
         elif len(window) < 2:
-            why = f"fewer than two observations in the {variant}-term window → not available"
-            return _outcome("not_available", VERDICTS, (window_step,), why)
+            why = f"fewer than two observations in the {variant}-term window"
+            return unavailable(VERDICTS, why, (window_step,))
         elif isinstance(growth, str):
-            return _outcome("not_available", VERDICTS, (window_step,), f"{growth} → not available")
+            return unavailable(VERDICTS, growth, (window_step,))
         else:
             status = classify(growth.ratio, growth.required is not None)
             reason = growth_reason(start, current, growth, status)

@@ -30,7 +30,7 @@ class LastMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            return outcome("not_available", VERDICTS, (), "no observations → not available")
+            return outcome("not_available", VERDICTS, (), "no observations")
         latest = goal.observations[-1]
 
         def flat(_day: date) -> float:

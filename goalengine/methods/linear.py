@@ -129,13 +129,16 @@ class LinearMethod:
 
         deadline = goal.deadline.end
         projected = trend(deadline)
+        if not math.isfinite(projected):
+            why = "the values are too large for a least-squares trend"
+            return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         ratio = None
         base = goal.baseline or points[0]
         if goal.target is not None:
             years = year_fraction(base.date, deadline)
             needed = (goal.target - base.value) / years if years > 0 else 0.0
-            if needed != 0:
+            if needed != 0 and math.isfinite(slope / needed):
                 ratio = slope / needed
         steps = [
             Step(

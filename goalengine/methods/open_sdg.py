@@ -9,9 +9,16 @@ value or target of 0 is taken as 0.001, and a target already reached is reported
 
 from __future__ import annotations
 
-from ..explain import format_value
 from ..models import Observation, Step, Verdict
-from ._growth import Growth, compound_trend, growth_progress, growth_reason, growth_steps
+from ._growth import (
+    Growth,
+    compound_trend,
+    growth_progress,
+    growth_reason,
+    growth_steps,
+    reached,
+    unavailable,
+)
 from ._growth import outcome as _outcome
 from .base import MethodInput, MethodOutcome
 
@@ -73,7 +80,7 @@ class OpenSdgMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            return _outcome("not_available", VERDICTS, (), "no observations → not available")
+            return unavailable(VERDICTS, "no observations")
         current = goal.observations[-1]
         base = goal.baseline or goal.observations[0]
         target = goal.target
@@ -91,15 +98,11 @@ class OpenSdgMethod:
         notes = tuple(Step(kind="note", label=note) for note in substituted)
 
         if isinstance(growth, str):
-            status = "target_achieved" if achieved else "not_available"
-            reason = _achieved_reason(current, target, goal.unit) if achieved else growth
-            return _outcome(
-                status,
-                VERDICTS,
-                notes,
-                f"{reason} → {status.replace('_', ' ')}",
-                score=5.0 if achieved else None,
-            )
+            if not achieved:
+                return unavailable(VERDICTS, growth, notes)
+            assert target is not None
+            reason = reached(current, target, goal.unit)
+            return _outcome("target_achieved", VERDICTS, notes, reason, score=5.0)
 
         with_target = growth.required is not None
         status = "target_achieved" if achieved else classify(growth.ratio, with_target)
@@ -137,14 +140,6 @@ def _achieved(goal: MethodInput, value: float, target: float | None) -> bool:
     return goal.direction * (value - target) >= 0
 
 
-def _achieved_reason(current: Observation, target: float | None, unit: str | None) -> str:
-    assert target is not None  # only called when the target is reached
-    return (
-        f"the latest value {format_value(current.value, unit)} ({current.period}) "
-        f"already reaches the target {format_value(target, unit)}"
-    )
-
-
 def _reason(
     base: Observation,
     current: Observation,
@@ -153,8 +148,8 @@ def _reason(
     target: float | None,
     unit: str | None,
 ) -> str:
-    if status == "target_achieved":
-        return f"{_achieved_reason(current, target, unit)} → target achieved"
+    if status == "target_achieved" and target is not None:
+        return reached(current, target, unit)
     return growth_reason(base, current, growth, status)
 
 

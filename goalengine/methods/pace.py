@@ -33,17 +33,15 @@ class PaceMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            return outcome("not_available", VERDICTS, (), "no observations → not available")
+            return outcome("not_available", VERDICTS, (), "no observations")
         latest = goal.observations[-1]
         base = goal.baseline or goal.observations[0]
         years = year_fraction(base.date, latest.date)
         if years <= 0:
             why = "no time between the baseline and the latest value, so no pace"
-            return outcome("not_available", VERDICTS, (), f"{why} → not available")
+            return outcome("not_available", VERDICTS, (), f"{why}")
         if goal.deadline is None:
-            return outcome(
-                "not_available", VERDICTS, (), "no deadline to carry the pace to → not available"
-            )
+            return outcome("not_available", VERDICTS, (), "no deadline to carry the pace to")
         pace = (latest.value - base.value) / years
         if not math.isfinite(pace):
             return outcome("not_available", VERDICTS, (), "the pace is not finite for these values")
@@ -52,13 +50,15 @@ class PaceMethod:
             return latest.value + pace * year_fraction(latest.date, day)
 
         projected = trend(goal.deadline.end)
+        if not math.isfinite(projected):
+            return outcome("not_available", VERDICTS, (), "the projection is not finite")
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         status = "on_track" if holds else "off_track"
         ratio = None
         span = year_fraction(base.date, goal.deadline.end)
         if goal.target is not None and span > 0:
             needed = (goal.target - base.value) / span
-            if needed != 0 and math.isfinite(needed):
+            if needed != 0 and math.isfinite(pace / needed):
                 ratio = pace / needed
         steps = [
             Step(

@@ -8,9 +8,16 @@ patched: the chart leaves such series unassessed, and so do we.
 
 from __future__ import annotations
 
-from ..explain import format_value
 from ..models import Observation, Verdict
-from ._growth import Growth, compound_trend, growth_progress, growth_reason, growth_steps
+from ._growth import (
+    Growth,
+    compound_trend,
+    growth_progress,
+    growth_reason,
+    growth_steps,
+    reached,
+    unavailable,
+)
 from ._growth import outcome as _outcome
 from .base import MethodInput, MethodOutcome
 
@@ -54,16 +61,12 @@ class UnSdgMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            return _outcome("not_available", VERDICTS, (), "no observations → not available")
+            return unavailable(VERDICTS, "no observations")
         current = goal.observations[-1]
         base = goal.baseline or goal.observations[0]
         if goal.target_reached(current.value):
             assert goal.target is not None
-            reason = (
-                f"the latest value {format_value(current.value, goal.unit)} ({current.period}) "
-                f"already reaches the target {format_value(goal.target, goal.unit)}"
-                " → target achieved"
-            )
+            reason = reached(current, goal.target, goal.unit)
             growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
             if isinstance(growth, str):
                 return _outcome("target_achieved", VERDICTS, (), reason)
@@ -71,7 +74,7 @@ class UnSdgMethod:
 
         growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
         if isinstance(growth, str):
-            return _outcome("not_available", VERDICTS, (), f"{growth} → not available")
+            return unavailable(VERDICTS, growth)
         status = classify(growth.ratio, growth.required is not None)
         reason = growth_reason(base, current, growth, status)
         return self._result(status, goal, base, current, growth, reason)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SYMBOLS", "STYLES"]
+__all__ = ["STYLES", "SYMBOLS"]
 
 #: One symbol per verdict, so verdicts survive without colour.
 SYMBOLS = {

@@ -159,7 +159,10 @@ class World:
         if self.projects(metric, self.at):
             assert self.trend is not None
             return self.trend(self.at)
-        found = self.series(metric).latest(self.at, self.as_of)
+        # Judged "now" (or later), every figure the report can see counts, including
+        # figures published ahead of their period (next year's budget).
+        day = date.max if self.at >= self.as_of else self.at
+        found = self.series(metric).latest(day, self.as_of)
         if found is None:
             raise MissingValue(f"no value of {metric} by {self.at.isoformat()}")
         return found.value

@@ -64,15 +64,13 @@ class UnSdgMethod:
             return unavailable(VERDICTS, "no observations")
         current = goal.observations[-1]
         base = goal.baseline or goal.observations[0]
+        growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
         if goal.target_reached(current.value):
             assert goal.target is not None
             reason = reached(current, goal.target, goal.unit)
-            growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
             if isinstance(growth, str):
                 return _outcome("target_achieved", VERDICTS, (), reason)
             return self._result("target_achieved", goal, base, current, growth, reason)
-
-        growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
         if isinstance(growth, str):
             return unavailable(VERDICTS, growth)
         status = classify(growth.ratio, growth.required is not None)

@@ -169,10 +169,12 @@ class DestatisMethod:
                 f"/ ({format_number(target)} - {format_number(latest.value)})",
             ),
         ]
-        reason = (
-            f"{span} reaches {format_value(projected, unit)} by {deadline.year}, "
+        gap = (
             f"{_percent(shortfall)} of today's gap short of {format_value(target, unit)}"
+            if shortfall > 0
+            else f"beyond {format_value(target, unit)} by {_percent(-shortfall)} of today's gap"
         )
+        reason = f"{span} reaches {format_value(projected, unit)} by {deadline.year}, {gap}"
         return outcome(
             status,
             VERDICTS,

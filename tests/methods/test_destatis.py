@@ -127,6 +127,7 @@ def test_fewer_than_four_annual_values_is_not_available() -> None:
     outcome = METHOD.assess(goal(four, direction=-1, target=5, deadline=2030))
     assert outcome.progress_ratio == pytest.approx(-1.0)
     assert outcome.status == "sun"
+    assert outcome.reason is not None and "beyond 5 by 100 % of today's gap" in outcome.reason
 
 
 def test_a_break_can_leave_too_few_values() -> None:

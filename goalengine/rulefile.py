@@ -115,21 +115,9 @@ class _Reader:
         )
 
     def load_yaml(self) -> Any:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import MarkedYAMLError, YAMLError
+        from .yamlpos import load
 
-        yaml = YAML(typ="rt")
-        try:
-            return yaml.load(self.text)
-        except MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            line = (mark.line + 1) if mark else None
-            column = (mark.column + 1) if mark else None
-            source = self.lines[line - 1] if line and line - 1 < len(self.lines) else None
-            message = f"invalid YAML: {error.problem or error.context}"
-            raise RuleFileError(message, Span(self.name, line, column, None, source)) from None
-        except YAMLError as error:
-            raise RuleFileError(f"invalid YAML: {error}", Span(self.name)) from None
+        return load(self.text, self.name)
 
     def check_keys(self, mapping: Any, allowed: tuple[str, ...], where: str) -> bool:
         ok = True

@@ -1,6 +1,6 @@
 """Data written inside a rule file or passed from Python: ``{metric: {period: value}}``.
 
-Mappings loaded by ruamel.yaml keep their line and column, so a bad value in a rule
+Mappings read from a rule file (``yamlpos``) keep their line and column, so a bad value in a rule
 file's ``data:`` is reported where it stands.
 """
 
@@ -19,7 +19,7 @@ __all__ = ["read_mapping"]
 
 
 def position(mapping: Any, key: Any, file: str | None, value: bool = False) -> Span:
-    """Where ``key`` (or its value) stands in a ruamel mapping; a file-only span otherwise."""
+    """Where ``key`` (or its value) stands in a positioned mapping; a file-only span otherwise."""
     lc = getattr(mapping, "lc", None)
     if lc is None:
         return Span(file=file)

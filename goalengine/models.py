@@ -52,7 +52,7 @@ _RANK = {v: i for i, v in enumerate(Verdict)}
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Observation(_Frozen):

@@ -23,7 +23,7 @@ __all__ = ["Dataset", "Series"]
 class Series(BaseModel):
     """One metric (of one entity) over time, oldest first, one value per period."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,))
 
     metric: str
     entity: str | None = None
@@ -98,7 +98,7 @@ class Series(BaseModel):
 class Dataset(BaseModel):
     """Series by (metric, entity). Later sources override earlier ones metric by metric."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,))
 
     series: tuple[Series, ...] = ()
 

@@ -109,12 +109,13 @@ def evaluate_goal(
     """Judge one goal; never raises on bad rules or data (the result says ``error``)."""
     try:
         resolved = resolve_goal(goal, data)
-        return _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
+        result = _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
     except GoalEngineError as error:
-        return _failed(goal, error, entity)
+        result = _failed(goal, error, entity)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
         message = f"evaluation failed: {type(error).__name__}: {error}"
-        return _failed(goal, GoalEngineError(message, goal.span), entity)
+        result = _failed(goal, GoalEngineError(message, goal.span), entity)
+    return result.model_copy(update={"as_of": as_of})
 
 
 def _failed(goal: Goal, error: GoalEngineError, entity: str | None = None) -> Result:

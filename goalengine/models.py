@@ -127,6 +127,8 @@ class Result(_Frozen):
     title: str | None = None
     rule: str
     entity: str | None = None
+    as_of: dt.date | None = None
+    """The date this goal was judged on (rule files may differ in their report date)."""
     verdict: Verdict
     explanation: str
     steps: tuple[Step, ...] = ()

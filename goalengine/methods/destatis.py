@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from ..errors import RuleFileError
 from ..explain import format_change, format_number, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import year_fraction
@@ -81,8 +82,6 @@ class DestatisMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         first_year = _break_year(goal.options.get("break"))
-        if isinstance(first_year, str):
-            return MethodOutcome("not_available", Verdict.ERROR, reason=first_year)
         window = _annual(goal.observations, first_year)[-_WINDOW:]
         if len(window) < _MINIMUM:
             after = f" since the break in {first_year}" if first_year is not None else ""
@@ -195,14 +194,18 @@ def _annual(observations: tuple[Observation, ...], first_year: int | None) -> li
     return [by_year[year] for year in sorted(by_year)]
 
 
-def _break_year(option: str | None) -> int | str | None:
-    """The ``break`` option as a year (the latest of several), or an error message."""
+def _break_year(option: str | None) -> int | None:
+    """The ``break`` option as a year (the latest of several breaks counts)."""
     if option is None:
         return None
     try:
         return max(int(part) for part in str(option).split(","))
     except ValueError:
-        return f"the destatis option break: '{option}' is not a year (write break: 2020)"
+        # A mistake in the rule file, not odd data: the goal is in error, with a hint.
+        raise RuleFileError(
+            f"the destatis option break: '{option}' is not a year",
+            hint="write the first year of the new series, e.g. break: 2020",
+        ) from None
 
 
 def _trend(latest: Observation, change: float) -> Trend:

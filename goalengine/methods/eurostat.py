@@ -8,6 +8,7 @@ the target in the target year (RR); without one, the directed rate is banded at 
 
 from __future__ import annotations
 
+from ..errors import UnknownNameError, did_you_mean
 from ..models import Step, Verdict
 from ._growth import (
     compound_trend,
@@ -65,9 +66,11 @@ class EurostatMethod:
     def assess(self, goal: MethodInput) -> MethodOutcome:
         variant = goal.options.get("variant", "short")
         if variant not in VARIANTS:
-            # A typo in the rule file, not odd data: say so rather than guess.
-            why = f"unknown eurostat variant '{variant}' (choose short or long)"
-            return MethodOutcome("not_available", Verdict.ERROR, reason=why)
+            # A typo in the rule file, not odd data: the goal is in error, with a hint.
+            raise UnknownNameError(
+                f"unknown eurostat variant '{variant}'",
+                hint=did_you_mean(variant, list(VARIANTS)) or "write variant: short or long",
+            )
         if not goal.observations:
             return unavailable(VERDICTS, "no observations")
 

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from method_helpers import annual_series, goal, positive
 
+from goalengine.errors import RuleFileError
 from goalengine.methods.destatis import METHOD, annual_symbol, standard_symbol
 from goalengine.models import Verdict
 
@@ -158,11 +159,12 @@ def test_direction_only_goal_follows_the_method_page() -> None:
     assert METHOD.assess(goal(data, direction=-1)).status == "cloudy"
 
 
-def test_bad_break_option_is_an_error() -> None:
-    outcome = METHOD.assess(
-        goal(GREENHOUSE, direction=-1, target=35, deadline=2030, options={"break": "twenty"})
-    )
-    assert outcome.verdict is Verdict.ERROR
+def test_bad_break_option_is_an_error_with_a_hint() -> None:
+    """A rule-file mistake, raised for the evaluator to report as the goal's error."""
+    bad = goal(GREENHOUSE, direction=-1, target=35, deadline=2030, options={"break": "twenty"})
+    with pytest.raises(RuleFileError, match="twenty") as raised:
+        METHOD.assess(bad)
+    assert raised.value.hint is not None
 
 
 @pytest.mark.parametrize(

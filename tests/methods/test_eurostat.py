@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from method_helpers import annual_series, goal, positive
 
+from goalengine.errors import UnknownNameError
 from goalengine.methods.eurostat import METHOD, classify
 from goalengine.models import Verdict
 
@@ -94,12 +95,13 @@ def test_target_achieved_first() -> None:
     assert outcome.status == "target_achieved"
 
 
-def test_unknown_variant_is_an_error_not_a_guess() -> None:
-    outcome = METHOD.assess(
-        goal(EARLY_LEAVERS, direction=-1, target=10, deadline=2020, options={"variant": "lng"})
-    )
-    assert outcome.verdict is Verdict.ERROR
-    assert outcome.reason is not None and "lng" in outcome.reason
+def test_unknown_variant_is_an_error_with_a_hint() -> None:
+    """A rule-file typo: raised as a GoalEngineError, which the evaluator reports as the
+    goal's error (with the hint), never guessed."""
+    typo = goal(EARLY_LEAVERS, direction=-1, target=10, deadline=2020, options={"variant": "lng"})
+    with pytest.raises(UnknownNameError, match="lng") as raised:
+        METHOD.assess(typo)
+    assert raised.value.hint == "did you mean 'long'?"
 
 
 @pytest.mark.parametrize(

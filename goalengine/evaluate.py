@@ -196,12 +196,14 @@ class _Judgement:
             return Observation(period=period, value=declared.value)
         if declared is not None and declared.period is not None:
             found = next((o for o in visible if o.period == declared.period), None)
+            if found is None and self.rule.uses_baseline:
+                raise MissingValue(
+                    f"no value of {self.rule.subject} in the baseline period {declared.period}"
+                )
             if found is None:
-                if self.rule.uses_baseline:
-                    raise MissingValue(
-                        f"no value of {self.rule.subject} in the baseline period {declared.period}"
-                    )
-                return None
+                # The trend (and Open SDG's base year) starts at the first figure after it.
+                start = declared.period.end
+                found = next((o for o in visible if o.date >= start), None)
             return found
         if self.rule.uses_baseline:
             raise GoalEngineError(

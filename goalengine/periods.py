@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache, total_ordering
 from typing import Any, Literal
@@ -36,6 +36,11 @@ class Period:
     year: int
     kind: PeriodKind = "year"
     index: int = 1  # half, quarter or month number; day periods keep month*100 + day
+    # The last day, computed once: evaluation asks for it for every observation it touches.
+    end: date = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "end", _end(self.year, self.kind, self.index))
 
     @staticmethod
     def parse(text: str | int) -> Period:
@@ -68,10 +73,6 @@ class Period:
         return date(self.year, first_month, 1)
 
     @property
-    def end(self) -> date:
-        return _end(self)
-
-    @property
     def months(self) -> int:
         """Length in months (0 for a day)."""
         return 0 if self.kind == "day" else _MONTHS_PER[self.kind]
@@ -99,12 +100,11 @@ class Period:
         return (self.end, -self.months) < (other.end, -other.months)
 
 
-@lru_cache(maxsize=4096)
-def _end(period: Period) -> date:
-    if period.kind == "day":
-        return date(period.year, period.index // 100, period.index % 100)
-    last_month = period.index * _MONTHS_PER[period.kind]
-    return date(period.year, last_month, calendar.monthrange(period.year, last_month)[1])
+def _end(year: int, kind: PeriodKind, index: int) -> date:
+    if kind == "day":
+        return date(year, index // 100, index % 100)
+    last_month = index * _MONTHS_PER[kind]
+    return date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
 @lru_cache(maxsize=4096)

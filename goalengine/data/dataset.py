@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,7 +24,9 @@ __all__ = ["Dataset", "Series"]
 class Series(BaseModel):
     """One metric (of one entity) over time, oldest first, one value per period."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,)
+    )
 
     metric: str
     entity: str | None = None
@@ -98,7 +101,9 @@ class Series(BaseModel):
 class Dataset(BaseModel):
     """Series by (metric, entity). Later sources override earlier ones metric by metric."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,))
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, ignored_types=(cached_property,)
+    )
 
     series: tuple[Series, ...] = ()
 
@@ -140,9 +145,7 @@ class Dataset(BaseModel):
         return Dataset.of([*kept, *other.series])
 
     @staticmethod
-    def from_mapping(
-        data: Mapping[str, Mapping[str | int | Period, float]], source: str | None = None
-    ) -> Dataset:
+    def from_mapping(data: Mapping[str, Mapping[Any, float]], source: str | None = None) -> Dataset:
         """``{"metric": {"2010": 12, "2011": 14}}`` -> a dataset (no entity)."""
         return Dataset.of(
             Series.build(

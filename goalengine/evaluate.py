@@ -16,7 +16,7 @@ Pure: no printing, no global state; safe to call from several threads. The rules
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -235,11 +235,15 @@ class _Judgement:
     def decide(self, visible: tuple[Observation, ...]) -> Result:
         time = self.rule.time
         latest = visible[-1]
-        if time is None:
+        if time is None or time.kind == "throughout":
+            # The data decides; a method chosen on purpose still gives its own label
+            # (Destatis' annual procedure is made for goals that must hold every year).
+            outcome = self.assess(visible, None) if self.method_name != "linear" else None
+            if time is not None:
+                return self.decide_throughout(visible, outcome)
             holds = self.holds_now(self.as_of)
-            return self.result(Verdict.MET if holds else Verdict.MISSED, latest=latest)
-        if time.kind == "throughout":
-            return self.decide_throughout(visible)
+            verdict = Verdict.MET if holds else Verdict.MISSED
+            return self.result(verdict, latest=latest, outcome=outcome, passed=True)
         deadline = time.end
         outcome = self.assess(visible, deadline)
         if self.as_of >= deadline.end:
@@ -259,7 +263,9 @@ class _Judgement:
         self.holds_now(self.as_of)  # for the explanation: the rule's sides today
         return self.result(outcome.verdict, latest=latest, outcome=outcome)
 
-    def decide_throughout(self, visible: tuple[Observation, ...]) -> Result:
+    def decide_throughout(
+        self, visible: tuple[Observation, ...], outcome: MethodOutcome | None
+    ) -> Result:
         time = self.rule.time
         assert time is not None and time.start is not None
         inside = [o for o in visible if time.start.start <= o.date <= time.end.end]
@@ -283,11 +289,13 @@ class _Judgement:
                     Verdict.MISSED,
                     latest=observation,
                     reason=f"broken in {observation.period}",
+                    outcome=outcome,
+                    passed=True,
                 )
         self.holds_now(inside[-1].date)
         checked = f"held in all {len(inside)} observed periods"
         verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
-        return self.result(verdict, latest=inside[-1], reason=checked)
+        return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
 
     def holds_now(self, at: date) -> bool:
         """Evaluate the rule on ``at``, recording both sides of it as steps."""
@@ -304,7 +312,9 @@ class _Judgement:
             float(world.evaluate(self.rule.target_side)),
         )
 
-    def assess(self, visible: tuple[Observation, ...], deadline: Period) -> MethodOutcome | None:
+    def assess(
+        self, visible: tuple[Observation, ...], deadline: Period | None
+    ) -> MethodOutcome | None:
         method = methods.get(self.method_name)
         target = self.target_value()
         goal_input = MethodInput(
@@ -315,21 +325,25 @@ class _Judgement:
             target=target if self.rule.subject_is_bare else None,
             deadline=deadline,
             unit=self.unit,
-            holds=lambda trend: bool(
-                self.world(deadline.end, trend=trend).evaluate(self.rule.tree)
-            ),
+            holds=None if deadline is None else self.holds_by(deadline),
             options=self.goal.options,
         )
         try:
             return method.assess(goal_input)
-        except MissingValue:
-            raise
         except GoalEngineError:
             raise
         except Exception as error:  # a third-party method must not sink the report
             raise GoalEngineError(
                 f"method '{method.name}' failed: {type(error).__name__}: {error}"
             ) from None
+
+    def holds_by(self, deadline: Period) -> Callable[[Trend], bool]:
+        """Whether the rule holds at the deadline if the subject follows a trend."""
+
+        def holds(trend: Trend) -> bool:
+            return bool(self.world(deadline.end, trend=trend).evaluate(self.rule.tree))
+
+        return holds
 
     def target_value(self) -> float | None:
         if self.rule.target_side is None:

@@ -140,6 +140,19 @@ def _failed(goal: Goal, error: GoalEngineError, entity: str | None = None) -> Re
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """What a verdict rests on, for its explanation."""
+
+    latest: Observation | None
+    target: float | None
+    deadline: Period | None
+    ahead: MethodOutcome | None
+    """The method's outcome when it decided (deadline ahead); None when the data decided."""
+    reason: str | None
+    sides: tuple[float, float] | None
+
+
 @dataclass
 class _Judgement:
     """The evaluation of one goal; collects steps while it decides."""
@@ -372,9 +385,10 @@ class _Judgement:
         sides = self.sides
         target = sides[1] if sides else None
         deadline = self.rule.time.end if self.rule.time and self.rule.time.kind == "by" else None
-        steps = self.explanation_steps(latest, target, deadline, outcome, passed, reason)
+        found = _Finding(latest, target, deadline, outcome if not passed else None, reason, sides)
+        steps = self.explanation_steps(found)
         steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
-        clauses = self.clauses(latest, target, deadline, outcome, passed, reason, sides)
+        clauses = self.clauses(found)
         projected = outcome.projected if outcome and not passed else None
         if outcome is not None and projected is not None and not self.rule.subject_is_bare:
             projected = self.project_subject_side(outcome, deadline)
@@ -413,15 +427,8 @@ class _Judgement:
         except GoalEngineError:
             return None
 
-    def explanation_steps(
-        self,
-        latest: Observation | None,
-        target: float | None,
-        deadline: Period | None,
-        outcome: MethodOutcome | None,
-        passed: bool,
-        reason: str | None,
-    ) -> list[Step]:
+    def explanation_steps(self, found: _Finding) -> list[Step]:
+        latest, target, deadline, outcome = found.latest, found.target, found.deadline, found.ahead
         unit = self.unit
         steps: list[Step] = []
         if latest is not None:
@@ -456,7 +463,7 @@ class _Judgement:
                     detail=_SYMBOL[self.rule.direction],
                 )
             )
-        if outcome is not None and not passed:
+        if outcome is not None:
             steps.append(
                 Step(
                     kind="method",
@@ -467,20 +474,13 @@ class _Judgement:
                 )
             )
         steps.extend(self.steps)
-        if reason:
-            steps.append(Step(kind="reason", label="reason", detail=reason))
+        if found.reason:
+            steps.append(Step(kind="reason", label="reason", detail=found.reason))
         return steps
 
-    def clauses(
-        self,
-        latest: Observation | None,
-        target: float | None,
-        deadline: Period | None,
-        outcome: MethodOutcome | None,
-        passed: bool,
-        reason: str | None,
-        sides: tuple[float, float] | None,
-    ) -> list[str | None]:
+    def clauses(self, found: _Finding) -> list[str | None]:
+        latest, target, deadline, outcome = found.latest, found.target, found.deadline, found.ahead
+        sides = found.sides
         unit = self.unit
         clauses: list[str | None] = []
         digits = None
@@ -512,12 +512,12 @@ class _Judgement:
         elif self.rule.time is not None and latest is not None:
             clauses.append(f"rule {self.rule.text}")
         clauses.extend(s.detail for s in self.trace if s.kind == "window")
-        if outcome is not None and not passed and outcome.reason:
+        if outcome is not None and outcome.reason:
             clauses.append(outcome.reason)
             projected = self.project_subject_side(outcome, deadline)
             side = self.rule.subject_side
             if projected is not None and side is not None and not self.rule.subject_is_bare:
                 clauses.append(f"so {format_tree(side)} reaches {format_number(projected)}")
-        if reason:
-            clauses.append(reason)
+        if found.reason:
+            clauses.append(found.reason)
         return clauses

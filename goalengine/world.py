@@ -23,7 +23,7 @@ from simpleeval import SimpleEval
 
 from .data.dataset import Dataset, Series
 from .errors import EvaluationError
-from .language.check import key_text
+from .language.check import ENTITY_FUNCTIONS, key_text
 from .methods.base import Trend
 from .models import Observation, Step
 from .periods import Period
@@ -119,6 +119,7 @@ class World:
         trend: Trend | None = None,
         entity: str | None = None,
         trace: list[Step] | None = None,
+        references: frozenset[str] = frozenset(),
     ) -> None:
         self.data = data
         self.subject = subject
@@ -128,6 +129,8 @@ class World:
         self.trend = trend
         self.entity = entity
         self.trace = trace
+        self.references = references
+        """Entities the rule names with ``@``: never peers in ``x[*]`` and ``rank(x)``."""
 
     def evaluate(self, node: ast.expr) -> Any:
         evaluator = _evaluator()
@@ -166,6 +169,51 @@ class World:
         if found is None:
             raise MissingValue(f"no value of {metric} by {self.at.isoformat()}")
         return found.value
+
+    # -- other entities (docs/entities.md): observed values, never projected ----------------
+
+    def observed(self, series: Series) -> Observation | None:
+        """The series' latest figure on the evaluation day, as a bare metric would see it."""
+        day = date.max if self.at >= self.as_of else self.at
+        return series.latest(day, self.as_of)
+
+    def peers(self, metric: str) -> list[tuple[str, float]]:
+        """Every entity's observed value of ``metric`` (entity-less and ``@`` ones excluded)."""
+        found = []
+        for entity in self.data.entities(metric):
+            if entity is None or entity in self.references:
+                continue
+            series = self.data.get(metric, entity)
+            observation = self.observed(series) if series is not None else None
+            if observation is not None:
+                found.append((entity, observation.value))
+        return found
+
+    def all_entities(self, metric: str) -> Window:
+        """``x[*]``: the values of ``metric`` over all entities at the same moment."""
+        window = Window(value for _, value in self.peers(metric))
+        window.label = f"{metric}[*]"
+        return window
+
+    def reference(self, metric: str, entity: str) -> float:
+        """``x@entity``: the observed value of ``metric`` for a named entity."""
+        series = self.data.get(metric, entity)
+        if series is None:
+            raise MissingValue(f"no data for {metric}@{entity}")
+        found = self.observed(series)
+        if found is None:
+            raise MissingValue(f"no value of {metric}@{entity} by {self.at.isoformat()}")
+        return found.value
+
+    def rank(self, metric: str) -> float:
+        """``rank(x)``: 1 + the number of entities with a higher observed value of ``metric``."""
+        if self.entity is None:
+            raise EvaluationError("rank() needs a goal with for_each")
+        values = dict(self.peers(metric))
+        if self.entity not in values:
+            raise MissingValue(f"no value of {metric} ({self.entity}) by {self.at.isoformat()}")
+        own = values[self.entity]
+        return float(1 + sum(1 for value in values.values() if value > own))
 
     def at_period(self, metric: str, period: Period, implicit: bool) -> float:
         found = self.series(metric).at(period)
@@ -284,5 +332,21 @@ class _Evaluator(SimpleEval):  # type: ignore[misc]
         if isinstance(key, ast.Slice):
             first, last = Period.parse(key_text(key.lower)), Period.parse(key_text(key.upper))
             return self.world.window(metric, first, last)
+        if key_text(key) == "*":
+            return self.world.all_entities(metric)
         implicit = getattr(node, "implicit_year", None) is not None
         return self.world.at_period(metric, Period.parse(key_text(key)), implicit)
+
+    def _eval_binop(self, node: ast.BinOp) -> Any:
+        if isinstance(node.op, ast.MatMult):  # x@entity (checked: a metric and a name)
+            assert self.world is not None
+            assert isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name)
+            return self.world.reference(node.left.id, node.right.id)
+        return super()._eval_binop(node)
+
+    def _eval_call(self, node: ast.Call) -> Any:
+        if isinstance(node.func, ast.Name) and node.func.id in ENTITY_FUNCTIONS:
+            assert self.world is not None
+            assert isinstance(node.args[0], ast.Name)
+            return self.world.rank(node.args[0].id)
+        return super()._eval_call(node)

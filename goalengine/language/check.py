@@ -19,6 +19,7 @@ from .parse import MAX_DEPTH, ParsedText, TimeClause, span_of
 
 __all__ = [
     "AGGREGATES",
+    "ENTITY_FUNCTIONS",
     "FUNCTIONS",
     "MAX_NUMBER",
     "RESERVED",
@@ -32,6 +33,9 @@ MAX_NUMBER = 1e15
 AGGREGATES = frozenset({"sum", "mean", "min", "max", "count"})
 #: Every function a rule may call.
 FUNCTIONS = AGGREGATES | {"abs", "round"}
+#: Functions over all entities of a metric (``rank(x)``); not reserved, so a metric may
+#: still be called ``rank``.
+ENTITY_FUNCTIONS = frozenset({"rank"})
 #: Names with a meaning of their own; they cannot be metrics.
 RESERVED = frozenset({"baseline", "by", "throughout", "and", "or", "not"}) | FUNCTIONS
 
@@ -53,7 +57,6 @@ _FORBIDDEN_OPS: dict[type[ast.AST], str] = {
     ast.FloorDiv: "'//' is not part of the goal language; use '/' and round()",
     ast.Mod: "'%' must follow a number (95%) or a change (+ 50%)",
     ast.NotEq: "'!=' is not part of the goal language; write 'not (a == b)'",
-    ast.MatMult: "'@' (a reference entity) needs a goal with for_each",
 }
 
 
@@ -81,6 +84,9 @@ class CheckedRule:
     relative_percent: tuple[Span, ...] = ()
     periods: frozenset[Period] = field(default_factory=frozenset)
     entity_refs: bool = False
+    """The rule looks at other entities: ``x[*]``, ``x@name`` or ``rank(x)``."""
+    references: frozenset[str] = frozenset()
+    """Entities named with ``@`` (reference entities such as ``big4_average``)."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -108,6 +114,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         relative_percent=tuple(checker.relative_percent),
         periods=frozenset(checker.periods),
         entity_refs=checker.entity_refs,
+        references=frozenset(checker.references),
     )
 
 
@@ -135,6 +142,8 @@ class _Checker:
         self.relative_percent: list[Span] = []
         self.periods: set[Period] = set()
         self.entity_refs = False
+        self.references: list[str] = []
+        self.all_entities: set[int] = set()  # ids of x[*] nodes that are aggregate arguments
 
     def span(self, node: ast.AST) -> Span:
         start = getattr(node, "col_offset", 0)
@@ -189,6 +198,8 @@ class _Checker:
         return node
 
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> ast.expr:
+        if isinstance(node.op, ast.MatMult):
+            return self.visit_reference(node, depth)
         if type(node.op) not in _BIN_OPS:
             raise self.fail(_FORBIDDEN_OPS.get(type(node.op), "unsupported operator"), node)
         for side in (node.left, node.right):
@@ -207,6 +218,33 @@ class _Checker:
             return _place(ast.BinOp(left=left, op=ast.Mult(), right=factor), node)
         node.left = left
         node.right = self.visit(node.right, depth)
+        return node
+
+    def visit_reference(self, node: ast.BinOp, depth: int) -> ast.expr:
+        """``x@big4_average``: metric ``x`` of the named entity (see docs/entities.md)."""
+        left = node.left
+        # '@' parses with the precedence of '*': re-associate so that it binds to the
+        # metric just before it (``0.9 * x@e`` is ``0.9 * (x@e)``, ``-x@e`` is ``-(x@e)``).
+        if isinstance(left, ast.BinOp) and isinstance(
+            left.op, ast.Mult | ast.Div | ast.FloorDiv | ast.Mod
+        ):
+            inner = _place(ast.BinOp(left=left.right, op=node.op, right=node.right), node)
+            inner.col_offset = left.right.col_offset
+            outer = _place(ast.BinOp(left=left.left, op=left.op, right=inner), node)
+            return self.visit(outer, depth)
+        if isinstance(left, ast.UnaryOp) and isinstance(left.op, ast.USub | ast.UAdd):
+            inner = _place(ast.BinOp(left=left.operand, op=node.op, right=node.right), node)
+            inner.col_offset = left.operand.col_offset
+            return self.visit(_place(ast.UnaryOp(op=left.op, operand=inner), node), depth)
+        hint = "write metric@entity, e.g. youth_share@big4_average"
+        if not isinstance(left, ast.Name) or left.id in RESERVED or left.id == "baseline":
+            raise self.fail("'@' needs a metric on its left", left, hint)
+        if not isinstance(node.right, ast.Name):
+            raise self.fail("'@' needs an entity name on its right", node.right, hint)
+        self.visit(left, depth)
+        self.entity_refs = True
+        if node.right.id not in self.references:
+            self.references.append(node.right.id)
         return node
 
     def visit_Constant(self, node: ast.Constant, depth: int) -> ast.expr:
@@ -250,6 +288,13 @@ class _Checker:
         key = node.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             if key.value == "*":
+                if id(node) not in self.all_entities:
+                    raise self.fail(
+                        f"{node.value.id}[*] (all entities) must be the argument of "
+                        "mean, min, max, sum or count",
+                        node,
+                        hint=f"e.g. mean({node.value.id}[*])",
+                    )
                 self.entity_refs = True
             else:
                 self.periods.add(Period.parse(key_text(key)))
@@ -277,11 +322,14 @@ class _Checker:
         if not isinstance(node.func, ast.Name):
             raise self.fail("only the language's functions can be called", node.func)
         name = node.func.id
+        if name in ENTITY_FUNCTIONS:
+            return self.visit_rank(node, depth)
         if name not in FUNCTIONS:
+            known = FUNCTIONS | ENTITY_FUNCTIONS
             raise UnknownNameError(
                 f"unknown function '{name}'",
                 self.span(node.func),
-                did_you_mean(name, FUNCTIONS) or f"functions are {', '.join(sorted(FUNCTIONS))}",
+                did_you_mean(name, known) or f"functions are {', '.join(sorted(known))}",
             )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise self.fail(f"{name}() takes plain arguments", node)
@@ -301,7 +349,22 @@ class _Checker:
         for arg in node.args:
             if _is_condition(arg):
                 raise self.fail("a comparison cannot be used as a number", arg)
+        self.all_entities.update(id(w) for w in windows)
         node.args = [self.visit(a, depth) for a in node.args]
+        return node
+
+    def visit_rank(self, node: ast.Call, depth: int) -> ast.expr:
+        """``rank(x)``: 1 for the entity with the highest x (see docs/entities.md)."""
+        args = node.args
+        if (
+            node.keywords
+            or len(args) != 1
+            or not isinstance(args[0], ast.Name)
+            or args[0].id == "baseline"
+        ):
+            raise self.fail("rank() takes one metric", node, hint="e.g. rank(youth_share) <= 3")
+        self.visit(node.args[0], depth)
+        self.entity_refs = True
         return node
 
     def find_subject(self, root: ast.expr) -> str:

@@ -55,7 +55,7 @@ def evaluate(
         ruleset = RuleSet(goals=(ruleset,))
     day = _report_date(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data)
-    results = [evaluate_goal(goal, dataset, day, method=method) for goal in ruleset.goals]
+    results = [r for goal in ruleset.goals for r in _judge(goal, dataset, day, method)]
     return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
 
 
@@ -83,9 +83,18 @@ def evaluate_many(
         except GoalEngineError as error:
             results.extend(_failed(goal, error) for goal in ruleset.goals)
             continue
-        results.extend(evaluate_goal(g, dataset, day, method=method) for g in ruleset.goals)
+        results.extend(r for g in ruleset.goals for r in _judge(g, dataset, day, method))
     report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
     return Report(as_of=report_day, results=tuple(results), warnings=tuple(warnings))
+
+
+def _judge(goal: Goal, data: Dataset, as_of: date, method: str | None) -> list[Result]:
+    """One result, or one per entity for a goal with ``for_each`` (goalengine.entities)."""
+    if goal.for_each is not None:
+        from .entities import evaluate_for_each
+
+        return evaluate_for_each(goal, data, as_of, method=method)
+    return [evaluate_goal(goal, data, as_of, method=method)]
 
 
 def _report_date(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
@@ -179,6 +188,7 @@ class _Judgement:
             trend=trend,
             entity=self.entity,
             trace=self.trace if record else None,
+            references=self.rule.references,
         )
 
     @property

@@ -1,0 +1,264 @@
+"""Goals judged per entity: ``for_each: entity`` (docs/entities.md).
+
+A goal with ``for_each: entity`` is judged once for every entity that has data for one of
+its metrics -- districts, housing areas, schools, municipalities -- except the reference
+entities the rule names with ``@`` (``youth_share@big4_average``). Each result carries its
+``entity``. An entity with no observation of the rule's subject by the report date follows
+the goal's ``missing`` policy:
+
+- ``unknown`` (the default): an ``unknown`` result that says the data is missing;
+- ``skip``: no result for that entity;
+- ``error``: an ``error`` result (the CLI then exits 2).
+
+so a district that reports nothing is never silently counted as meeting the goal.
+
+:func:`rollup` summarises per-entity results per goal ("7 of 10 entities on track, 2 at
+risk, 1 missed") as data. Large goals are judged by :mod:`goalengine.vectorized` (numpy,
+imported only here and only when there are enough entities); both engines give identical
+results, which the test suite checks property by property.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, Protocol
+
+from .errors import GoalEngineError, did_you_mean
+from .evaluate import _failed, evaluate_goal
+from .explain import sentence
+from .language import CheckedRule
+from .models import Result, Step, Verdict
+from .resolve import resolve_goal
+from .ruleset import Goal
+
+__all__ = [
+    "FOR_EACH",
+    "MISSING_POLICIES",
+    "VECTOR_MIN_ENTITIES",
+    "Engine",
+    "EntityIndex",
+    "RollUp",
+    "evaluate_for_each",
+    "judged_entities",
+    "missing_result",
+    "rollup",
+]
+
+#: The values ``for_each`` may take.
+FOR_EACH = ("entity",)
+#: The values ``missing`` may take.
+MISSING_POLICIES = ("unknown", "skip", "error")
+#: From this many entities on, ``engine="auto"`` judges a goal with numpy when it can.
+VECTOR_MIN_ENTITIES = 64
+
+Engine = Literal["auto", "scalar", "vector"]
+_VECTOR_READY = False  # until goalengine.vectorized covers the language
+
+
+class EntityIndex(Protocol):
+    """What entity expansion needs from data (a Dataset or a columnar Frame)."""
+
+    def entities(self, metric: str) -> list[str | None]: ...
+
+
+def judged_entities(rule: CheckedRule, data: EntityIndex) -> list[str]:
+    """Entities with data for any of the rule's metrics, minus its ``@`` references, sorted."""
+    found: set[str] = set()
+    for metric in rule.metrics:
+        found.update(e for e in data.entities(metric) if e is not None)
+    return sorted(found - rule.references)
+
+
+def evaluate_for_each(
+    goal: Goal,
+    data: object,
+    as_of: date,
+    *,
+    method: str | None = None,
+    engine: Engine = "auto",
+) -> list[Result]:
+    """Judge ``goal`` once per entity (see the module docstring); never raises.
+
+    ``data`` is a :class:`~goalengine.data.Dataset` (or, for ``engine="vector"``, a
+    :class:`~goalengine.data.columnar.Frame`). ``engine`` picks the scalar path (one
+    simpleeval run per entity), the vectorised one, or (``auto``) numpy for goals with at
+    least :data:`VECTOR_MIN_ENTITIES` entities when numpy is installed.
+    """
+    from .data import Dataset
+
+    problem = _goal_problem(goal)
+    if problem is not None:
+        return [_failed(goal, problem).model_copy(update={"as_of": as_of})]
+    if engine == "vector" or (
+        engine == "auto" and isinstance(data, Dataset) and _vector_worthwhile(goal, data)
+    ):
+        from .vectorized import evaluate_entities
+
+        return evaluate_entities(goal, data, as_of, method=method)
+    assert isinstance(data, Dataset)
+    try:
+        rule = resolve_goal(goal, data).rule
+        entities = entity_list(goal, rule, data)
+    except GoalEngineError as error:
+        return [_failed(goal, error).model_copy(update={"as_of": as_of})]
+    results: list[Result] = []
+    for entity in entities:
+        series = data.get(rule.subject, entity)
+        if series is None or not series.until(as_of):
+            missing = missing_result(goal, rule, entity, as_of, method)
+            if missing is not None:
+                results.append(missing)
+            continue
+        results.append(evaluate_goal(goal, data, as_of, method=method, entity=entity))
+    return results
+
+
+def entity_list(goal: Goal, rule: CheckedRule, data: EntityIndex) -> list[str]:
+    """The entities to judge; raises when there are none or an ``@`` name is unknown."""
+    every: set[str] = set()
+    for metric in rule.metrics:
+        every.update(e for e in data.entities(metric) if e is not None)
+    for name in sorted(rule.references):
+        if name not in every:
+            raise GoalEngineError(
+                f"unknown entity '{name}' after '@'",
+                goal.span,
+                did_you_mean(name, sorted(every))
+                or f"no data of {', '.join(sorted(rule.metrics))} has an entity '{name}'",
+            )
+    entities = judged_entities(rule, data)
+    if not entities:
+        raise GoalEngineError(
+            "for_each: entity, but no data of "
+            f"{', '.join(sorted(rule.metrics))} has an entity column",
+            goal.span,
+            hint="give the data an 'entity' column (e.g. one row per district and period)",
+        )
+    return entities
+
+
+def missing_result(
+    goal: Goal, rule: CheckedRule, entity: str, as_of: date, method: str | None = None
+) -> Result | None:
+    """The result for an entity without the subject's data, by the goal's ``missing``."""
+    message = f"no data for {rule.subject} ({entity}) by {as_of.isoformat()}"
+    if goal.missing == "skip":
+        return None
+    if goal.missing == "error":
+        error = GoalEngineError(message, goal.span, hint="the goal says missing: error")
+        return _failed(goal, error, entity).model_copy(update={"as_of": as_of})
+    return Result(
+        file=goal.file,
+        goal=goal.id,
+        title=goal.title,
+        rule=goal.rule,
+        entity=entity,
+        as_of=as_of,
+        verdict=Verdict.UNKNOWN,
+        explanation=sentence(message, verdict=Verdict.UNKNOWN.label),
+        steps=(
+            Step(kind="reason", label="reason", detail=message),
+            Step(kind="verdict", label="verdict", value=Verdict.UNKNOWN.value),
+        ),
+        unit=goal.unit,
+        method=method or goal.method or "linear",
+        tags=goal.tags,
+    )
+
+
+def _goal_problem(goal: Goal) -> GoalEngineError | None:
+    if goal.problem is not None:
+        return goal.problem
+    if goal.for_each not in FOR_EACH:
+        return GoalEngineError(
+            f"for_each: '{goal.for_each}' is not supported",
+            goal.span,
+            hint="write for_each: entity (one result per value of the data's entity column)",
+        )
+    if goal.missing not in MISSING_POLICIES:
+        return GoalEngineError(
+            f"missing: '{goal.missing}' is not a policy",
+            goal.span,
+            hint=did_you_mean(goal.missing, MISSING_POLICIES)
+            or f"choose one of {', '.join(MISSING_POLICIES)}",
+        )
+    return None
+
+
+def _vector_worthwhile(goal: Goal, data: EntityIndex) -> bool:
+    try:
+        rule = goal.compiled()
+    except GoalEngineError:
+        return False
+    if len(judged_entities(rule, data)) < VECTOR_MIN_ENTITIES:
+        return False
+    from importlib.util import find_spec
+
+    return find_spec("numpy") is not None and _VECTOR_READY
+
+
+# -- roll-up ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RollUp:
+    """One goal's per-entity verdicts, counted: "7 of 10 entities on track, 2 at risk"."""
+
+    file: str | None
+    goal: str
+    counts: tuple[tuple[Verdict, int], ...]
+    """(verdict, number of entities), best verdict first, verdicts that occur only."""
+    noun: str = "entities"
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, verdict: Verdict | str) -> int:
+        return dict(self.counts).get(Verdict(verdict), 0)
+
+    @property
+    def worst(self) -> Verdict | None:
+        return max((v for v, _ in self.counts), key=lambda v: v.rank, default=None)
+
+    @property
+    def text(self) -> str:
+        if not self.counts:
+            return f"no {self.noun}"
+        (first, n), *rest = self.counts
+        parts = [f"{n} of {self.total} {self.noun} {first.label}"]
+        parts.extend(f"{m} {verdict.label}" for verdict, m in rest)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "goal": self.goal,
+            "total": self.total,
+            "counts": {v.value: n for v, n in self.counts},
+            "text": self.text,
+        }
+
+
+def rollup(results: Iterable[Result], noun: str = "entities") -> list[RollUp]:
+    """Count per-entity verdicts per (file, goal), in order of first appearance.
+
+    Results without an entity (goals without ``for_each``) are left out.
+    """
+    tallies: dict[tuple[str | None, str], dict[Verdict, int]] = {}
+    for result in results:
+        if result.entity is None:
+            continue
+        tally = tallies.setdefault((result.file, result.goal), {})
+        tally[result.verdict] = tally.get(result.verdict, 0) + 1
+    return [rollup_counts(file, goal, tally, noun) for (file, goal), tally in tallies.items()]
+
+
+def rollup_counts(
+    file: str | None, goal: str, tally: dict[Verdict, int], noun: str = "entities"
+) -> RollUp:
+    """A :class:`RollUp` from verdict counts (zero counts are dropped)."""
+    ordered = tuple((v, tally[v]) for v in Verdict if tally.get(v))
+    return RollUp(file=file, goal=goal, counts=ordered, noun=noun)

@@ -1,89 +1,267 @@
-"""The ``goalengine`` command: a thin layer over the library.
+"""The ``goalengine`` command: ``check``, ``validate``, ``explain`` and ``test``.
 
-Exit codes (documented in the README):
-  0  no goal at or beyond ``--fail-on`` (default: missed) and no goal in error
-  1  some goal missed (or at/beyond ``--fail-on``)
-  2  a rule, data or usage error (a goal in ``error``, a missing path, a bad option)
+A thin layer over the library: read rule files, judge them, hand the report to a renderer
+in :mod:`goalengine.render`. Every problem reaches the user as one diagnostic format on
+stderr (``path:line:col: severity: message (hint)`` with a caret excerpt), never as a
+Python traceback (``--debug`` shows one). Exit codes:
+
+  0  fine: no goal at or beyond ``--fail-on`` (default: missed), none in error
+  1  some goal at or beyond ``--fail-on``, or a failing test
+  2  a rule, data or usage error (including any goal in ``error``)
+
+Importing this module stays light: rich and the renderers load when a command runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
+import importlib
+import io
 import os
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .errors import Diagnostic, GoalEngineError, Span
-from .models import Report, Verdict
-from .periods import parse_as_of
+from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
+from .models import Report, Result, Verdict
 from .rulefile import find_rule_files, read_rules
-from .ruleset import RuleSet
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "main", "run"]
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from .data import Dataset
+    from .render import FileInfo
+    from .render.console import OutputMode
+    from .render.explain import SeriesView
+    from .ruleset import Goal, RuleSet
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
-_FAIL_ON = {
-    "missed": Verdict.MISSED.rank,
-    "at-risk": Verdict.AT_RISK.rank,
-    "unknown": Verdict.UNKNOWN.rank,
-    "never": None,
+#: The verdicts that make ``check`` exit 1, per ``--fail-on`` (each level includes the
+#: previous one; ``error`` always exits 2).
+FAIL_ON: dict[str, frozenset[Verdict]] = {
+    "missed": frozenset({Verdict.MISSED}),
+    "at-risk": frozenset({Verdict.MISSED, Verdict.AT_RISK}),
+    "unknown": frozenset({Verdict.MISSED, Verdict.AT_RISK, Verdict.UNKNOWN}),
+    "never": frozenset(),
 }
+FORMATS = ("table", "json", "markdown", "junit")
+PROGRESS_ABOVE = 200
+_SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".xml": "junit"}
 
 
 class UsageError(GoalEngineError):
     """A bad command line (exit 2)."""
 
 
+# -- the parser ---------------------------------------------------------------------------
+
+_MAIN_EPILOG = """\
+examples:
+  goalengine check rules/                       judge every goal (table on a terminal)
+  goalengine check rules/ --format junit -o goals.xml --fail-on at-risk
+  goalengine validate rules/                    parse and resolve only, every problem at once
+  goalengine explain rules/examples/card.yaml employment-immigrants
+  goalengine test rules/                        run the fixtures embedded in rule files
+
+exit codes:
+  0  fine   1  a goal at or beyond --fail-on (default: missed), or a failing test
+  2  a rule, data or usage error (a goal in error always exits 2)
+
+Colour: --no-color or NO_COLOR=1 turns it off; FORCE_COLOR=1 turns it on when piped.
+Docs: docs/cli.md"""
+
+_CHECK_EPILOG = """\
+examples:
+  goalengine check rules/
+  goalengine check rules/integration-2009 --as-of 2009-03-31
+  goalengine check rules/ --format markdown --output status.md
+  goalengine check rules/ --format junit --output goals.xml --fail-on at-risk
+  goalengine check rules/ --select 'employment-*' --exclude budget
+  goalengine check rules/ --format json | jq '.summary'
+
+--select and --exclude take goal ids or tags, with shell wildcards (* ? [..]); repeat them
+or separate patterns by commas. A --select pattern that matches nothing is an error.
+
+--fail-on: missed (default) exits 1 on a missed goal; at-risk also on at-risk goals;
+unknown also on goals that cannot be judged; never does not exit 1. A goal in error
+always exits 2.
+
+exit codes: 0 fine, 1 a goal at or beyond --fail-on, 2 rule/data/usage error"""
+
+_VALIDATE_EPILOG = """\
+examples:
+  goalengine validate rules/
+  goalengine validate rules/examples/card.yaml --data datasets/examples.csv
+
+Every problem in every file is reported at once, as path:line:col: error: message (hint)
+with a caret under the place. Metric names are checked against the rule file's data when
+that data loads (or against --data); without data only the rules themselves are checked.
+
+exit codes: 0 no errors (warnings allowed), 2 any error"""
+
+_EXPLAIN_EPILOG = """\
+examples:
+  goalengine explain rules/examples/card.yaml employment-immigrants
+  goalengine explain rules/ tryghed-halved --as-of 2012-06-30
+  goalengine explain rules/examples/card.yaml tryghed-halved --format json
+
+PATH may be a rule file or a directory (the goal id must then be unique in it).
+
+exit codes: 0 explained, 2 the goal is in error, or a rule/data/usage error"""
+
+_TEST_EPILOG = """\
+examples:
+  goalengine test rules/
+  goalengine test rules/examples/card.yaml --properties
+
+Runs the fixtures under tests: in each rule file (a date, optional inline data and the
+verdicts expected) and prints PASS or FAIL per fixture, with expected and actual verdicts
+for each failure. --properties also checks the goals' properties.
+
+exit codes: 0 all passed, 1 a test failed, 2 a rule/data/usage error"""
+
+
+def _add_common(parser: argparse.ArgumentParser, top: bool, quiet: bool = True) -> None:
+    default: Any = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        default=default,
+        help="no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default, help="show tracebacks of errors"
+    )
+    if quiet:
+        loudness = parser.add_mutually_exclusive_group()
+        loudness.add_argument(
+            "-q", "--quiet", action="store_true", default=default, help="only show problems"
+        )
+        loudness.add_argument(
+            "-v", "--verbose", action="store_true", default=default, help="show more detail"
+        )
+
+
+def _subparser(
+    commands: Any, name: str, help: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="goalengine",
         description="Judge policy goals against measured data: met, on track, at risk, missed.",
-        epilog="examples:\n  goalengine check rules/\n  goalengine check rules/ --format json",
+        epilog=_MAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"goalengine {__version__}")
+    _add_common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    check = commands.add_parser(
+
+    check = _subparser(
+        commands,
         "check",
-        help="judge the goals of rule files",
-        description="Judge every goal in the rule files (directories are searched for *.yaml).",
-        epilog=(
-            "examples:\n"
-            "  goalengine check rules/\n"
-            "  goalengine check rules/ --as-of 2010-06-30 --format json\n"
-            "exit codes: 0 fine, 1 a goal missed, 2 rule/data/usage error"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "judge the goals of rule files",
+        "Judge every goal in the rule files (directories are searched for *.yaml and *.yml).",
+        _CHECK_EPILOG,
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
-    check.add_argument("--as-of", metavar="DATE", help="report date (a date or a period)")
+    check.add_argument(
+        "--as-of", metavar="DATE", help="report date: a date or a period (default: each file's)"
+    )
     check.add_argument(
         "--format",
-        choices=("table", "json"),
-        help="output format (default: table on a terminal, json when piped)",
+        "-f",
+        choices=FORMATS,
+        help="table, json, markdown or junit (default: table on a terminal, json when "
+        "piped; with --output, from the file's suffix)",
     )
-    check.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
-    check.add_argument("--method", metavar="NAME", help="progress method for every goal")
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument(
         "--fail-on",
-        choices=tuple(_FAIL_ON),
+        choices=tuple(FAIL_ON),
         default="missed",
         help="exit 1 when a goal is at or beyond this verdict (default: missed)",
     )
-    check.add_argument("--no-color", action="store_true", help="no colours (also NO_COLOR)")
-    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    test = commands.add_parser("test", help="run the tests: fixtures embedded in rule files")
+    check.add_argument(
+        "--select", action="append", default=[], metavar="PATTERN", help="only these goals"
+    )
+    check.add_argument(
+        "--exclude", action="append", default=[], metavar="PATTERN", help="not these goals"
+    )
+    check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
+    check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
+    _add_common(check, top=False)
+
+    validate = _subparser(
+        commands,
+        "validate",
+        "parse and resolve rule files, report every problem",
+        "Parse every rule file and resolve its metrics; report every problem at once.",
+        _VALIDATE_EPILOG,
+    )
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
+    validate.add_argument("--data", metavar="FILE", help="check metric names against this data")
+    _add_common(validate, top=False)
+
+    explain = _subparser(
+        commands,
+        "explain",
+        "show how one goal got its verdict",
+        "Show every step of one goal's explanation, its series as a chart, the projection "
+        "and the verdict.",
+        _EXPLAIN_EPILOG,
+    )
+    explain.add_argument("path", metavar="PATH", help="a rule file or a directory")
+    explain.add_argument("goal", metavar="GOAL_ID", help="the goal's id")
+    explain.add_argument("--as-of", metavar="DATE", help="report date: a date or a period")
+    explain.add_argument("--data", metavar="FILE", help="judge against this dataset")
+    explain.add_argument("--method", metavar="NAME", help="use this progress method")
+    explain.add_argument(
+        "--format", "-f", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    _add_common(explain, top=False, quiet=False)
+
+    test = _subparser(
+        commands,
+        "test",
+        "run the fixtures embedded in rule files",
+        "Run the tests: fixtures of rule files and report each as PASS or FAIL.",
+        _TEST_EPILOG,
+    )
     test.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
-    test.add_argument("--no-color", action="store_true", help="no colours (also NO_COLOR)")
-    test.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    test.add_argument(
+        "--properties",
+        action="store_true",
+        help="also check the goals' properties (goalengine.testing.properties)",
+    )
+    _add_common(test, top=False)
     return parser
+
+
+# -- running ------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,155 +270,694 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse exits on --help, --version and bad usage
-        return int(stop.code or 0) if stop.code in (0, None) else EXIT_USAGE
+        return EXIT_OK if stop.code in (0, None) else EXIT_USAGE
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    session = _Session(args)
+    commands: dict[str, Callable[[_Session], int]] = {
+        "check": _check,
+        "validate": _validate,
+        "explain": _explain,
+        "test": _test,
+    }
     try:
-        return _test(args) if args.command == "test" else _check(args)
+        return commands[args.command](session)
+    except _Exit as stop:
+        return stop.code
     except GoalEngineError as error:
-        _print_diagnostics([error.diagnostic()], args)
+        session.trace()
+        session.diagnostics([error.diagnostic()])
         return EXIT_USAGE
-    except Exception:
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        else:
-            print(
-                "goalengine: internal error (run with --debug for the traceback)", file=sys.stderr
-            )
+    except BrokenPipeError:
+        _silence_stdout()
+        return session.code
+    except KeyboardInterrupt:
+        session.say("goalengine: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        session.trace()
+        session.diagnostics(
+            [
+                Diagnostic(
+                    "error",
+                    f"internal error: {type(error).__name__}: {error}",
+                    Span(),
+                    None if session.debug else "run with --debug for the traceback",
+                )
+            ]
+        )
         return EXIT_USAGE
 
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    sys.exit(code)
 
 
-def _stderr_console(args: argparse.Namespace) -> object:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, no_color=_no_color(args), soft_wrap=True)
-
-
-def _no_color(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "no_color", False) or os.environ.get("NO_COLOR"))
-
-
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], args: argparse.Namespace) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(stderr=True, highlight=False, no_color=_no_color(args), soft_wrap=True)
-    for diagnostic in diagnostics:
-        style = "bold red" if diagnostic.severity == "error" else "yellow"
-        console.print(Text(diagnostic.format(), style=style if console.is_terminal else ""))
+def _silence_stdout() -> None:
+    """After ``| head`` closed the pipe: point stdout at /dev/null so exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
-def _collect(paths: Sequence[str]) -> list[Path]:
+@dataclass
+class _Session:
+    """One run: the arguments, where output goes and how it looks."""
+
+    args: argparse.Namespace
+    code: int = EXIT_OK
+    """The exit code so far (returned if stdout goes away while writing)."""
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def debug(self) -> bool:
+        return bool(getattr(self.args, "debug", False))
+
+    @property
+    def quiet(self) -> bool:
+        return bool(getattr(self.args, "quiet", False))
+
+    @property
+    def verbose(self) -> bool:
+        return bool(getattr(self.args, "verbose", False))
+
+    @property
+    def no_color(self) -> bool:
+        return bool(getattr(self.args, "no_color", False))
+
+    def mode(self, stream: TextIO) -> OutputMode:
+        from .render.console import output_mode
+
+        return output_mode(stream, self.no_color)
+
+    @cached_property
+    def err(self) -> Console:
+        from .render.console import make_console
+
+        return make_console(sys.stderr, self.mode(sys.stderr))
+
+    def trace(self) -> None:
+        if self.debug:
+            traceback.print_exc(file=sys.stderr)
+
+    def say(self, message: str) -> None:
+        """A line of plain text on stderr."""
+        from rich.text import Text
+
+        self.err.print(Text(message), soft_wrap=True)
+
+    def diagnostics(self, diagnostics: Iterable[Diagnostic]) -> None:
+        from .render.diagnostics import diagnostic_text
+
+        for diagnostic in diagnostics:
+            if diagnostic.severity == "warning" and self.quiet:
+                continue
+            self.err.print(diagnostic_text(diagnostic), soft_wrap=True)
+
+    def print(self, renderable: RenderableType, *, lines: bool = False) -> None:
+        """Print to stdout: styled on a terminal, plain text without trailing blanks else.
+
+        ``lines``: line-oriented output (one line per item) that must not wrap.
+        """
+        from .render.console import make_console
+
+        mode = self.mode(sys.stdout)
+        if mode.terminal:
+            make_console(sys.stdout, mode).print(renderable, soft_wrap=lines)
+        else:
+            sys.stdout.write(_plain(renderable, mode, soft_wrap=lines))
+            sys.stdout.flush()
+
+
+def _plain(renderable: RenderableType, mode: OutputMode, soft_wrap: bool = False) -> str:
+    from .render.console import make_console
+
+    buffer = io.StringIO()
+    make_console(buffer, mode).print(renderable, soft_wrap=soft_wrap)
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _usage(message: str, hint: str | None = None) -> NoReturn:
+    raise UsageError(message, Span(), hint)
+
+
+# -- shared steps -------------------------------------------------------------------------
+
+
+def _collect(paths: Sequence[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Rule files under ``paths`` (each once), and a diagnostic per path that has none."""
     files: list[Path] = []
+    seen: set[Path] = set()
+    problems: list[Diagnostic] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise UsageError(f"no such file or directory: {raw}", Span(file=raw))
+            problems.append(Diagnostic("error", "no such file or directory", Span(file=raw)))
+            continue
         found = find_rule_files(path)
         if not found:
-            raise UsageError(
-                "no rule files found", Span(file=raw), hint="rule files end in .yaml or .yml"
+            problems.append(
+                Diagnostic(
+                    "error",
+                    "no rule files found",
+                    Span(file=raw),
+                    "rule files end in .yaml or .yml",
+                )
             )
-        files.extend(found)
-    return files
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files, problems
 
 
-def _check(args: argparse.Namespace) -> int:
+def _read(files: Iterable[Path]) -> tuple[list[RuleSet], list[Diagnostic]]:
+    rulesets: list[RuleSet] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        try:
+            ruleset = read_rules(path)
+        except GoalEngineError as error:
+            problems.append(error.diagnostic())
+            continue
+        problems.extend(ruleset.diagnostics)
+        rulesets.append(ruleset)
+    return rulesets, problems
+
+
+def _rulesets(session: _Session, paths: Sequence[str]) -> tuple[list[RuleSet], list[Diagnostic]]:
+    """Read the rule files under ``paths``; a path without any is a usage error (exit 2)."""
+    files, problems = _collect(paths)
+    if problems:
+        session.diagnostics(problems)
+        raise _Exit(EXIT_USAGE)
+    return _read(files)
+
+
+class _Exit(Exception):
+    """Stop a command with an exit code after its messages are printed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from .periods import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except GoalEngineError as error:
+        _usage(f"--as-of: {error.message}", error.hint or "write a date like 2009-03-31")
+
+
+def _method(name: str | None) -> None:
+    if name is None:
+        return
+    from . import methods
+
+    try:
+        methods.get(name)
+    except GoalEngineError as error:
+        _usage(f"--method: {error.message}", error.hint)
+
+
+def _dataset(path: str | None) -> Dataset | None:
+    if path is None:
+        return None
+    from .data import load_dataset
+
+    return load_dataset(path)  # a DataError names the file (and line) -> exit 2
+
+
+def _judged_on(ruleset: RuleSet, as_of: date | None) -> date:
+    return as_of or ruleset.as_of or date.today()
+
+
+def _infos(rulesets: Iterable[RuleSet], as_of: date | None) -> dict[str, FileInfo]:
+    from .render import FileInfo
+
+    return {
+        (r.path or "goals"): FileInfo(r.path or "goals", r.title, _judged_on(r, as_of))
+        for r in rulesets
+    }
+
+
+def _patterns(values: Iterable[str]) -> list[str]:
+    return [p.strip() for value in values for p in value.split(",") if p.strip()]
+
+
+def _matches(goal: Goal, pattern: str) -> bool:
+    return fnmatch.fnmatchcase(goal.id, pattern) or any(
+        fnmatch.fnmatchcase(tag, pattern) for tag in goal.tags
+    )
+
+
+def _select(
+    session: _Session, rulesets: list[RuleSet], select: list[str], exclude: list[str]
+) -> list[RuleSet]:
+    """Keep the goals matching any ``select`` pattern (all if none) and no ``exclude``."""
+    if not select and not exclude:
+        return rulesets
+    goals = [goal for ruleset in rulesets for goal in ruleset.goals]
+    names = {goal.id for goal in goals} | {tag for goal in goals for tag in goal.tags}
+    problems = []
+    for option, patterns in (("--select", select), ("--exclude", exclude)):
+        for pattern in patterns:
+            if not any(_matches(goal, pattern) for goal in goals):
+                severity: Severity = "error" if option == "--select" else "warning"
+                problems.append(
+                    Diagnostic(
+                        severity,
+                        f"{option} '{pattern}' matches no goal id or tag",
+                        Span(),
+                        did_you_mean(pattern, names),
+                    )
+                )
+    session.diagnostics(problems)
+    if any(p.severity == "error" for p in problems):
+        raise _Exit(EXIT_USAGE)
+    kept = []
+    for ruleset in rulesets:
+        chosen = tuple(
+            goal
+            for goal in ruleset.goals
+            if (not select or any(_matches(goal, p) for p in select))
+            and not any(_matches(goal, p) for p in exclude)
+        )
+        if chosen:
+            kept.append(ruleset.model_copy(update={"goals": chosen}))
+    if not kept:
+        _usage("no goals left to judge after --select/--exclude")
+    return kept
+
+
+def _evaluate(
+    session: _Session,
+    rulesets: list[RuleSet],
+    data: Dataset | None,
+    as_of: date | None,
+    method: str | None,
+) -> Report:
+    """Judge ``rulesets``; with many goals, a progress bar on stderr (terminals only)."""
     from .evaluate import evaluate_many
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = parse_as_of(args.as_of)
-        except GoalEngineError as error:
-            raise UsageError(f"--as-of: {error.message}", hint=error.hint) from None
-    if args.method:
-        from . import methods
+    total = sum(len(r.goals) for r in rulesets)
+    tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
+    if total <= PROGRESS_ABOVE or not tty or session.quiet:
+        return evaluate_many(rulesets, data=data, as_of=as_of, method=method)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        methods.get(args.method)  # fail early, with a did-you-mean
-    rulesets: list[RuleSet] = []
-    diagnostics: list[Diagnostic] = []
-    for path in _collect(args.paths):
-        try:
-            ruleset = read_rules(path)
-        except GoalEngineError as error:
-            diagnostics.append(error.diagnostic())
-            continue
-        diagnostics.extend(ruleset.diagnostics)
-        rulesets.append(ruleset)
-    report = evaluate_many(rulesets, data=args.data, as_of=as_of, method=args.method)
-    _print_diagnostics(diagnostics, args)
-    _emit(report, args)
-    return _exit_code(report, diagnostics, args.fail_on)
+    with Progress(
+        TextColumn("judging goals"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=session.err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("judging", total=total)
+
+        def feed() -> Iterator[RuleSet]:
+            for ruleset in rulesets:
+                yield ruleset  # evaluate_many judges it before asking for the next
+                progress.advance(task, len(ruleset.goals))
+
+        return evaluate_many(feed(), data=data, as_of=as_of, method=method)
 
 
-def _test(args: argparse.Namespace) -> int:
-    from .testing import run_fixtures
+def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
+    from .render.diagnostics import result_diagnostic
 
-    failed = total = 0
-    diagnostics: list[Diagnostic] = []
-    for path in _collect(args.paths):
-        try:
-            ruleset = read_rules(path)
-        except GoalEngineError as error:
-            diagnostics.append(error.diagnostic())
-            continue
-        diagnostics.extend(d for d in ruleset.diagnostics if d.severity == "error")
-        for outcome in run_fixtures(ruleset):
-            total += 1
-            where = f"{outcome.file}:{outcome.line or 1}"
-            if outcome.passed:
-                print(f"PASS {where} {outcome.name}")
-                continue
-            failed += 1
-            print(f"FAIL {where} {outcome.name}")
-            if outcome.error:
-                print(f"  {outcome.error}")
-            for miss in outcome.mismatches:
-                print(f"  {miss.goal}: expected {miss.expected}, got {miss.actual}")
-                print(f"    {miss.explanation}")
-    _print_diagnostics(diagnostics, args)
-    print(f"{total} tests: {total - failed} passed, {failed} failed")
-    if diagnostics:
-        return EXIT_USAGE
-    return EXIT_FAILED if failed else EXIT_OK
+    found = (result_diagnostic(r) for r in results if r.verdict is Verdict.ERROR)
+    return [d for d in found if d is not None]
 
 
-def _exit_code(report: Report, diagnostics: Sequence[Diagnostic], fail_on: str) -> int:
+def _exit_code(
+    report: Report, diagnostics: Iterable[Diagnostic], failing: Collection[Verdict]
+) -> int:
     if any(d.severity == "error" for d in diagnostics) or any(
         r.verdict is Verdict.ERROR for r in report.results
     ):
         return EXIT_USAGE
-    threshold = _FAIL_ON[fail_on]
-    if threshold is not None and any(
-        r.verdict.rank >= threshold and r.verdict is not Verdict.ERROR for r in report.results
-    ):
+    if any(r.verdict in failing for r in report.results):
         return EXIT_FAILED
     return EXIT_OK
 
 
-def _emit(report: Report, args: argparse.Namespace) -> None:
-    from rich.console import Console
+# -- check --------------------------------------------------------------------------------
 
-    to_file = args.output is not None
-    stream = open(args.output, "w", encoding="utf-8") if to_file else sys.stdout  # noqa: SIM115
-    try:
-        fmt = args.format or ("table" if stream.isatty() else "json")
-        if fmt == "json":
-            from .render.json import render_json
 
-            stream.write(render_json(report))
-            return
+def _check(session: _Session) -> int:
+    from .render.diagnostics import unique
+
+    args = session.args
+    as_of = _as_of(args.as_of)
+    _method(args.method)
+    output = Path(args.output) if args.output else None
+    if output is not None and not output.parent.is_dir():
+        _usage(f"--output: no such directory: {output.parent}")
+    if output is not None and output.is_dir():
+        _usage(f"--output: {output} is a directory", "name a file")
+    data = _dataset(args.data)
+    rulesets, problems = _rulesets(session, args.paths)
+    rulesets = _select(session, rulesets, _patterns(args.select), _patterns(args.exclude))
+    report = _evaluate(session, rulesets, data, as_of, args.method)
+    problems = unique([*problems, *_result_problems(report.results)])
+    session.diagnostics(problems)
+    failing = FAIL_ON[args.fail_on]
+    session.code = _exit_code(report, problems, failing)
+    _emit(session, report, _infos(rulesets, as_of), failing, output)
+    if session.verbose:
+        elapsed = time.perf_counter() - session.started
+        session.say(
+            f"judged {len(report.results)} goals from {len(rulesets)} files in {elapsed:.2f} s"
+        )
+    return session.code
+
+
+def _format(session: _Session, output: Path | None) -> str:
+    chosen: str | None = session.args.format
+    if chosen:
+        return chosen
+    if output is not None:
+        return _SUFFIX_FORMATS.get(output.suffix.lower(), "table")
+    return "table" if session.mode(sys.stdout).terminal else "json"
+
+
+def _emit(
+    session: _Session,
+    report: Report,
+    infos: dict[str, FileInfo],
+    failing: frozenset[Verdict],
+    output: Path | None,
+) -> None:
+    fmt = _format(session, output)
+    show = (failing | {Verdict.ERROR}) if session.quiet else None
+    if fmt == "table":
         from .render.table import render_table
 
-        console = Console(file=stream, no_color=_no_color(args), highlight=False)
-        console.print(render_table(report))
-    finally:
-        if to_file:
-            stream.close()
+        renderable = render_table(report, infos, show=show, verbose=session.verbose)
+        if output is None:
+            session.print(renderable)
+            return
+        from .render.console import OutputMode
+
+        text = _plain(renderable, OutputMode(terminal=False, color=False))
+    elif fmt == "json":
+        from .render.json import render_json
+
+        text = render_json(report)
+    elif fmt == "markdown":
+        from .render.markdown import render_markdown
+
+        text = render_markdown(report, infos, show=show)
+    else:
+        from .render.junit import render_junit
+
+        text = render_junit(report, infos, failing=failing)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+    if not session.quiet:
+        from .render.table import summary_text
+
+        line = summary_text(report)
+        line.append(f" → {output}", style="dim")
+        session.err.print(line, soft_wrap=True)
+
+
+# -- validate -----------------------------------------------------------------------------
+
+
+def _validate(session: _Session) -> int:
+    from .render.diagnostics import unique
+    from .resolve import DataCache, load_ruleset_data, resolve_goal
+
+    args = session.args
+    data = _dataset(args.data)
+    files, problems = _collect(args.paths)
+    cache = DataCache()
+    goals = 0
+    rulesets, read_problems = _read(files)
+    problems.extend(read_problems)
+    for ruleset in rulesets:
+        goals += len(ruleset.goals)
+        if data is None and not ruleset.data_files and ruleset.inline_data is None:
+            continue  # no data named: only the rules themselves can be checked
+        try:
+            dataset = load_ruleset_data(ruleset, data, cache)
+        except GoalEngineError as error:
+            problems.append(
+                Diagnostic(
+                    "warning",
+                    f"metric names not checked: {error.message}",
+                    error.span if error.span.file else Span(file=ruleset.path),
+                    error.hint,
+                )
+            )
+            continue
+        for goal in ruleset.goals:
+            if goal.problem is not None:
+                continue
+            try:
+                resolve_goal(goal, dataset)
+            except GoalEngineError as error:
+                problems.append(error.diagnostic())
+    problems = _sorted(unique(problems))
+    session.diagnostics(problems)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        if session.verbose:
+            session.say(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
+        return EXIT_USAGE
+    if not session.quiet:
+        from rich.text import Text
+
+        line = Text(f"{_plural(len(rulesets), 'rule file')}, {_plural(goals, 'goal')}: ")
+        line.append("no errors", style="bold green")
+        if warnings:
+            line.append(f", {_plural(warnings, 'warning')}", style="yellow")
+        session.print(line, lines=True)
+    return EXIT_OK
+
+
+def _sorted(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """Problems grouped by file (files in the order first seen), then by position."""
+    order: dict[str | None, int] = {}
+    for problem in problems:
+        order.setdefault(problem.span.file, len(order))
+    return sorted(
+        problems,
+        key=lambda p: (order[p.span.file], p.span.line or 0, p.span.column or 0),
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# -- explain ------------------------------------------------------------------------------
+
+
+def _find_goal(
+    session: _Session, path: str, goal_id: str
+) -> tuple[RuleSet, Goal, list[Diagnostic]]:
+    rulesets, problems = _rulesets(session, [path])
+    found = [(r, g) for r in rulesets for g in r.goals if g.id == goal_id]
+    if not found:
+        session.diagnostics(p for p in problems if p.severity == "error")
+        known = {g.id for r in rulesets for g in r.goals}
+        raise UsageError(
+            f"no goal '{goal_id}' in {path}",
+            Span(file=path),
+            did_you_mean(goal_id, known) or f"{_plural(len(known), 'goal')} in {path}",
+        )
+    if len(found) > 1:
+        where = ", ".join(r.path or "?" for r, _ in found)
+        raise UsageError(
+            f"goal '{goal_id}' is in several files: {where}",
+            Span(file=path),
+            "name the rule file instead of the directory",
+        )
+    ruleset, goal = found[0]
+    return ruleset, goal, [p for p in problems if p.span.file == ruleset.path]
+
+
+def _explain(session: _Session) -> int:
+    from .render.diagnostics import result_diagnostic
+    from .render.explain import render_explanation
+    from .resolve import load_ruleset_data, resolve_goal
+
+    args = session.args
+    as_of = _as_of(args.as_of)
+    _method(args.method)
+    given = _dataset(args.data)
+    ruleset, goal, _ = _find_goal(session, args.path, args.goal)
+    try:
+        data: Dataset | None = load_ruleset_data(ruleset, given)
+    except GoalEngineError:
+        data = None  # the goal is judged `error`, with the reason
+    single = ruleset.model_copy(update={"goals": (goal,)})
+    from .evaluate import evaluate_many
+
+    report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
+                           method=args.method)  # fmt: skip
+    in_error = any(r.verdict is Verdict.ERROR for r in report.results)
+    session.code = EXIT_USAGE if in_error else EXIT_OK
+    if args.format == "json":
+        from .render.json import render_json
+
+        sys.stdout.write(render_json(report))
+        return session.code
+    infos = _infos([ruleset], as_of)
+    parts: list[RenderableType] = []
+    for result in report.results:
+        diagnostic = None
+        series = None
+        if result.verdict is Verdict.ERROR:
+            if goal.problem is not None:
+                diagnostic = goal.problem.diagnostic()
+            elif data is not None:
+                try:
+                    resolve_goal(goal, data)
+                except GoalEngineError as error:
+                    diagnostic = error.diagnostic()
+            diagnostic = diagnostic or result_diagnostic(result)
+        elif data is not None:
+            series = _series_view(goal, data, result)
+        parts.append(
+            render_explanation(
+                result,
+                info=infos.get(ruleset.path or "goals"),
+                line=goal.line,
+                series=series,
+                diagnostic=diagnostic,
+            )
+        )
+    from rich.console import Group
+    from rich.text import Text
+
+    joined: list[RenderableType] = []
+    for index, part in enumerate(parts):
+        if index:
+            joined.append(Text(""))
+        joined.append(part)
+    session.print(Group(*joined))
+    return session.code
+
+
+def _series_view(goal: Goal, data: Dataset, result: Result) -> SeriesView | None:
+    from .render.explain import SeriesView
+
+    try:
+        rule = goal.compiled()
+    except GoalEngineError:
+        return None
+    series = data.get(rule.subject, result.entity) or data.get(rule.subject)
+    if series is None:
+        return None
+    day = result.as_of or date.today()
+    visible = series.until(day)
+    return SeriesView(
+        metric=rule.subject,
+        observations=visible,
+        hidden=len(series) - len(visible),
+        unit=goal.unit,
+        comparable=rule.subject_is_bare,
+    )
+
+
+# -- test ---------------------------------------------------------------------------------
+
+
+def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
+    name = "goalengine.testing.properties"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        _usage(
+            "--properties: property checks are not available in this installation",
+            f"{name} is missing; run the fixtures without --properties",
+        )
+    checker = getattr(module, "check_ruleset", None)
+    if not callable(checker):
+        _usage(f"--properties: {name} has no check_ruleset()")
+    return checker  # type: ignore[no-any-return]
+
+
+def _test(session: _Session) -> int:
+    from .render.fixtures import fixture_text, fixtures_summary, property_text
+    from .resolve import DataCache
+    from .testing import run_fixtures
+
+    args = session.args
+    checker = _property_checker() if args.properties else None
+    rulesets, problems = _rulesets(session, args.paths)
+    cache = DataCache()
+    parts: list[RenderableType] = []
+    total = failed = 0
+    properties = properties_failed = properties_skipped = 0
+    for ruleset in rulesets:
+        for outcome in run_fixtures(ruleset, cache):
+            total += 1
+            failed += not outcome.passed
+            if not (session.quiet and outcome.passed):
+                parts.append(fixture_text(outcome))
+        if checker is not None:
+            for checked in checker(ruleset):
+                properties += 1
+                skipped = bool(getattr(checked, "skipped", False))
+                properties_skipped += skipped
+                properties_failed += not checked.passed and not skipped
+                if not checked.passed or (session.verbose if skipped else not session.quiet):
+                    parts.append(property_text(ruleset.path or "goals", checked))
+    session.diagnostics(problems)
+    errors = any(p.severity == "error" for p in problems)
+    session.code = EXIT_USAGE if errors else EXIT_FAILED if failed or properties_failed else 0
+    if total == 0 and checker is None:
+        session.diagnostics(
+            [
+                Diagnostic(
+                    "warning",
+                    f"no tests found in {_plural(len(rulesets), 'rule file')}",
+                    Span(),
+                    "add fixtures under 'tests:' in a rule file",
+                )
+            ]
+        )
+        return session.code
+    from rich.console import Group
+
+    summary = fixtures_summary(
+        total,
+        failed,
+        properties if checker is not None else None,
+        properties_failed,
+        properties_skipped,
+    )
+    session.print(Group(*parts, summary), lines=True)
+    return session.code

@@ -1,8 +1,36 @@
-"""Renderers: a report in, text out. Only this package and the CLI know about rich."""
+"""Renderers: a report in, text out. Only this package and the CLI know about rich.
+
+Every renderer takes the same inputs -- a :class:`~goalengine.models.Report` and, per rule
+file, a :class:`FileInfo` (title and the date its goals were judged at) -- so the table,
+Markdown, JUnit and JSON views of one run always agree. User text (rule text, titles,
+explanations) only ever reaches rich as :class:`rich.text.Text`, never as markup, so a rule
+like ``apprentices[2010..2013]`` prints as written.
+"""
 
 from __future__ import annotations
 
-__all__ = ["STYLES", "SYMBOLS"]
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from ..explain import format_value
+from ..models import Report, Result, Verdict
+
+__all__ = [
+    "STYLES",
+    "SYMBOLS",
+    "FileInfo",
+    "by_file",
+    "file_info",
+    "file_infos",
+    "latest_cell",
+    "report_date",
+    "summary_line",
+    "summary_parts",
+    "target_cell",
+    "verdict_label",
+]
 
 #: One symbol per verdict, so verdicts survive without colour.
 SYMBOLS = {
@@ -21,3 +49,77 @@ STYLES = {
     "unknown": "dim",
     "error": "bold magenta",
 }
+_COMPARISON = {"≥", "≤", "=", ">", "<"}
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """What the renderers know about one rule file besides its results."""
+
+    path: str
+    title: str | None = None
+    as_of: date | None = None
+
+
+def verdict_label(verdict: Verdict | str) -> str:
+    """``↗ on track``: symbol and words, the same in every format."""
+    value = Verdict(verdict)
+    return f"{SYMBOLS[value.value]} {value.label}"
+
+
+def by_file(results: Iterable[Result]) -> Iterator[tuple[str, list[Result]]]:
+    """Results grouped by rule file, in report order (goals without a file: ``goals``)."""
+    for file, group in groupby(results, key=lambda r: r.file or "goals"):
+        yield file, list(group)
+
+
+def summary_parts(report: Report) -> list[tuple[str, int]]:
+    """``[("on-track", 9), ("missed", 5)]``: the verdicts that occur, best first."""
+    return [(verdict, count) for verdict, count in report.summary.items() if count]
+
+
+def summary_line(report: Report) -> str:
+    """``34 goals: 12 met, 9 on track, 6 at risk, 5 missed, 2 unknown``."""
+    total = len(report.results)
+    noun = "goal" if total == 1 else "goals"
+    parts = [f"{n} {v.replace('-', ' ')}" for v, n in summary_parts(report)]
+    return f"{total} {noun}: " + ", ".join(parts) if parts else f"{total} {noun}"
+
+
+def latest_cell(result: Result) -> tuple[str, str]:
+    """The latest value and its period, e.g. ``("59.9 %", "2008-08")`` (empty if none)."""
+    if result.latest is None:
+        return "", ""
+    period = str(result.latest_period) if result.latest_period is not None else ""
+    return format_value(result.latest, result.unit), period
+
+
+def target_cell(result: Result) -> tuple[str, str]:
+    """The target with its direction and deadline, e.g. ``("≥ 64.4 %", "by 2010")``."""
+    if result.target is None:
+        return "", ""
+    step = result.explained.find("target")
+    symbol = step.detail if step is not None and step.detail in _COMPARISON else None
+    value = format_value(result.target, result.unit)
+    deadline = f"by {result.deadline}" if result.deadline is not None else ""
+    return (f"{symbol} {value}" if symbol else value), deadline
+
+
+def file_infos(infos: Iterable[FileInfo] | Mapping[str, FileInfo] | None) -> Mapping[str, FileInfo]:
+    if isinstance(infos, Mapping):
+        return infos
+    return {info.path: info for info in infos or ()}
+
+
+def file_info(infos: Mapping[str, FileInfo], file: str, results: Sequence[Result]) -> FileInfo:
+    """What is known about ``file``; its date from the results where not given."""
+    info = infos.get(file) or FileInfo(file)
+    if info.as_of is None and results and results[0].as_of is not None:
+        info = FileInfo(info.path, info.title, results[0].as_of)
+    return info
+
+
+def report_date(report: Report) -> date | None:
+    """The one date every result was judged on, or None if the files differ."""
+    dates = {r.as_of or report.as_of for r in report.results}
+    return dates.pop() if len(dates) == 1 else (report.as_of if not dates else None)

@@ -1,70 +1,188 @@
-"""The report as rich tables, one per rule file, with a one-line summary."""
+"""The report for a terminal: one table per rule file and a one-line summary.
+
+Each goal is one row: the verdict (colour *and* symbol), then its id, latest value and
+target on one line, the rule text on its own dim line and the explanation below, both
+using the full width of the table. Columns line up across the rows of a file, and nothing
+is cut: at 80 columns long ids fold and values wrap before the explanation is squeezed.
+"""
 
 from __future__ import annotations
 
-from itertools import groupby
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
-from rich.console import Console, Group, RenderableType
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from ..explain import format_value
-from ..models import Report, Result
-from . import STYLES, SYMBOLS
+from ..models import Report, Result, Verdict
+from . import (
+    STYLES,
+    FileInfo,
+    by_file,
+    file_info,
+    file_infos,
+    latest_cell,
+    summary_parts,
+    target_cell,
+    verdict_label,
+)
 
-__all__ = ["render_table", "summary_line", "verdict_text"]
+__all__ = ["FileTable", "render_table", "summary_text", "verdict_text"]
+
+_GAP = 2  # spaces between the goal, latest and target columns
+_MIN_GOAL = 10
 
 
-def verdict_text(verdict: str) -> Text:
-    return Text(f"{SYMBOLS[verdict]} {verdict.replace('-', ' ')}", style=STYLES[verdict])
+def verdict_text(verdict: Verdict | str) -> Text:
+    """``↗ on track`` in the verdict's colour."""
+    value = Verdict(verdict)
+    return Text(verdict_label(value), style=STYLES[value.value])
 
 
-def summary_line(report: Report) -> str:
-    """'34 goals: 12 met, 9 on track, ...' (only verdicts that occur)."""
-    counts = report.summary
+def summary_text(report: Report) -> Text:
+    """The summary line with each count in its verdict's colour."""
     total = len(report.results)
-    parts = [f"{n} {v.replace('-', ' ')}" for v, n in counts.items() if n]
-    noun = "goal" if total == 1 else "goals"
-    return f"{total} {noun}: " + ", ".join(parts) if parts else f"{total} {noun}"
+    text = Text(f"{total} {'goal' if total == 1 else 'goals'}", style="bold")
+    for index, (verdict, count) in enumerate(summary_parts(report)):
+        text.append(": " if index == 0 else ", ")
+        text.append(f"{count} {verdict.replace('-', ' ')}", style=STYLES[verdict])
+    return text
 
 
-def _number(result: Result, value: float | None, period: object = None) -> Text:
-    if value is None:
-        return Text("")
-    text = format_value(value, result.unit)
-    return Text(f"{text} ({period})" if period else text)
+def _pair(value: str, suffix: str) -> Text:
+    text = Text(value)
+    if suffix:
+        text.append(" ")
+        text.append(f"({suffix})" if not suffix.startswith("by ") else suffix, style="dim")
+    return text
 
 
-def render_table(report: Report) -> RenderableType:
-    """Rich renderables for ``report``; print them with any console."""
-    parts: list[RenderableType] = []
-    for file, results in groupby(report.results, key=lambda r: r.file):
+def _goal_name(result: Result) -> str:
+    return f"{result.goal} ({result.entity})" if result.entity else result.goal
+
+
+class FileTable:
+    """One rule file's results as a table (a rich renderable that adapts to the width)."""
+
+    def __init__(self, info: FileInfo, results: Iterable[Result], *, verbose: bool = False) -> None:
+        self.info = info
+        self.results = list(results)
+        self.verbose = verbose
+
+    def title(self) -> Text:
+        text = Text(self.info.path, style="bold")
+        if self.info.title:
+            text.append(" · ", style="dim")
+            text.append(self.info.title)
+        if self.info.as_of is not None:
+            text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
+        return text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        labels = [verdict_text(r.verdict) for r in self.results]
+        verdict_width = max([cell_len("verdict"), *(cell_len(t.plain) for t in labels)])
+        body_width = max(width - verdict_width - 3, 20)
+        cells = [
+            (_goal_name(r), _pair(*latest_cell(r)), _pair(*target_cell(r))) for r in self.results
+        ]
+        widths = _widths(cells, body_width - 2 * _GAP)
+
         table = Table(
-            title=Text(file or "goals", style="bold"),
-            title_justify="left",
-            show_lines=False,
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1),
+            leading=1,
+            header_style="bold",
             expand=False,
         )
-        table.add_column("goal", overflow="fold", no_wrap=False, min_width=8)
-        table.add_column("verdict", no_wrap=True)
-        table.add_column("latest", justify="right", no_wrap=True)
-        table.add_column("target", justify="right", no_wrap=True)
-        table.add_column("explanation", overflow="fold", ratio=1)
-        for result in results:
-            goal = Text(result.goal, style="bold")
-            goal.append("\n")
-            goal.append(Text(result.rule, style="dim"))
-            table.add_row(
-                goal,
-                verdict_text(result.verdict.value),
-                _number(result, result.latest, result.latest_period),
-                _number(result, result.target),
-                Text(result.explanation),
-            )
-        parts.append(table)
-    parts.append(Text(summary_line(report), style="bold"))
-    return Group(*parts)
+        table.add_column("verdict", no_wrap=True, width=verdict_width)
+        header = _grid(widths)
+        header.add_row(*(Text(h, style="bold") for h in ("goal", "latest", "target")))
+        table.add_column(header, width=body_width)
+        for result, label, (name, latest, target) in zip(self.results, labels, cells, strict=True):
+            table.add_row(label, self.body(result, widths, name, latest, target))
+        yield self.title()
+        yield table
+
+    def body(
+        self, result: Result, widths: tuple[int, int, int], name: str, latest: Text, target: Text
+    ) -> RenderableType:
+        grid = _grid(widths)
+        grid.add_row(Text(name, style="bold", overflow="fold"), latest, target)
+        parts: list[RenderableType] = [grid]
+        if self.verbose and result.title:
+            parts.append(Text(result.title, style="italic", overflow="fold"))
+        parts.append(Text(result.rule, style="dim", overflow="fold"))
+        style = STYLES["error"] if result.verdict is Verdict.ERROR else ""
+        parts.append(Text(result.explanation, style=style, overflow="fold"))
+        return Group(*parts)
 
 
-def print_table(report: Report, console: Console) -> None:
-    console.print(render_table(report))
+def _grid(widths: tuple[int, int, int]) -> Table:
+    grid = Table.grid(padding=(0, _GAP, 0, 0), pad_edge=False)
+    for width in widths:
+        grid.add_column(width=width, overflow="fold")
+    return grid
+
+
+def _widths(cells: list[tuple[str, Text, Text]], available: int) -> tuple[int, int, int]:
+    """Widths of the goal, latest and target columns that fit ``available``: whole values
+    where they fit, else values wrap before their period and long ids fold."""
+    goal = max([cell_len("goal"), *(cell_len(c[0]) for c in cells)])
+    latest = max([cell_len("latest"), *(cell_len(c[1].plain) for c in cells)])
+    target = max([cell_len("target"), *(cell_len(c[2].plain) for c in cells)])
+    short_latest = max([cell_len("latest"), *(_longest_part(c[1]) for c in cells)])
+    short_target = max([cell_len("target"), *(_longest_part(c[2]) for c in cells)])
+    # Wrap the target's deadline first, then the latest value's period, then fold ids.
+    for latest_width, target_width in (
+        (latest, target),
+        (latest, short_target),
+        (short_latest, short_target),
+    ):
+        if goal + latest_width + target_width <= available:
+            return goal, latest_width, target_width
+    goal = min(goal, max(available - short_latest - short_target, _MIN_GOAL))
+    return goal, short_latest, short_target
+
+
+def _longest_part(text: Text) -> int:
+    """The width a value cell needs when its period goes on a line of its own."""
+    plain = text.plain
+    for marker in (" (", " by "):
+        if marker in plain:
+            head, _, tail = plain.partition(marker)
+            return max(cell_len(head), cell_len(marker.strip() + tail))
+    return cell_len(plain)
+
+
+def render_table(
+    report: Report,
+    files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
+    *,
+    show: Collection[Verdict] | None = None,
+    verbose: bool = False,
+) -> RenderableType:
+    """Rich renderables for ``report``: a table per file, then the summary line.
+
+    ``show`` limits the rows to those verdicts (``--quiet``); the summary still counts all.
+    """
+    return Group(*_parts(report, file_infos(files), show, verbose))
+
+
+def _parts(
+    report: Report,
+    infos: Mapping[str, FileInfo],
+    show: Collection[Verdict] | None,
+    verbose: bool,
+) -> Iterator[RenderableType]:
+    for file, results in by_file(report.results):
+        shown = [r for r in results if show is None or r.verdict in show]
+        if not shown:
+            continue
+        yield FileTable(file_info(infos, file, results), shown, verbose=verbose)
+        yield Text("")
+    yield summary_text(report)

@@ -1,0 +1,99 @@
+"""The report as JUnit XML, so CI systems show goals like tests.
+
+One ``<testsuite>`` per rule file and one ``<testcase>`` per goal (``classname`` = the
+file, ``name`` = the goal id). A goal whose verdict fails the run (``--fail-on``) gets a
+``<failure>``, a goal in ``error`` an ``<error>``; an ``unknown`` goal that does not fail
+the run is ``<skipped>``. Every testcase carries its explanation in ``<system-out>``.
+The output validates against the Jenkins/Surefire ``junit-10.xsd``. No timestamps or
+host names, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Collection, Iterable, Mapping
+
+from ..models import Report, Result, Verdict
+from . import FileInfo, by_file, file_info, file_infos, verdict_label
+
+__all__ = ["render_junit"]
+
+# Characters XML 1.0 cannot hold at all.
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _INVALID.sub("\ufffd", text)
+
+
+def _details(result: Result) -> str:
+    lines = [f"rule: {result.rule}"]
+    if result.title:
+        lines.append(f"title: {result.title}")
+    lines.append(f"verdict: {verdict_label(result.verdict)}")
+    lines.append(result.explanation)
+    if result.error is not None and result.error.line is not None:
+        where = f"{result.error.file or result.file}:{result.error.line}"
+        if result.error.column is not None:
+            where += f":{result.error.column}"
+        lines.append(f"at {where}")
+    return _clean("\n".join(lines))
+
+
+def _testcase(suite: ET.Element, file: str, result: Result, failing: Collection[Verdict]) -> str:
+    name = f"{result.goal} ({result.entity})" if result.entity else result.goal
+    case = ET.SubElement(suite, "testcase", classname=_clean(file), name=_clean(name))
+    message = _clean(f"{verdict_label(result.verdict)}: {result.explanation}")
+    outcome = "passed"
+    if result.verdict is Verdict.ERROR:
+        element = ET.SubElement(case, "error", type="error", message=message)
+        element.text = _details(result)
+        outcome = "error"
+    elif result.verdict in failing:
+        element = ET.SubElement(case, "failure", type=result.verdict.value, message=message)
+        element.text = _details(result)
+        outcome = "failure"
+    elif result.verdict is Verdict.UNKNOWN:
+        ET.SubElement(case, "skipped", type="unknown", message=message)
+        outcome = "skipped"
+    ET.SubElement(case, "system-out").text = _details(result)
+    return outcome
+
+
+def render_junit(
+    report: Report,
+    files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
+    *,
+    failing: Collection[Verdict] = (Verdict.MISSED,),
+) -> str:
+    """The report as JUnit XML; ``failing`` are the verdicts that count as failures."""
+    infos = file_infos(files)
+    root = ET.Element("testsuites", name="goalengine")
+    totals = {"tests": 0, "failure": 0, "error": 0}
+    for file, results in by_file(report.results):
+        info = file_info(infos, file, results)
+        suite = ET.SubElement(root, "testsuite", name=_clean(file))
+        properties = ET.SubElement(suite, "properties")
+        as_of = info.as_of or report.as_of
+        ET.SubElement(properties, "property", name="as_of", value=as_of.isoformat())
+        if info.title:
+            ET.SubElement(properties, "property", name="title", value=_clean(info.title))
+        failing_names = ",".join(v.value for v in Verdict if v in failing)
+        ET.SubElement(properties, "property", name="fail_on", value=failing_names or "never")
+        counts = {"passed": 0, "failure": 0, "error": 0, "skipped": 0}
+        for result in results:
+            counts[_testcase(suite, file, result, failing)] += 1
+        suite.set("tests", str(len(results)))
+        suite.set("failures", str(counts["failure"]))
+        suite.set("errors", str(counts["error"]))
+        suite.set("skipped", str(counts["skipped"]))
+        totals["tests"] += len(results)
+        totals["failure"] += counts["failure"]
+        totals["error"] += counts["error"]
+    root.set("tests", str(totals["tests"]))
+    root.set("failures", str(totals["failure"]))
+    root.set("errors", str(totals["error"]))
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

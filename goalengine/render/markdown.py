@@ -1,0 +1,101 @@
+"""The report as Markdown: a table per rule file, ready to paste into a status report.
+
+Cells are escaped for GitHub-flavoured Markdown: ``|`` never splits a cell, Markdown
+punctuation in titles and explanations (``*``, ``_``, ``[``...) prints as written, and
+rule text sits in a code span long enough for any backticks it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+
+from ..models import Report, Result, Verdict
+from . import (
+    FileInfo,
+    by_file,
+    file_info,
+    file_infos,
+    latest_cell,
+    report_date,
+    summary_line,
+    target_cell,
+    verdict_label,
+)
+
+__all__ = ["code_span", "escape", "render_markdown"]
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def escape(text: str) -> str:
+    """``text`` as literal Markdown inside a table cell (one line)."""
+    escaped = _SPECIAL.sub(r"\\\1", text)
+    return "<br>".join(part.strip() for part in escaped.splitlines()) if escaped else ""
+
+
+def code_span(text: str) -> str:
+    """``text`` as an inline code span that survives a table cell."""
+    flat = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat.replace('|', chr(92) + '|')}{pad}{fence}"
+
+
+def _value(value: str, suffix: str, wrap: bool) -> str:
+    if not value:
+        return ""
+    if not suffix:
+        return escape(value)
+    return escape(f"{value} ({suffix})" if wrap else f"{value} {suffix}")
+
+
+def _goal(result: Result) -> str:
+    name = f"**{escape(result.goal)}**"
+    if result.entity:
+        name += f" ({escape(result.entity)})"
+    if result.title:
+        name += f"<br>{escape(result.title)}"
+    return f"{name}<br>{code_span(result.rule)}"
+
+
+def _row(result: Result) -> str:
+    cells = [
+        _goal(result),
+        escape(verdict_label(result.verdict)),
+        _value(*latest_cell(result), wrap=True),
+        _value(*target_cell(result), wrap=False),
+        escape(result.explanation),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown(
+    report: Report,
+    files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
+    *,
+    show: Collection[Verdict] | None = None,
+) -> str:
+    """The report as a Markdown document (ends with a newline)."""
+    infos = file_infos(files)
+    day = report_date(report)
+    heading = f"# Goals as of {day.isoformat()}" if day is not None else "# Goals"
+    lines = [heading, "", escape(summary_line(report))]
+    for file, results in by_file(report.results):
+        shown = [r for r in results if show is None or r.verdict in show]
+        if not shown:
+            continue
+        info = file_info(infos, file, results)
+        heading = f"## {escape(info.path)}"
+        if info.title:
+            heading += f" — {escape(info.title)}"
+        lines += ["", heading, ""]
+        if day is None and info.as_of is not None:
+            lines += [f"As of {info.as_of.isoformat()}.", ""]
+        lines += [
+            "| Goal | Verdict | Latest | Target | Explanation |",
+            "|:-----|:--------|-------:|-------:|:------------|",
+            *(_row(result) for result in shown),
+        ]
+    return "\n".join(lines) + "\n"

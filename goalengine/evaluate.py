@@ -35,7 +35,14 @@ from .resolve import DataCache, load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
 
-__all__ = ["evaluate", "evaluate_goal", "evaluate_many"]
+__all__ = [
+    "TEXT_FORMATS",
+    "TextFormats",
+    "evaluate",
+    "evaluate_goal",
+    "evaluate_many",
+    "explanation_clauses",
+]
 
 _SYMBOL = {1: "≥", -1: "≤", 0: "="}
 
@@ -489,45 +496,101 @@ class _Judgement:
         return steps
 
     def clauses(self, found: _Finding) -> list[str | None]:
-        latest, target, deadline, outcome = found.latest, found.target, found.deadline, found.ahead
-        sides = found.sides
-        unit = self.unit
-        clauses: list[str | None] = []
-        digits = None
-        if latest is not None and target is not None:
-            digits = distinct_digits(latest.value, target)
-        if latest is not None:
-            now = f"{format_value(latest.value, unit, digits)} in {latest.period}"
-            base = self.baseline
-            if base is not None and base.period != latest.period:
-                now += f", {format_change(latest.value - base.value, unit)} since {base.period}"
-            clauses.append(now)
-        side = self.rule.subject_side
-        if sides is not None and side is not None and not self.rule.subject_is_bare:
-            clauses.append(f"{format_tree(side)} = {format_number(sides[0])}")
-        if target is not None:
-            clause = f"target {_SYMBOL[self.rule.direction]} {format_value(target, unit, digits)}"
-            if deadline is not None:
-                clause += f" by {deadline}"
-            implicit = [s for s in self.trace if s.detail and s.detail.startswith("bare ")]
-            if implicit:
-                clause += (
-                    " ("
-                    + ", ".join(
-                        f"{s.period} → {format_value(float(s.value or 0), unit)}" for s in implicit
-                    )
-                    + ")"
-                )
-            clauses.append(clause)
-        elif self.rule.time is not None and latest is not None:
-            clauses.append(f"rule {self.rule.text}")
-        clauses.extend(s.detail for s in self.trace if s.kind == "window")
+        outcome = found.ahead
+        projected = None
         if outcome is not None and outcome.reason:
-            clauses.append(outcome.reason)
-            projected = self.project_subject_side(outcome, deadline)
-            side = self.rule.subject_side
-            if projected is not None and side is not None and not self.rule.subject_is_bare:
-                clauses.append(f"so {format_tree(side)} reaches {format_number(projected)}")
-        if found.reason:
-            clauses.append(found.reason)
-        return clauses
+            projected = self.project_subject_side(outcome, found.deadline)
+        latest, base = found.latest, self.baseline
+        return explanation_clauses(
+            self.rule,
+            self.unit,
+            latest_value=latest.value if latest is not None else None,
+            latest_period=latest.period if latest is not None else None,
+            baseline_value=base.value if base is not None else None,
+            baseline_period=base.period if base is not None else None,
+            side_value=found.sides[0] if found.sides is not None else None,
+            target=found.target,
+            deadline=found.deadline,
+            implicit=[
+                (s.period, float(s.value or 0))
+                for s in self.trace
+                if s.detail and s.detail.startswith("bare ")
+            ],
+            windows=[s.detail for s in self.trace if s.kind == "window"],
+            method_reason=outcome.reason if outcome is not None else None,
+            projected_side=projected,
+            reason=found.reason,
+        )
+
+
+class TextFormats:
+    """How :func:`explanation_clauses` writes numbers (the functions of ``explain``).
+
+    ``goalengine.vectorized`` passes a stand-in that returns placeholders for whole columns
+    of numbers and so builds every entity's sentence with this same function: keep it free
+    of branches on the numbers themselves (ask ``formats`` instead).
+    """
+
+    value = staticmethod(format_value)
+    change = staticmethod(format_change)
+    number = staticmethod(format_number)
+    distinct_digits = staticmethod(distinct_digits)
+
+
+TEXT_FORMATS = TextFormats()
+
+
+def explanation_clauses(
+    rule: CheckedRule,
+    unit: str | None,
+    *,
+    latest_value: Any,
+    latest_period: Period | None,
+    baseline_value: Any,
+    baseline_period: Period | None,
+    side_value: Any,
+    target: Any,
+    deadline: Period | None,
+    implicit: list[tuple[Period | None, Any]],
+    windows: list[str | None],
+    method_reason: str | None,
+    projected_side: Any,
+    reason: str | None,
+    formats: Any = TEXT_FORMATS,
+) -> list[str | None]:
+    """The clauses of a result's one-sentence explanation (``sentence`` joins them).
+
+    Numbers are floats -- or, from ``goalengine.vectorized``, columns that ``formats``
+    understands; ``None`` leaves its clause out.
+    """
+    clauses: list[str | None] = []
+    digits = None
+    if latest_value is not None and target is not None:
+        digits = formats.distinct_digits(latest_value, target)
+    if latest_value is not None:
+        now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"
+        if baseline_value is not None and baseline_period != latest_period:
+            change = formats.change(latest_value - baseline_value, unit)
+            now += f", {change} since {baseline_period}"
+        clauses.append(now)
+    side = rule.subject_side
+    if side_value is not None and side is not None and not rule.subject_is_bare:
+        clauses.append(f"{format_tree(side)} = {formats.number(side_value)}")
+    if target is not None:
+        clause = f"target {_SYMBOL[rule.direction]} {formats.value(target, unit, digits)}"
+        if deadline is not None:
+            clause += f" by {deadline}"
+        if implicit:
+            looked_up = (f"{period} → {formats.value(value, unit)}" for period, value in implicit)
+            clause += " (" + ", ".join(looked_up) + ")"
+        clauses.append(clause)
+    elif rule.time is not None and latest_value is not None:
+        clauses.append(f"rule {rule.text}")
+    clauses.extend(windows)
+    if method_reason:
+        clauses.append(method_reason)
+        if projected_side is not None and side is not None and not rule.subject_is_bare:
+            clauses.append(f"so {format_tree(side)} reaches {formats.number(projected_side)}")
+    if reason:
+        clauses.append(reason)
+    return clauses

@@ -69,7 +69,7 @@ def _children(steps: Sequence[Step], prefix: str) -> Iterator[tuple[str, Step]]:
 
 def _steps_table(steps: Sequence[Step]) -> Table:
     table = Table(
-        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=False
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=True
     )
     table.add_column("step", no_wrap=True)
     table.add_column("label", overflow="fold")

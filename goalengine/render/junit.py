@@ -3,7 +3,8 @@
 One ``<testsuite>`` per rule file and one ``<testcase>`` per goal (``classname`` = the
 file, ``name`` = the goal id). A goal whose verdict fails the run (``--fail-on``) gets a
 ``<failure>``, a goal in ``error`` an ``<error>``; an ``unknown`` goal that does not fail
-the run is ``<skipped>``. Every testcase carries its explanation in ``<system-out>``.
+the run is ``<skipped>``. Failures and errors carry the rule, verdict and explanation;
+other testcases carry them in ``<system-out>``.
 The output validates against the Jenkins/Surefire ``junit-10.xsd``. No timestamps or
 host names, so the same report gives the same bytes.
 """
@@ -57,7 +58,8 @@ def _testcase(suite: ET.Element, file: str, result: Result, failing: Collection[
     elif result.verdict is Verdict.UNKNOWN:
         ET.SubElement(case, "skipped", type="unknown", message=message)
         outcome = "skipped"
-    ET.SubElement(case, "system-out").text = _details(result)
+    if outcome in ("passed", "skipped"):
+        ET.SubElement(case, "system-out").text = _details(result)
     return outcome
 
 

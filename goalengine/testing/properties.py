@@ -261,16 +261,24 @@ class PropertyChecker:
         self.max_examples = max_examples
         self.derandomize = derandomize
         self.data_problem: str | None = None
-        if data is not None:
-            self.data = load_dataset(data)
-        else:
-            try:
-                self.data = load_ruleset_data(ruleset)
-            except GoalEngineError as error:
-                self.data = Dataset()
-                self.data_problem = error.message
+        self._given = data
+        self._data: Dataset | None = None
         self.authors = author_properties(ruleset)
         self._spaces: dict[str, GoalSpace] = {}
+
+    @property
+    def data(self) -> Dataset:
+        """The data the goals are checked around (loaded on first use)."""
+        if self._data is None:
+            if self._given is not None:
+                self._data = load_dataset(self._given)
+            else:
+                try:
+                    self._data = load_ruleset_data(self.ruleset)
+                except GoalEngineError as error:
+                    self._data = Dataset()
+                    self.data_problem = error.message
+        return self._data
 
     # -- what to check ------------------------------------------------------------
 

@@ -961,3 +961,7 @@ def _test(session: _Session) -> int:
     )
     session.print(Group(*parts, summary), lines=True)
     return session.code
+
+
+if __name__ == "__main__":
+    run()

@@ -17,7 +17,7 @@ from goalengine.render import FileInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
-FIXTURES = Path("tests") / "fixtures" / "cli"
+FIXTURES = Path("tests") / "fixtures" / "cli" / "report"
 UPDATE = os.environ.get("GOALENGINE_UPDATE_GOLDEN", "") not in ("", "0")
 
 

@@ -82,7 +82,7 @@ def test_result_diagnostic_underlines_the_quoted_name(report: Report) -> None:
     diagnostic = result_diagnostic(typo)
     assert diagnostic is not None
     assert format_diagnostic(diagnostic) == (
-        "tests/fixtures/cli/verdicts.yaml:39:11: error: unknown metric 'employment_rte' "
+        "tests/fixtures/cli/report/verdicts.yaml:39:11: error: unknown metric 'employment_rte' "
         "(did you mean 'employment_rate'?)\n"
         "    rule: employment_rte >= 50\n"
         "          ^^^^^^^^^^^^^^"

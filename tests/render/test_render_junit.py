@@ -50,8 +50,8 @@ def test_one_testcase_per_goal_named_by_file_and_id(report: Report, infos: list[
     cases = list(root.iter("testcase"))
     assert len(cases) == len(report.results)
     assert {c.get("classname") for c in cases} == {
-        "tests/fixtures/cli/verdicts.yaml",
-        "tests/fixtures/cli/second.yaml",
+        "tests/fixtures/cli/report/verdicts.yaml",
+        "tests/fixtures/cli/report/second.yaml",
     }
     assert root.get("tests") == "8"
     suites = root.findall("testsuite")

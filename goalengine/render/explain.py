@@ -25,6 +25,7 @@ from .table import verdict_text
 __all__ = ["SeriesView", "format_step_value", "render_explanation", "step_rows"]
 
 _MAX_BARS = 12
+_COMPARISONS = ("≥", "≤", "=", ">", "<")
 _LABEL_WIDTH = 11
 
 
@@ -68,14 +69,15 @@ def _children(steps: Sequence[Step], prefix: str) -> Iterator[tuple[str, Step]]:
 
 
 def _steps_table(steps: Sequence[Step]) -> Table:
+    """One row per step: kind (indented under its parent), label with the detail below it
+    (dim), value with unit, period."""
     table = Table(
-        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=True
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold", expand=False
     )
     table.add_column("step", no_wrap=True)
-    table.add_column("label", overflow="fold")
-    table.add_column("value", justify="right", overflow="fold")
+    table.add_column("label · detail", overflow="fold")
+    table.add_column("value", justify="right", no_wrap=True)
     table.add_column("period", no_wrap=True)
-    table.add_column("detail", overflow="fold", ratio=1)
     for prefix, step in step_rows(steps):
         kind = Text(prefix, style="dim")
         kind.append(step.kind, style="bold" if not prefix else "")
@@ -83,13 +85,14 @@ def _steps_table(steps: Sequence[Step]) -> Table:
         if step.kind == "verdict" and isinstance(step.value, str):
             with contextlib.suppress(ValueError):
                 value = verdict_text(step.value)
-        table.add_row(
-            kind,
-            Text(step.label),
-            value,
-            Text(str(step.period) if step.period is not None else "", style="dim"),
-            Text(step.detail or "", style="dim"),
-        )
+        label = Text(step.label)
+        if step.kind == "target" and step.detail in _COMPARISONS:
+            value = Text(f"{step.detail} {value.plain}")
+        elif step.detail:
+            label.append("\n")
+            label.append(step.detail, style="dim")
+        period = Text(str(step.period) if step.period is not None else "", style="dim")
+        table.add_row(kind, label, value, period)
     return table
 
 

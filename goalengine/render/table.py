@@ -73,17 +73,18 @@ class FileTable:
 
     def title(self) -> Text:
         text = Text(self.info.path, style="bold")
+        if self.info.as_of is not None:
+            text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
         if self.info.title:
             text.append(" · ", style="dim")
             text.append(self.info.title)
-        if self.info.as_of is not None:
-            text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
         return text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
         labels = [verdict_text(r.verdict) for r in self.results]
-        verdict_width = max([cell_len("verdict"), *(cell_len(t.plain) for t in labels)])
+        # The same for every file, so the tables of a report line up.
+        verdict_width = max(cell_len(verdict_label(v)) for v in Verdict)
         body_width = max(width - verdict_width - 3, 20)
         cells = [
             (_goal_name(r), _pair(*latest_cell(r)), _pair(*target_cell(r))) for r in self.results

@@ -416,7 +416,13 @@ class PropertyChecker:
                 space.goal.id, name, True, "skipped: no period after the target's", skipped=True
             )
         steps = max(1, round((space.high - space.low) / space.step))
-        strategy = st.tuples(space.cases(), st.sampled_from(starts), st.integers(1, steps))
+        units = st.integers(1, steps)
+
+        def raise_from(case: Case) -> st.SearchStrategy[tuple[Case, Period, int]]:
+            seen = [p for p in starts if p.end <= case.as_of] or starts  # visible ones first
+            return st.tuples(st.just(case), st.sampled_from(seen), units)
+
+        strategy = space.cases().flatmap(raise_from)
         better = "raising" if direction > 0 else "lowering"
 
         def body(example: tuple[Case, Period, int]) -> None:

@@ -725,17 +725,21 @@ def _validate(session: _Session) -> int:
         goals += len(ruleset.goals)
         if data is None and not ruleset.data_files and ruleset.inline_data is None:
             continue  # no data named: only the rules themselves can be checked
-        try:
-            dataset = load_ruleset_data(ruleset, data, cache)
-        except GoalEngineError as error:
+        missing = [p for p in ruleset.data_files if not p.exists()] if data is None else []
+        if missing:  # data not here (yet): check the rules without it
             problems.append(
                 Diagnostic(
                     "warning",
-                    f"metric names not checked: {error.message}",
-                    error.span if error.span.file else Span(file=ruleset.path),
-                    error.hint,
+                    f"metric names not checked: data file not found: {missing[0]}",
+                    Span(file=ruleset.path),
+                    "paths in 'data:' are relative to the rule file",
                 )
             )
+            continue
+        try:
+            dataset = load_ruleset_data(ruleset, data, cache)
+        except GoalEngineError as error:  # data that is there but wrong is an error
+            problems.append(error.diagnostic())
             continue
         for goal in ruleset.goals:
             if goal.problem is not None:

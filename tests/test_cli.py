@@ -522,6 +522,20 @@ def test_validate_needs_no_data(cli: Callable[..., Run], tmp_path: Path) -> None
     assert run.err.startswith(f"{missing}: warning: metric names not checked: data file not found")
 
 
+def test_validate_broken_data_is_an_error(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("metric,period,value\nm,2011,1\nm,2012,lots\n")
+    rules = tmp_path / "r.yaml"
+    rules.write_text("data: d.csv\ngoals:\n  - id: a\n    rule: m >= 1\n", encoding="utf-8")
+    run = cli("validate", str(rules))
+    assert run.code == EXIT_USAGE
+    assert run.err == (
+        f"{tmp_path / 'd.csv'}:3:8: error: cannot read value 'lots' as a number "
+        "(write e.g. 54.4 (or 54,4 in a ';'-separated file))\n"
+        "    m,2012,lots\n"
+        "           ^^^^\n"
+    )
+
+
 def test_validate_against_given_data(cli: Callable[..., Run], tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("metric,period,value\nvisitors,2011,1\n", encoding="utf-8")

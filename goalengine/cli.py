@@ -592,11 +592,18 @@ def _evaluate(
         transient=True,
     ) as progress:
         task = progress.add_task("judging", total=total)
+        size = max(25, total // 200)
 
         def feed() -> Iterator[RuleSet]:
+            # Rule sets in slices of goals (warnings with the first slice only), so the bar
+            # moves within a big file; evaluate_many judges a slice before asking for the
+            # next, and loads each data file once for all of them.
             for ruleset in rulesets:
-                yield ruleset  # evaluate_many judges it before asking for the next
-                progress.advance(task, len(ruleset.goals))
+                for start in range(0, len(ruleset.goals), size):
+                    goals = ruleset.goals[start : start + size]
+                    diagnostics = ruleset.diagnostics if start == 0 else ()
+                    yield ruleset.model_copy(update={"goals": goals, "diagnostics": diagnostics})
+                    progress.advance(task, len(goals))
 
         return evaluate_many(feed(), data=data, as_of=as_of, method=method)
 

@@ -451,6 +451,24 @@ def test_no_progress_bar_when_piped(cli: Callable[..., Run], many_goals: Path) -
     assert len(json.loads(run.out)["results"]) == 300
 
 
+def test_progress_bar_does_not_change_the_report(
+    cli: Callable[..., Run], many_goals: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    plain = cli("check", str(many_goals), "-f", "json").out
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stderr = Tty()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with_bar = cli("check", str(many_goals), "-f", "json").out
+    assert "judging goals" in stderr.getvalue()
+    assert json.loads(with_bar) == json.loads(plain)
+
+
 def test_broken_pipe_is_quiet(many_goals: Path) -> None:
     script = (
         f"{sys.executable} -m goalengine.cli check {many_goals} --format json | head -c 100; "

@@ -33,6 +33,7 @@ __all__ = ["FileTable", "render_table", "summary_text", "verdict_text"]
 
 _GAP = 2  # spaces between the goal, latest and target columns
 _MIN_GOAL = 10
+_MIN_VALUE = 8
 
 
 def verdict_text(verdict: Verdict | str) -> Text:
@@ -146,8 +147,17 @@ def _widths(cells: list[tuple[str, Text, Text]], available: int) -> tuple[int, i
     ):
         if goal + latest_width + target_width <= available:
             return goal, latest_width, target_width
-    goal = min(goal, max(available - short_latest - short_target, _MIN_GOAL))
-    return goal, short_latest, short_target
+    if available - short_latest - short_target >= _MIN_GOAL:
+        return available - short_latest - short_target, short_latest, short_target
+    # Still too wide (long units, narrow terminal): fold the id into at most 40 % of the
+    # space and wrap the values, word by word, in the rest.
+    goal = min(goal, max(_MIN_GOAL, available * 2 // 5))
+    rest = max(available - goal, 2 * _MIN_VALUE)
+    latest = max(
+        _MIN_VALUE, min(short_latest, rest * short_latest // (short_latest + short_target))
+    )
+    target = max(_MIN_VALUE, rest - latest)
+    return goal, latest, target
 
 
 def _longest_part(text: Text) -> int:

@@ -4,7 +4,9 @@ symbol, markup-looking user text printed as written."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
+import pytest
 from conftest import record
 from rich.console import Console
 
@@ -87,3 +89,28 @@ def test_colours_on_a_terminal(report: Report, infos: list[FileInfo]) -> None:
 
 def test_no_ansi_codes_without_colour(report: Report, infos: list[FileInfo]) -> None:
     assert "\x1b" not in record(render_table(report, infos))
+
+
+@pytest.mark.parametrize("width", [50, 60, 80, 100])
+def test_long_ids_and_units_fold_but_no_column_disappears(width: int) -> None:
+    from goalengine import Result
+
+    result = Result(
+        file="long.yaml",
+        goal="an-extremely-long-goal-identifier-that-goes-on-and-on-and-on-forever",
+        rule="some_really_long_metric_name_for_testing_widths >= 123456789 by 2014",
+        verdict=Verdict.AT_RISK,
+        explanation="2 placements per thousand inhabitants in 2011 → at risk.",
+        unit="placements per thousand inhabitants",
+        latest=2,
+        latest_period="2011",
+        target=123456789,
+        deadline="2014",
+    )
+    text = record(render_table(Report(as_of=date(2012, 12, 31), results=(result,))), width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    row = next(line for line in text.splitlines() if line.startswith("⚠ at risk"))
+    assert row.split()[3].startswith("an-extre")  # the id column is there, folded
+    assert row.split()[4] == "2"  # and so is the latest value
+    for fragment in ("(2011)", "123456789", "by 2014", "at risk."):
+        assert fragment in text

@@ -63,7 +63,9 @@ def test_the_authors_property_holds_for_the_sound_goal() -> None:
 def test_a_reversed_comparison_is_caught_with_a_shrunk_fixture() -> None:
     # The goal is meant to rise, but the rule says '<=': the author's own property fails.
     text = EMPLOYMENT_FILE.format(op="<=")
-    found = outcome(check_ruleset(read_rules(Path("e.yaml"), text=text)), "employment_rate rises_to_target")
+    found = outcome(
+        check_ruleset(read_rules(Path("e.yaml"), text=text)), "employment_rate rises_to_target"
+    )
     assert not found.passed
     assert "expected on-track" in found.message and "got at-risk" in found.message
     assert found.fixture is not None
@@ -124,7 +126,9 @@ def test_a_goal_that_does_not_compile_fails_compiles() -> None:
 Judge = Callable[..., Result]
 
 
-def broken(monkeypatch: pytest.MonkeyPatch, change: Callable[[Result, Dataset, date], Result]) -> None:
+def broken(
+    monkeypatch: pytest.MonkeyPatch, change: Callable[[Result, Dataset, date], Result]
+) -> None:
     """Make the evaluator the properties call misbehave as ``change`` says."""
     real = props.evaluate_goal
 
@@ -212,7 +216,9 @@ def test_deadline_consistency_catches_on_track_after_the_deadline(
     shrunk(found)
 
 
-def test_deadline_consistency_catches_a_verdict_that_drifts(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deadline_consistency_catches_a_verdict_that_drifts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def change(result: Result, data: Dataset, as_of: date) -> Result:
         if result.verdict is Verdict.MET and as_of > date(2013, 6, 1):
             return result.model_copy(update={"verdict": Verdict.MISSED})
@@ -263,7 +269,9 @@ def test_target_reachable_catches_a_goal_always_met(monkeypatch: pytest.MonkeyPa
 
 
 def result(explanation: str, *steps: Step) -> Result:
-    return Result(goal="g", rule="x >= 10", verdict=Verdict.MET, explanation=explanation, steps=steps)
+    return Result(
+        goal="g", rule="x >= 10", verdict=Verdict.MET, explanation=explanation, steps=steps
+    )
 
 
 def test_numbers_of_steps_are_honest_after_rounding() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import record
+from render_helpers import record
 
 from goalengine import Report, RuleSet, Step
 from goalengine.render.chart import bar, scale, sparkline

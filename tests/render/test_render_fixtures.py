@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from conftest import record
+from render_helpers import record
 from rich.console import Group
 
 from goalengine import RuleSet

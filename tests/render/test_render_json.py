@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT
+from render_helpers import ROOT
 
 from goalengine import Report, RuleSet, evaluate_many
 from goalengine.render.json import render_json

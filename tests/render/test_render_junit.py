@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 import xmlschema
-from conftest import ROOT
+from render_helpers import ROOT
 
 from goalengine import Report, Verdict
 from goalengine.cli import FAIL_ON

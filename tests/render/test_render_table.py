@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from conftest import record
+from render_helpers import record
 from rich.console import Console
 
 from goalengine import Report, Verdict

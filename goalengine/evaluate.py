@@ -26,7 +26,7 @@ from . import methods
 from .data import Dataset
 from .errors import GoalEngineError
 from .explain import distinct_digits, format_change, format_number, format_value, sentence
-from .language import CheckedRule, format_tree
+from .language import AGGREGATES, CheckedRule, format_tree
 from .language.check import key_text
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
@@ -565,17 +565,24 @@ def explanation_clauses(
     """
     clauses: list[str | None] = []
     digits = None
-    if latest_value is not None and target is not None:
+    side = rule.subject_side
+    # A computed left side (a table total minus its lines) is what the rule judges; the
+    # subject's own latest value would only distract, so the side leads the sentence.
+    computed = (
+        side is not None and not rule.subject_is_bare and not _over_subject(side, rule.subject)
+    )
+    if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
-    if latest_value is not None:
+    if computed and side_value is not None:
+        clauses.append(f"{_short(side)} = {formats.number(side_value)} in {latest_period}")
+    elif latest_value is not None:
         now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"
         if baseline_value is not None and baseline_period != latest_period:
             change = formats.change(latest_value - baseline_value, unit)
             now += f", {change} since {baseline_period}"
         clauses.append(now)
-    side = rule.subject_side
-    if side_value is not None and side is not None and not rule.subject_is_bare:
-        clauses.append(f"{format_tree(side)} = {formats.number(side_value)}")
+    if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
+        clauses.append(f"{_short(side)} = {formats.number(side_value)}")
     if target is not None:
         clause = f"target {_SYMBOL[rule.direction]} {formats.value(target, unit, digits)}"
         if deadline is not None:
@@ -590,7 +597,29 @@ def explanation_clauses(
     if method_reason:
         clauses.append(method_reason)
         if projected_side is not None and side is not None and not rule.subject_is_bare:
-            clauses.append(f"so {format_tree(side)} reaches {formats.number(projected_side)}")
+            clauses.append(f"so {_short(side)} reaches {formats.number(projected_side)}")
     if reason:
         clauses.append(reason)
     return clauses
+
+
+def _over_subject(side: ast.expr, subject: str) -> bool:
+    """An aggregate over a window of the subject (``sum(x[2010..2013])``)."""
+    if not (isinstance(side, ast.Call) and isinstance(side.func, ast.Name)):
+        return False
+    if side.func.id not in AGGREGATES or len(side.args) != 1:
+        return False
+    window = side.args[0]
+    return (
+        isinstance(window, ast.Subscript)
+        and isinstance(window.value, ast.Name)
+        and window.value.id == subject
+    )
+
+
+def _short(side: ast.expr, limit: int = 60) -> str:
+    """The expression as written, cut in the middle when too long to read in a sentence."""
+    text = format_tree(side)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20].rstrip()} … {text[-15:].lstrip()}"

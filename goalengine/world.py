@@ -44,6 +44,8 @@ class Window(tuple[float, ...]):
 
 
 def _equal(a: float, b: float) -> bool:
+    if math.isinf(a) or math.isinf(b):
+        return a == b  # the tolerance below would call inf equal to everything
     return abs(a - b) <= _EQ_TOLERANCE * max(1.0, abs(a), abs(b))
 
 

@@ -305,6 +305,13 @@ class _Checker:
             and isinstance(key.upper, ast.Constant)
             and key.step is None
         ):
+            if id(node) not in self.all_entities:  # holds every aggregated window
+                name = node.value.id
+                raise self.fail(
+                    f"a window of {name} is several values: aggregate it",
+                    node,
+                    hint=f"e.g. sum({name}[{key_text(key.lower)}..{key_text(key.upper)}])",
+                )
             self.periods.update(
                 {Period.parse(key_text(key.lower)), Period.parse(key_text(key.upper))}
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -240,7 +241,10 @@ def _bad_time_clause(text: str, start: int) -> TimeClause:
 
 def _python_parse(text: str, source: str, origin: list[int]) -> ast.expr:
     try:
-        module = ast.parse(source, mode="eval")
+        with warnings.catch_warnings():
+            # Python warns about '1and'; for a rule that is an error, and nothing may print.
+            warnings.simplefilter("error")
+            module = ast.parse(source, mode="eval")
     except SyntaxError as error:
         offset = (error.offset or 0) - 1
         at_end = offset < 0 or offset >= len(source.rstrip())

@@ -118,8 +118,8 @@ def _judged(text: str) -> None:
 
 _SOUND = [t for t in TOKENS if t not in ("[*]", "@", "rank")]  # entity rules need for_each
 
-# Operands that compile more often than token soup (a bare window is a known checker bug,
-# see the xfail below, and is left out).
+# Operands that compile more often than token soup (a bare window is refused by the
+# checker, see test_a_window_outside_an_aggregate_is_refused, so it is left out).
 OPERANDS = [
     "x", "y", "baseline", "0", "0.0", "1e15", "2010", "x[2010]", "y[2011-H1]", "x[2012]",
     "sum(x[2010..2011])", "count(y[2013..2014])", "mean(x[2009..2011])", "min(x, 0)",
@@ -156,21 +156,11 @@ def test_whatever_compiles_is_judged_without_an_internal_error(text: str) -> Non
     _judged(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="checker bug: a window used as a number (x[2010..2013] >= 1) compiles, then fails "
-    "with an internal TypeError instead of a positioned error",
-)
 def test_a_window_outside_an_aggregate_is_refused() -> None:
     with pytest.raises(GoalEngineError):
         compile_rule("x[2010..2013] >= 1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser leaks Python's SyntaxWarning ('invalid decimal literal') for input like "
-    "'x >= 1and y' instead of keeping its diagnostics to itself",
-)
 def test_parsing_emits_no_python_warnings() -> None:
     import warnings
 

@@ -23,7 +23,9 @@ __all__ = ["Baseline", "FixtureCase", "Goal", "RuleSet"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", defer_build=True, arbitrary_types_allowed=True
+    )
 
 
 class Baseline(_Frozen):

@@ -94,8 +94,10 @@ def evaluate_for_each(
     if engine == "vector" or (
         engine == "auto" and isinstance(data, Dataset) and _vector_worthwhile(goal, data)
     ):
+        from .data.columnar import Frame
         from .vectorized import evaluate_entities
 
+        assert isinstance(data, Dataset | Frame)
         return evaluate_entities(goal, data, as_of, method=method)
     assert isinstance(data, Dataset)
     try:

@@ -1,19 +1,458 @@
-"""Vectorised evaluation of per-entity goals (numpy); work in progress."""
+"""Per-entity goals judged with numpy: every entity of a goal at once.
+
+``goalengine.entities`` calls :func:`evaluate_entities` for goals with ``for_each`` and many
+entities; :func:`evaluate_frame` judges a whole list of goals against a columnar
+:class:`~goalengine.data.columnar.Frame` (read from Parquet or CSV without one Python object
+per observation) and returns a :class:`FrameReport`, which streams a JSON report or
+materialises ordinary :class:`~goalengine.models.Result` objects.
+
+The results are those of the scalar path -- same verdicts, same numbers to the last bit,
+same explanation sentences -- because the numbers are computed in the scalar path's order
+(``_exact``), the sentences come from the same function
+(:func:`goalengine.evaluate.explanation_clauses`), and whatever the vectorised subset does
+not cover is handed to the scalar path entity by entity (``engine``). Importing this module
+imports numpy; nothing on the plain ``goalengine check`` path does.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from typing import IO, Any, cast
 
-from ..models import Result
+import numpy as np
+
+from ..data.columnar import Frame
+from ..data.dataset import Dataset
+from ..entities import RollUp, _goal_problem, entity_list, missing_result, rollup_counts
+from ..errors import GoalEngineError
+from ..evaluate import _failed, _Judgement, evaluate_goal, explanation_clauses
+from ..explain import sentence
+from ..language import CheckedRule
+from ..methods.base import MethodOutcome
+from ..methods.linear import Prediction, _chance, _probability_step
+from ..models import Observation, Result, Step, Verdict
+from ..resolve import resolve_goal
 from ..ruleset import Goal
+from .engine import (
+    _FLAT_WHY,
+    Case,
+    Context,
+    GoalBlock,
+    LinearOutcome,
+    fill_probabilities,
+    judge_goal,
+    supported,
+)
+from .text import ColumnFormats, ScalarFormats, Template, json_floats, json_text, linear_reason
 
-__all__ = ["evaluate_entities"]
+__all__ = [
+    "FrameReport",
+    "compact_result",
+    "evaluate_entities",
+    "evaluate_frame",
+]
 
 
 def evaluate_entities(
-    goal: Goal, data: object, as_of: date, *, method: str | None = None
+    goal: Goal, data: Dataset | Frame, as_of: date, *, method: str | None = None
 ) -> list[Result]:
-    """Judge ``goal`` per entity (for now through the scalar path)."""
-    from ..entities import evaluate_for_each
+    """Judge one ``for_each`` goal per entity; the same results as the scalar path."""
+    if isinstance(data, Dataset):
+        frame = Frame.from_dataset(data)
+        report = evaluate_frame([goal], frame, as_of, method=method, dataset=data)
+    else:
+        report = evaluate_frame([goal], data, as_of, method=method)
+    return report.results()
 
-    return evaluate_for_each(goal, data, as_of, method=method, engine="scalar")
+
+def evaluate_frame(
+    goals: Sequence[Goal],
+    frame: Frame,
+    as_of: date,
+    *,
+    method: str | None = None,
+    dataset: Dataset | None = None,
+) -> FrameReport:
+    """Judge ``goals`` (each per entity) against ``frame`` on ``as_of``.
+
+    ``dataset`` is the same data as a :class:`Dataset`, if there is one at hand: entities the
+    scalar path judges use it (otherwise the frame converts the metrics they need).
+    """
+    ctx = Context(frame, as_of, dataset)
+    blocks = [_judge(ctx, goal, as_of, method) for goal in goals]
+    fill_probabilities(
+        [case.outcome for block in blocks for case in block.cases if case.outcome is not None]
+    )
+    return FrameReport(as_of=as_of, blocks=blocks)
+
+
+def _judge(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalBlock:
+    method_name = method or goal.method or "linear"
+    block = GoalBlock(goal=goal, rule=None, entities=[], method=method_name, as_of=as_of)
+    problem = _goal_problem(goal)
+    try:
+        if problem is not None:
+            raise problem
+        rule = resolve_goal(goal, cast(Dataset, ctx.frame)).rule
+        block.rule = rule
+        block.entities = entity_list(goal, rule, ctx.frame)
+    except GoalEngineError as error:
+        block.failed = _failed(goal, error).model_copy(update={"as_of": as_of})
+        return block
+    why = supported(goal, rule, ctx.frame, method_name)
+    if why is not None:
+        data = ctx.dataset(rule.metrics)
+        for position, entity in enumerate(block.entities):
+            _scalar(block, position, entity, data, method)
+        return block
+    cases, missing, fallback = judge_goal(ctx, goal, rule, method_name, block.entities)
+    block.cases = cases
+    for position in missing.tolist():
+        result = missing_result(goal, rule, block.entities[position], as_of, method)
+        if result is None:
+            block.skipped.add(position)
+        else:
+            block.scalar[position] = result
+    if len(fallback):
+        data = ctx.dataset(rule.metrics)
+        for position in fallback.tolist():
+            _scalar(block, position, block.entities[position], data, method)
+    return block
+
+
+def _scalar(
+    block: GoalBlock, position: int, entity: str, data: Dataset, method: str | None
+) -> None:
+    rule = block.rule
+    assert rule is not None
+    series = data.get(rule.subject, entity)
+    if series is None or not series.until(block.as_of):
+        result = missing_result(block.goal, rule, entity, block.as_of, method)
+        if result is None:
+            block.skipped.add(position)
+            return
+    else:
+        result = evaluate_goal(block.goal, data, block.as_of, method=method, entity=entity)
+    block.scalar[position] = result
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Replay(_Judgement):
+    """``_Judgement`` with what it decided already known: builds the very same Result."""
+
+    replay_projected: float | None = None
+
+    def project_subject_side(self, outcome: MethodOutcome, deadline: Any) -> float | None:
+        return self.replay_projected
+
+    def compare_sides(self, world: Any) -> tuple[float, float] | None:
+        return None  # sides are set whenever the scalar path would have had them
+
+
+_EMPTY = Dataset()
+
+
+def _case_results(block: GoalBlock, case: Case, method: str | None) -> Iterator[tuple[int, Result]]:
+    goal, rule = block.goal, block.rule
+    assert rule is not None
+    unit = goal.unit
+    for k, position in enumerate(case.positions.tolist()):
+        judgement = _Replay(goal, rule, _EMPTY, block.as_of, method, block.entities[position])
+        if case.baseline_period is not None and case.baseline is not None:
+            judgement.baseline = Observation(
+                period=case.baseline_period, value=float(case.baseline[k])
+            )
+        for lookup in case.trace:
+            value = float(lookup.values[k])
+            period = lookup.period
+            detail = (
+                f"bare {period.year} = {lookup.metric} in {period}" if lookup.implicit else None
+            )
+            judgement.trace.append(
+                Step(
+                    kind="lookup",
+                    label=f"{lookup.metric}[{period}]",
+                    value=value,
+                    period=period,
+                    detail=detail,
+                )
+            )
+        if case.violation is not None:
+            period, values = case.violation
+            judgement.steps.append(
+                Step(
+                    kind="violation",
+                    label=f"rule broken in {period}",
+                    value=float(values[k]),
+                    unit=unit,
+                    period=period,
+                )
+            )
+        if case.sides is not None:
+            judgement.sides = (float(case.sides[0][k]), float(case.sides[1][k]))
+        outcome = None
+        if case.outcome is not None:
+            outcome = _method_outcome(case.outcome, k, unit)
+            if case.outcome.projected_side is not None:
+                judgement.replay_projected = float(case.outcome.projected_side[k])
+        latest = None
+        if case.latest_period is not None and case.latest is not None:
+            latest = Observation(period=case.latest_period, value=float(case.latest[k]))
+        result = judgement.result(
+            case.verdict, latest=latest, reason=case.reason, outcome=outcome, passed=case.passed
+        )
+        yield position, result.model_copy(update={"as_of": block.as_of})
+
+
+def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodOutcome:
+    """``LinearMethod.assess``'s MethodOutcome for entity ``k`` of a case."""
+    if outcome.flat:
+        step = Step(kind="trend", label="trend", value=None, detail=_FLAT_WHY)
+        return MethodOutcome(outcome.status, outcome.verdict, (step,), reason=_FLAT_WHY)
+    assert outcome.slope is not None and outcome.projected is not None
+    slope, projected = float(outcome.slope[k]), float(outcome.projected[k])
+    steps = [
+        Step(
+            kind="trend",
+            label="change per year",
+            value=slope,
+            unit=unit,
+            detail=f"least squares through {outcome.n_points} observations",
+        ),
+        Step(
+            kind="projection",
+            label="projected value",
+            value=projected,
+            unit=unit,
+            period=outcome.deadline,
+        ),
+    ]
+    ratio = None
+    if outcome.ratio is not None and not np.isnan(outcome.ratio[k]):
+        ratio = float(outcome.ratio[k])
+        steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
+    probability = interval = chance = target = None
+    if outcome.probability is not None:
+        assert outcome.se is not None and outcome.low is not None and outcome.high is not None
+        assert outcome.target is not None
+        probability = float(outcome.probability[k])
+        interval = (float(outcome.low[k]), float(outcome.high[k]))
+        prediction = Prediction(projected, float(outcome.se[k]), outcome.df)
+        steps.append(_probability_step(prediction, probability, interval, outcome.deadline, unit))
+        chance = _chance(probability)
+        target = float(outcome.target[k])
+    reason = linear_reason(ScalarFormats, slope, projected, outcome.deadline, unit, chance, target)
+    return MethodOutcome(
+        outcome.status,
+        outcome.verdict,
+        tuple(steps),
+        progress_ratio=ratio,
+        projected=projected,
+        probability=probability,
+        interval=interval,
+        reason=reason,
+    )
+
+
+def compact_result(result: Result) -> dict[str, Any]:
+    """A result as one line of the JSON report (the fields of the CLI's JSON, no steps)."""
+    return {
+        "file": result.file,
+        "goal": result.goal,
+        "entity": result.entity,
+        "verdict": result.verdict.value,
+        "explanation": result.explanation,
+        "latest": result.latest,
+        "latest_period": None if result.latest_period is None else str(result.latest_period),
+        "target": result.target,
+        "projected": result.projected,
+        "progress_ratio": result.progress_ratio,
+        "error": None if result.error is None else result.error.message,
+    }
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _lit(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def _case_lines(block: GoalBlock, case: Case, names: dict[str, str]) -> list[str]:
+    """The JSON lines of a case, from templates (no Result objects)."""
+    goal, rule = block.goal, block.rule
+    assert rule is not None
+    unit = goal.unit
+    size = case.size
+    formats = ColumnFormats(size)
+    outcome = case.outcome
+    ahead = outcome if outcome is not None and not case.passed else None
+    method_reason = None
+    projected_side = None
+    if ahead is not None:
+        if ahead.flat:
+            method_reason = _FLAT_WHY
+        else:
+            chance = None
+            if ahead.probability is not None:
+                chance = formats.text([_chance(p) for p in ahead.probability.tolist()])
+            method_reason = linear_reason(
+                formats, ahead.slope, ahead.projected, ahead.deadline, unit, chance, ahead.target
+            )
+            projected_side = ahead.projected_side
+    time = rule.time
+    deadline = time.end if time is not None and time.kind == "by" else None
+    implicit = [
+        (t.period, np.where(t.values == 0, 0.0, t.values)) for t in case.trace if t.implicit
+    ]
+    clauses = explanation_clauses(
+        rule,
+        unit,
+        latest_value=case.latest,
+        latest_period=case.latest_period,
+        baseline_value=case.baseline,
+        baseline_period=case.baseline_period,
+        side_value=None if case.sides is None else case.sides[0],
+        target=None if case.sides is None else case.sides[1],
+        deadline=deadline,
+        implicit=cast(list[tuple[Any, Any]], implicit),
+        windows=[],
+        method_reason=method_reason,
+        projected_side=projected_side,
+        reason=case.reason,
+        formats=formats,
+    )
+    text = sentence(*clauses, verdict=case.verdict.label)
+    explanation = Template(text, formats.columns, json_text)
+    projected = None
+    if ahead is not None and ahead.projected is not None:
+        projected = ahead.projected if rule.subject_is_bare else ahead.projected_side
+    period = None if case.latest_period is None else str(case.latest_period)
+    pattern = (
+        _lit(f'{{"file": {_dumps(goal.file)}, "goal": {_dumps(goal.id)}, "entity": ')
+        + "%s"
+        + _lit(f', "verdict": "{case.verdict.value}", "explanation": "')
+        + explanation.pattern
+        + _lit('", "latest": ')
+        + "%s"
+        + _lit(f', "latest_period": {_dumps(period)}, "target": ')
+        + "%s"
+        + _lit(', "projected": ')
+        + "%s"
+        + _lit(', "progress_ratio": ')
+        + "%s"
+        + _lit(', "error": null}')
+    )
+    entities = [names[block.entities[p]] for p in case.positions.tolist()]
+    columns = [
+        entities,
+        *explanation.columns,
+        json_floats(case.latest, size) if case.latest is not None else ["null"] * size,
+        json_floats(None if case.sides is None else case.sides[1], size),
+        json_floats(projected, size),
+        json_floats(None if outcome is None else outcome.ratio, size),
+    ]
+    return [pattern % row for row in zip(*columns, strict=True)]
+
+
+@dataclass
+class FrameReport:
+    """Goals judged per entity against a frame: results, roll-ups, a streaming JSON report."""
+
+    as_of: date
+    blocks: list[GoalBlock] = field(default_factory=list)
+
+    def results(self) -> list[Result]:
+        """Every result as a :class:`Result` (goal by goal, entities in order)."""
+        return [result for block in self.blocks for result in self._block_results(block)]
+
+    def _block_results(self, block: GoalBlock) -> list[Result]:
+        if block.failed is not None:
+            return [block.failed]
+        found: dict[int, Result] = dict(block.scalar)
+        for case in block.cases:
+            found.update(_case_results(block, case, _override(block)))
+        return [found[p] for p in sorted(found)]
+
+    def rollups(self, noun: str = "entities") -> list[RollUp]:
+        """Per goal: how many entities got which verdict."""
+        found = []
+        for block in self.blocks:
+            if block.failed is not None:
+                continue
+            tally: dict[Verdict, int] = {}
+            for case in block.cases:
+                tally[case.verdict] = tally.get(case.verdict, 0) + case.size
+            for result in block.scalar.values():
+                tally[result.verdict] = tally.get(result.verdict, 0) + 1
+            found.append(rollup_counts(block.goal.file, block.goal.id, tally, noun))
+        return found
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {v.value: 0 for v in Verdict}
+        for block in self.blocks:
+            if block.failed is not None:
+                counts[Verdict.ERROR.value] += 1
+                continue
+            for case in block.cases:
+                counts[case.verdict.value] += case.size
+            for result in block.scalar.values():
+                counts[result.verdict.value] += 1
+        return counts
+
+    def __len__(self) -> int:
+        return sum(self.summary.values())
+
+    def lines(self) -> Iterator[str]:
+        """The JSON report's result lines, goal by goal, entities in order."""
+        names: dict[str, str] = {}
+        for block in self.blocks:
+            for name in block.entities:
+                if name not in names:
+                    names[name] = _dumps(name)
+            yield from self._block_lines(block, names)
+
+    def _block_lines(self, block: GoalBlock, names: dict[str, str]) -> Iterable[str]:
+        if block.failed is not None:
+            return [_dumps(compact_result(block.failed))]
+        slots: list[str | None] = [None] * len(block.entities)
+        for case in block.cases:
+            for position, line in zip(
+                case.positions.tolist(), _case_lines(block, case, names), strict=True
+            ):
+                slots[position] = line
+        for position, result in block.scalar.items():
+            slots[position] = _dumps(compact_result(result))
+        return [line for line in slots if line is not None]
+
+    def write_json(self, stream: IO[str]) -> None:
+        """``{"as_of", "results": [...], "rollups": [...], "summary": {...}}``, streamed."""
+        stream.write(f'{{"as_of": "{self.as_of.isoformat()}", "results": [\n')
+        first = True
+        for line in self.lines():
+            if not first:
+                stream.write(",\n")
+            stream.write(line)
+            first = False
+        stream.write("\n],\n")
+        rollups = [r.to_dict() for r in self.rollups()]
+        stream.write(f'"rollups": {_dumps(rollups)},\n')
+        stream.write(f'"summary": {_dumps(self.summary)}}}\n')
+
+
+def _override(block: GoalBlock) -> str | None:
+    """The method override the caller passed (``Result.method`` depends on it)."""
+    return block.method if block.method != (block.goal.method or "linear") else None
+
+
+def _rule(block: GoalBlock) -> CheckedRule:
+    assert block.rule is not None
+    return block.rule

@@ -1,0 +1,524 @@
+"""Columnar measurement data for vectorised evaluation (needs numpy: ``goalengine[fast]``).
+
+A :class:`Frame` holds, per metric, an (entities x periods) float64 matrix -- NaN where
+there is no figure -- plus one row per metric for entity-less series. It is built straight
+from Parquet or CSV columns without one Python object per observation, and converts to and
+from a :class:`~goalengine.data.Dataset` (same series, same errors) when the scalar path
+needs one. Columns are periods in :class:`~goalengine.periods.Period` order, which is the
+order a :class:`~goalengine.data.Series` keeps its observations in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import DataError, PeriodError, Span
+from ..models import Observation
+from ..periods import Period
+from .csv import COLUMNS, REQUIRED, parse_number, read_csv
+from .dataset import Dataset, Series
+
+__all__ = ["Frame", "read_csv_frame", "read_frame", "read_parquet_frame"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """Per metric, an (entities x periods) matrix of figures; see the module docstring."""
+
+    metrics: tuple[str, ...]
+    entity_names: tuple[str, ...]
+    """Row labels, sorted (entity-less series live in :attr:`unscoped`)."""
+    periods: tuple[Period, ...]
+    """Column labels, in Period order (by last day, longer periods first)."""
+    values: FloatArray
+    """Shape (metrics, entities, periods); NaN where there is no figure."""
+    unscoped: FloatArray
+    """Shape (metrics, periods): the entity-less series (NaN where there is none)."""
+    published: dict[tuple[int, int, int], date] = field(default_factory=dict)
+    """Publication dates by (metric, entity row or -1, column), where a file gives them."""
+    source: str | None = None
+
+    # -- indexes -------------------------------------------------------------------------
+
+    @cached_property
+    def metric_index(self) -> dict[str, int]:
+        return {m: i for i, m in enumerate(self.metrics)}
+
+    @cached_property
+    def entity_index(self) -> dict[str, int]:
+        return {e: i for i, e in enumerate(self.entity_names)}
+
+    @cached_property
+    def period_index(self) -> dict[Period, int]:
+        return {p: i for i, p in enumerate(self.periods)}
+
+    @cached_property
+    def ends(self) -> tuple[date, ...]:
+        return tuple(p.end for p in self.periods)
+
+    @cached_property
+    def _present(self) -> BoolArray:
+        """(metrics, entities): the entity has a series of the metric."""
+        present: BoolArray = np.logical_not(np.isnan(self.values).all(axis=2))
+        return present
+
+    @cached_property
+    def _unscoped_present(self) -> BoolArray:
+        present: BoolArray = np.logical_not(np.isnan(self.unscoped).all(axis=1))
+        return present
+
+    @cached_property
+    def published_metrics(self) -> frozenset[str]:
+        """Metrics with figures published ahead of their period (judged by the scalar path)."""
+        return frozenset(self.metrics[m] for m, _, _ in self.published)
+
+    def __contains__(self, metric: object) -> bool:
+        return metric in self.metric_index
+
+    def __len__(self) -> int:
+        """The number of observations."""
+        return int((~np.isnan(self.values)).sum() + (~np.isnan(self.unscoped)).sum())
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.values.nbytes + self.unscoped.nbytes)
+
+    def has_series(self, metric: str) -> BoolArray:
+        """Per entity row: whether it has a series of ``metric``."""
+        row: BoolArray = self._present[self.metric_index[metric]]
+        return row
+
+    def has_unscoped(self, metric: str) -> bool:
+        return bool(self._unscoped_present[self.metric_index[metric]])
+
+    def entities(self, metric: str) -> list[str | None]:
+        """Like :meth:`Dataset.entities`: who has a series of ``metric`` (None: entity-less)."""
+        index = self.metric_index.get(metric)
+        if index is None:
+            return []
+        found: list[str | None] = [
+            self.entity_names[i] for i in np.flatnonzero(self._present[index])
+        ]
+        if self._unscoped_present[index]:
+            found.append(None)
+        return found
+
+    # -- conversions -----------------------------------------------------------------------
+
+    def to_dataset(self, metrics: Iterable[str] | None = None) -> Dataset:
+        """The same figures as a :class:`Dataset` (of ``metrics`` only, if given)."""
+        wanted = self.metrics if metrics is None else [m for m in metrics if m in self]
+        series = []
+        for metric in wanted:
+            m = self.metric_index[metric]
+            rows = [(int(e), self.values[m, e]) for e in np.flatnonzero(self._present[m])]
+            if self._unscoped_present[m]:
+                rows.append((-1, self.unscoped[m]))
+            for e, row in rows:
+                entity = None if e < 0 else self.entity_names[e]
+                observations = [
+                    Observation.model_construct(
+                        period=self.periods[c],
+                        value=float(row[c]),
+                        entity=entity,
+                        note=None,
+                        source=None,
+                        published=self.published.get((m, int(e), int(c))),
+                    )
+                    for c in np.flatnonzero(~np.isnan(row))
+                ]
+                series.append(
+                    Series.model_construct(
+                        metric=metric,
+                        entity=entity,
+                        observations=tuple(observations),
+                        source=self.source,
+                    )
+                )
+        return Dataset.of(series)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> Frame:
+        """A frame of ``dataset``'s figures (notes and sources are left behind)."""
+        metrics: dict[str, int] = {}
+        entities: dict[str, int] = {}
+        periods: dict[Period, int] = {}
+        m_codes: list[int] = []
+        e_codes: list[int] = []
+        p_codes: list[int] = []
+        values: list[float] = []
+        published: dict[tuple[int, int, int], date] = {}
+        for series in dataset.series:
+            if not series.observations:
+                continue
+            m = metrics.setdefault(series.metric, len(metrics))
+            e = -1 if series.entity is None else entities.setdefault(series.entity, len(entities))
+            for observation in series.observations:
+                p = periods.setdefault(observation.period, len(periods))
+                if observation.published is not None:
+                    published[(m, e, p)] = observation.published
+                m_codes.append(m)
+                e_codes.append(e)
+                p_codes.append(p)
+                values.append(observation.value)
+        return _build(
+            list(metrics),
+            list(entities),
+            list(periods),
+            np.array(m_codes, dtype=np.intp),
+            np.array(e_codes, dtype=np.intp),
+            np.array(p_codes, dtype=np.intp),
+            np.array(values, dtype=np.float64),
+            published=published,
+            source=None,
+            where=lambda row: f"observation {row + 1}",
+        )
+
+
+def _build(
+    metric_names: Sequence[str],
+    entity_names: Sequence[str],
+    period_list: Sequence[Period],
+    m: IntArray,
+    e: IntArray,
+    p: IntArray,
+    v: FloatArray,
+    *,
+    published: dict[tuple[int, int, int], date] | None = None,
+    source: str | None,
+    where: Callable[[int], str],
+) -> Frame:
+    """A frame from coded columns (``e`` is -1 for entity-less rows); checks duplicates."""
+    name = source or "<data>"
+    bad = np.flatnonzero(np.isnan(v))
+    if len(bad):
+        raise DataError(f"{where(int(bad[0]))}: the value is not a number", Span(file=name))
+    # Rows sorted, columns in Period order.
+    entity_order = sorted(range(len(entity_names)), key=lambda i: entity_names[i])
+    entity_rank = np.empty(len(entity_names) + 1, dtype=np.intp)
+    entity_rank[np.array(entity_order, dtype=np.intp)] = np.arange(len(entity_order))
+    entity_rank[-1] = -1  # code -1 stays -1
+    period_order = sorted(range(len(period_list)), key=lambda i: period_list[i])
+    period_rank = np.empty(len(period_list), dtype=np.intp)
+    period_rank[np.array(period_order, dtype=np.intp)] = np.arange(len(period_order))
+    rows = entity_rank[e] if len(e) else e
+    cols = period_rank[p] if len(p) else p
+    n_m, n_e, n_c = len(metric_names), len(entity_names), len(period_list)
+    flat = (m * (n_e + 1) + (rows + 1)) * n_c + cols
+    if len(flat):
+        counts = np.bincount(flat, minlength=n_m * (n_e + 1) * n_c)
+        if counts.max() > 1:
+            _check_duplicates(
+                flat,
+                v,
+                metric_names,
+                entity_names,
+                period_list,
+                rows,
+                cols,
+                m,
+                name,
+                where,
+                entity_order,
+            )
+    values = np.full((n_m, n_e, n_c), np.nan)
+    unscoped = np.full((n_m, n_c), np.nan)
+    scoped = rows >= 0
+    values[m[scoped], rows[scoped], cols[scoped]] = v[scoped]
+    unscoped[m[~scoped], cols[~scoped]] = v[~scoped]
+    remapped: dict[tuple[int, int, int], date] = {}
+    for (mm, ee, pp), day in (published or {}).items():
+        remapped[(mm, int(entity_rank[ee]) if ee >= 0 else -1, int(period_rank[pp]))] = day
+    return Frame(
+        metrics=tuple(metric_names),
+        entity_names=tuple(entity_names[i] for i in entity_order),
+        periods=tuple(period_list[i] for i in period_order),
+        values=values,
+        unscoped=unscoped,
+        published=remapped,
+        source=source,
+    )
+
+
+def _check_duplicates(
+    flat: IntArray,
+    v: FloatArray,
+    metric_names: Sequence[str],
+    entity_names: Sequence[str],
+    period_list: Sequence[Period],
+    rows: IntArray,
+    cols: IntArray,
+    m: IntArray,
+    name: str,
+    where: Callable[[int], str],
+    entity_order: list[int],
+) -> None:
+    """The same (metric, entity, period) twice is fine with one value, an error with two."""
+    order = np.argsort(flat, kind="stable")
+    ordered = flat[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    differs = same[v[order[same]] != v[order[same + 1]]]
+    if not len(differs):
+        return
+    first, second = int(order[differs[0]]), int(order[differs[0] + 1])
+    metric = metric_names[int(m[first])]
+    row = int(rows[first])
+    who = metric + (f" ({entity_names[entity_order[row]]})" if row >= 0 else "")
+    period = sorted(period_list)[int(cols[first])]
+    raise DataError(
+        f"{where(second)}: {who} in {period} is {v[second]:g} here but {v[first]:g} "
+        f"in {where(first)}",
+        Span(file=name),
+        "remove one of the two rows",
+    )
+
+
+# -- readers ---------------------------------------------------------------------------------
+
+
+def read_frame(path: str | Path) -> Frame:
+    """A frame from a ``.parquet`` or ``.csv`` file."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return read_parquet_frame(path)
+    if suffix in (".csv", ".txt"):
+        return read_csv_frame(path)
+    raise DataError(f"unknown data format '{suffix or path}'", Span(file=str(path)))
+
+
+def read_parquet_frame(path: str | Path) -> Frame:
+    """Read long-format Parquet (the CSV's columns) column by column with pyarrow."""
+    name = str(path)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(
+            "reading Parquet needs pyarrow", Span(file=name), "pip install goalengine[parquet]"
+        ) from None
+    try:
+        schema = pq.read_schema(path)
+        strings = [c for c in ("metric", "entity", "period") if c in schema.names]
+        table = pq.read_table(path, read_dictionary=strings)
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read Parquet file: {error}", Span(file=name)) from None
+    missing = [c for c in REQUIRED if c not in table.column_names]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", Span(file=name))
+    unknown = [c for c in table.column_names if c not in COLUMNS]
+    if unknown:
+        raise DataError(
+            f"unknown column '{unknown[0]}'", Span(file=name), f"columns are {', '.join(COLUMNS)}"
+        )
+
+    def where(row: int) -> str:
+        return f"row {row + 1}"
+
+    def coded(column: str) -> tuple[IntArray, list[Any]]:
+        chunked = table.column(column)
+        if not pa.types.is_dictionary(chunked.type):
+            if pa.types.is_integer(chunked.type):
+                chunked = chunked.cast(pa.string())
+            chunked = pc.dictionary_encode(chunked)
+        array = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
+        indices = array.indices
+        labels = array.dictionary.to_pylist()
+        codes = indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return codes, labels
+
+    m, metric_labels = coded("metric")
+    if len(m) and (m < 0).any():
+        raise DataError(f"{where(int(np.argmax(m < 0)))}: missing metric name", Span(file=name))
+    for label in metric_labels:
+        if not isinstance(label, str) or not label:
+            raise DataError(f"'{label}' is not a metric name", Span(file=name))
+    p, period_labels = coded("period")
+    if len(p) and (p < 0).any():
+        raise DataError(f"{where(int(np.argmax(p < 0)))}: missing period", Span(file=name))
+    period_list = []
+    for label in period_labels:
+        try:
+            period_list.append(Period.parse(str(label)))
+        except PeriodError as error:
+            row = int(np.argmax(p == len(period_list)))
+            raise DataError(f"{where(row)}: {error.message}", Span(file=name), error.hint) from None
+    period_list, p = _merge_equal(period_list, p)
+    value_column = table.column("value")
+    if value_column.null_count:
+        row = int(np.argmax(value_column.is_null().to_numpy(zero_copy_only=False)))
+        raise DataError(f"{where(row)}: missing value", Span(file=name))
+    v = value_column.cast(pa.float64()).to_numpy().astype(np.float64, copy=False)
+    if "entity" in table.column_names:
+        e, entity_labels = coded("entity")
+        # An empty entity is the entity-less series, as in the CSV reader.
+        blank = [i for i, label in enumerate(entity_labels) if not label]
+        entity_labels = [str(label) for label in entity_labels]
+        if blank:
+            e = np.where(np.isin(e, blank), -1, e)
+    else:
+        e, entity_labels = np.full(len(m), -1, dtype=np.intp), []
+    entity_list, e = _compact(entity_labels, e)
+    published: dict[tuple[int, int, int], date] = {}
+    if "published" in table.column_names and table.column("published").null_count < len(m):
+        published = _published(table.column("published").to_pylist(), m, e, p, name, where)
+    return _build(
+        list(map(str, metric_labels)),
+        entity_list,
+        period_list,
+        m,
+        e,
+        p,
+        v,
+        published=published,
+        source=name,
+        where=where,
+    )
+
+
+def _merge_equal(periods: list[Period], codes: IntArray) -> tuple[list[Period], IntArray]:
+    """'2010' and 2010 (or '2010-Q1 ') are one period: give them one code."""
+    unique: dict[Period, int] = {}
+    remap = np.array([unique.setdefault(p, len(unique)) for p in periods], dtype=np.intp)
+    if len(unique) == len(periods):
+        return periods, codes
+    return list(unique), remap[codes] if len(codes) else codes
+
+
+def _compact(labels: list[str], codes: IntArray) -> tuple[list[str], IntArray]:
+    """Drop labels no row uses and merge equal ones (codes -1 stay -1)."""
+    unique: dict[str, int] = {}
+    remap = np.array([unique.setdefault(label, len(unique)) for label in labels] + [-1])
+    if not len(codes):
+        return list(unique), codes
+    merged = remap[codes]
+    used = np.zeros(len(unique) + 1, dtype=bool)
+    used[merged] = True
+    names = list(unique)
+    if used[:-1].all():
+        return names, merged
+    keep = np.flatnonzero(used[:-1])
+    renumber = np.full(len(unique) + 1, -1, dtype=np.intp)
+    renumber[keep] = np.arange(len(keep))
+    return [names[i] for i in keep], renumber[merged]
+
+
+def _published(
+    cells: list[Any],
+    m: IntArray,
+    e: IntArray,
+    p: IntArray,
+    name: str,
+    where: Callable[[int], str],
+) -> dict[tuple[int, int, int], date]:
+    from ..periods import parse_as_of
+
+    found: dict[tuple[int, int, int], date] = {}
+    for row, cell in enumerate(cells):
+        if cell is None or cell == "":
+            continue
+        try:
+            day = cell if isinstance(cell, date) else parse_as_of(str(cell))
+        except PeriodError as error:
+            raise DataError(f"{where(row)}: {error.message}", Span(file=name)) from None
+        found[(int(m[row]), int(e[row]), int(p[row]))] = day
+    return found
+
+
+def read_csv_frame(path: str | Path) -> Frame:
+    """Read a long-format CSV into a frame.
+
+    Plain files (``,``-separated, dot decimals) are read cell by cell without building
+    observations; anything unusual -- or any error -- goes through the full CSV reader,
+    so the messages (file, line, column) are exactly those of :func:`read_csv`.
+    """
+    name = str(path)
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return Frame.from_dataset(read_csv(path))  # raises the positioned error
+    try:
+        return _read_plain_csv(text, name)
+    except (ValueError, KeyError, IndexError, PeriodError, DataError):
+        frame = Frame.from_dataset(read_csv(path))  # the full reader raises the real error
+        return Frame(
+            frame.metrics,
+            frame.entity_names,
+            frame.periods,
+            frame.values,
+            frame.unscoped,
+            frame.published,
+            source=name,
+        )
+
+
+def _read_plain_csv(text: str, name: str) -> Frame:
+    lines = text.lstrip("\ufeff").splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.strip())
+    header_line = lines[header_at]
+    if header_line.count(";") > header_line.count(","):
+        raise ValueError("';'-separated: the full reader handles decimal commas")
+    reader = csv.reader(io.StringIO("\n".join(lines[header_at:])))
+    header = [cell.strip().lower() for cell in next(reader)]
+    if any(c not in COLUMNS for c in header) or any(c not in header for c in REQUIRED):
+        raise ValueError("header")
+    if "published" in header:
+        raise ValueError("published dates: the full reader keeps them")
+    at = {c: header.index(c) for c in header}
+    i_metric, i_period, i_value = at["metric"], at["period"], at["value"]
+    i_entity = at.get("entity")
+    metrics: dict[str, int] = {}
+    entities: dict[str, int] = {}
+    period_codes: dict[str, int] = {}
+    m_codes: list[int] = []
+    e_codes: list[int] = []
+    p_codes: list[int] = []
+    values: list[float] = []
+    lines_of: list[int] = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        metric = row[i_metric].strip()
+        if not metric:
+            raise ValueError("empty metric")
+        raw = row[i_value].strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            value = parse_number(raw, decimal_comma=False)
+        if value != value:  # NaN spelled out: the full reader refuses it
+            raise ValueError("nan")
+        entity = row[i_entity].strip() if i_entity is not None and i_entity < len(row) else ""
+        m_codes.append(metrics.setdefault(metric, len(metrics)))
+        e_codes.append(entities.setdefault(entity, len(entities)) if entity else -1)
+        p_codes.append(period_codes.setdefault(row[i_period].strip(), len(period_codes)))
+        values.append(value)
+        lines_of.append(reader.line_num)
+    period_list = [Period.parse(text) for text in period_codes]
+    p = np.array(p_codes, dtype=np.intp)
+    period_list, p = _merge_equal(period_list, p)
+    return _build(
+        list(metrics),
+        list(entities),
+        period_list,
+        np.array(m_codes, dtype=np.intp),
+        np.array(e_codes, dtype=np.intp),
+        p,
+        np.array(values, dtype=np.float64),
+        source=name,
+        where=lambda row: f"line {lines_of[row] + header_at}",
+    )

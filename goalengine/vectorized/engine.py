@@ -1,0 +1,1125 @@
+"""Judge one goal for all its entities at once, the way the scalar path judges each.
+
+The scalar path (``evaluate._Judgement`` with a ``World`` per moment) decides a goal in a
+few structural steps -- which observations are visible, which baseline, which branch of the
+time clause, how many points the trend has -- and then computes numbers. Entities whose
+subject was observed in the same periods take the same structural steps, so they form a
+*group*; inside a group everything is numpy arithmetic over arrays of shape (entities,),
+done in the scalar path's order so the numbers are bit-identical (see ``_exact``).
+
+Anything the scalar path would raise for an entity (a missing value, a division by zero,
+a non-finite projection...) marks that entity *unclean*: it is judged by the scalar path
+instead, so rare cases are exact by construction. Goals outside the vectorised subset
+(other progress methods, windows over periods, ``round``, published dates) go scalar as a
+whole. The output is a list of :class:`Case`: entities sharing one verdict and one shape
+of explanation, with their numbers as arrays.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..data.columnar import Frame
+from ..data.dataset import Dataset
+from ..language import CheckedRule
+from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
+from ..methods import _student_t
+from ..methods.linear import INTERVAL
+from ..models import Verdict
+from ..periods import Period, year_fraction
+from ..ruleset import Goal
+from ..world import FUNCTIONS as WORLD_FUNCTIONS
+from ..world import Window
+from . import _exact
+
+__all__ = ["Case", "Context", "GoalBlock", "LinearOutcome", "judge_goal", "supported"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.intp]
+Trend = Callable[[date], FloatArray]
+
+_EQ_TOLERANCE = 1e-9
+_ON, _OFF, _NA = "on_track", "off_track", "not_available"
+_FLAT_WHY = "one observation since the baseline, too few for a trend"
+
+
+class Unsupported(Exception):
+    """This goal (or group) is judged by the scalar path."""
+
+
+# -- what can be vectorised ----------------------------------------------------------------
+
+
+def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> str | None:
+    """Why ``goal`` must go scalar, or None when the vectorised path covers it."""
+    if method_name != "linear":
+        return f"method '{method_name}'"
+    if rule.uses_baseline and goal.baseline is None:
+        return "no baseline"  # an error for every entity: the scalar path words it
+    if any(m not in frame for m in rule.metrics):
+        return "unknown metric"
+    if rule.metrics & frame.published_metrics:
+        return "published dates"
+    if rule.subject not in frame:
+        return "no subject"
+    for node in ast.walk(rule.tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            return "window over periods"
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "round"
+        ):
+            return "round()"
+    return None
+
+
+def _is_all(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.slice, ast.Constant)
+        and node.slice.value == "*"
+    )
+
+
+# -- frame-wide caches -------------------------------------------------------------------------
+
+
+class Context:
+    """A frame on a report date, with caches shared by every goal judged against it."""
+
+    def __init__(
+        self,
+        frame: Frame,
+        as_of: date,
+        dataset: Dataset | Callable[[frozenset[str]], Dataset] | None = None,
+    ) -> None:
+        self.frame = frame
+        self.as_of = as_of
+        self.ends = frame.ends
+        self.j_as_of = bisect_right(self.ends, as_of)
+        self._dataset = dataset
+        self._datasets: dict[frozenset[str], Dataset] = {}
+        self._last: dict[int, NDArray[np.int64]] = {}
+        self._latest: dict[tuple[int, int], FloatArray] = {}
+        self._peers: dict[tuple[str, int, frozenset[str]], FloatArray] = {}
+
+    def j(self, at: date) -> int:
+        """How many columns a bare metric sees when judged on ``at``."""
+        return bisect_right(self.ends, min(at, self.as_of))
+
+    def last_index(self, m: int) -> NDArray[np.int64]:
+        """(entities, periods): the column of the latest figure at or before each column."""
+        found = self._last.get(m)
+        if found is None:
+            seen = ~np.isnan(self.frame.values[m])
+            columns = np.where(seen, np.arange(seen.shape[1]), -1)
+            found = self._last[m] = np.maximum.accumulate(columns, axis=1)
+        return found
+
+    def latest_all(self, m: int, j: int) -> FloatArray:
+        """Every entity's latest figure of metric ``m`` within the first ``j`` columns."""
+        key = (m, j)
+        found = self._latest.get(key)
+        if found is None:
+            n = self.frame.values.shape[1]
+            if j == 0:
+                found = np.full(n, np.nan)
+            else:
+                column = self.last_index(m)[:, j - 1]
+                found = np.where(
+                    column >= 0, self.frame.values[m, np.arange(n), np.maximum(column, 0)], np.nan
+                )
+            self._latest[key] = found
+        return found
+
+    def latest_unscoped(self, m: int, j: int) -> float:
+        row = self.frame.unscoped[m, :j]
+        seen = np.flatnonzero(~np.isnan(row))
+        return float(row[seen[-1]]) if len(seen) else math.nan
+
+    def peers(self, metric: str, j: int, references: frozenset[str]) -> FloatArray:
+        """``x[*]``: observed values of every entity with a series (``@`` ones excluded)."""
+        key = (metric, j, references)
+        found = self._peers.get(key)
+        if found is None:
+            m = self.frame.metric_index[metric]
+            mask = self.frame.has_series(metric).copy()
+            for name in references:
+                row = self.frame.entity_index.get(name)
+                if row is not None:
+                    mask[row] = False
+            values = self.latest_all(m, j)[mask]
+            found = self._peers[key] = values[~np.isnan(values)]
+        return found
+
+    def dataset(self, metrics: frozenset[str]) -> Dataset:
+        """The data as a Dataset, for entities the scalar path judges."""
+        if isinstance(self._dataset, Dataset):
+            return self._dataset
+        found = self._datasets.get(metrics)
+        if found is None:
+            if self._dataset is not None:
+                found = self._dataset(metrics)
+            else:
+                found = self.frame.to_dataset(metrics)
+            self._datasets[metrics] = found
+        return found
+
+
+# -- results as arrays ---------------------------------------------------------------------
+
+
+@dataclass
+class LinearOutcome:
+    """The linear method's outcome for the entities of one case, as arrays."""
+
+    status: str
+    verdict: Verdict
+    deadline: Period
+    flat: bool
+    direction: int = 0
+    n_points: int = 0
+    origin: date | None = None
+    intercept: FloatArray | None = None
+    slope: FloatArray | None = None
+    projected: FloatArray | None = None
+    ratio: FloatArray | None = None
+    """NaN where the method gives no ratio."""
+    target: FloatArray | None = None
+    """The target the method saw (bare subjects only)."""
+    latest: FloatArray | None = None
+    """The flat trend's value."""
+    se: FloatArray | None = None
+    df: int = 0
+    probability: FloatArray | None = None
+    low: FloatArray | None = None
+    high: FloatArray | None = None
+    projected_side: FloatArray | None = None
+    """The subject side at the deadline on the trend (rules whose subject is not bare)."""
+
+    def take(self, index: IntArray) -> LinearOutcome:
+        def cut(values: FloatArray | None) -> FloatArray | None:
+            return None if values is None else values[index]
+
+        return LinearOutcome(
+            self.status,
+            self.verdict,
+            self.deadline,
+            self.flat,
+            self.direction,
+            self.n_points,
+            self.origin,
+            cut(self.intercept),
+            cut(self.slope),
+            cut(self.projected),
+            cut(self.ratio),
+            cut(self.target),
+            cut(self.latest),
+            cut(self.se),
+            self.df,
+            cut(self.probability),
+            cut(self.low),
+            cut(self.high),
+            cut(self.projected_side),
+        )
+
+
+@dataclass
+class Lookup:
+    """A ``metric[period]`` figure the explanation records (the scalar path's trace)."""
+
+    metric: str
+    period: Period
+    implicit: bool
+    values: FloatArray
+
+
+@dataclass
+class Case:
+    """Entities of one goal with the same verdict and the same shape of explanation."""
+
+    positions: IntArray
+    """Indexes into :attr:`GoalBlock.entities`."""
+    verdict: Verdict
+    passed: bool
+    reason: str | None
+    latest_period: Period | None
+    latest: FloatArray | None
+    baseline_period: Period | None
+    baseline: FloatArray | None
+    trace: list[Lookup] = field(default_factory=list)
+    violation: tuple[Period, FloatArray] | None = None
+    sides: tuple[FloatArray, FloatArray] | None = None
+    outcome: LinearOutcome | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.positions)
+
+
+@dataclass
+class GoalBlock:
+    """One goal judged for its entities: cases from numpy, the rest from the scalar path."""
+
+    goal: Goal
+    rule: CheckedRule | None
+    entities: list[str]
+    method: str
+    as_of: date
+    cases: list[Case] = field(default_factory=list)
+    scalar: dict[int, Any] = field(default_factory=dict)
+    """Results (``goalengine.models.Result``) by entity position, from the scalar path."""
+    skipped: set[int] = field(default_factory=set)
+    failed: Any = None
+    """A goal-level error Result (no entity), if the goal could not be judged at all."""
+
+
+# -- evaluation over arrays ------------------------------------------------------------------
+
+
+class _Scope:
+    """Evaluates rule nodes for a set of entities (rows of the frame) on given moments."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        rule: CheckedRule,
+        rows: IntArray,
+        names: Sequence[str],
+        baseline: FloatArray | None,
+    ) -> None:
+        self.ctx = ctx
+        self.rule = rule
+        self.rows = rows
+        self.names = names
+        self.n = len(rows)
+        self.baseline = baseline
+
+    def subset(self, index: IntArray) -> _Scope:
+        baseline = None if self.baseline is None else self.baseline[index]
+        return _Scope(
+            self.ctx, self.rule, self.rows[index], [self.names[i] for i in index], baseline
+        )
+
+    # A value is (numbers, failed): failed marks entities for which the scalar path would
+    # have raised while evaluating this node (only where the node was evaluated at all).
+
+    def evaluate(
+        self,
+        node: ast.expr,
+        at: date,
+        trend: Trend | None = None,
+        trace: list[tuple[Lookup, BoolArray]] | None = None,
+        active: BoolArray | None = None,
+    ) -> tuple[NDArray[Any], BoolArray]:
+        if active is None:
+            active = np.ones(self.n, dtype=bool)
+        with np.errstate(all="ignore"):
+            return self._eval(node, _Moment(at, trend, trace), active)
+
+    def _eval(
+        self, node: ast.expr, moment: _Moment, active: BoolArray
+    ) -> tuple[NDArray[Any], BoolArray]:
+        if isinstance(node, ast.Constant):
+            assert isinstance(node.value, int | float)
+            return np.full(self.n, float(node.value)), np.zeros(self.n, dtype=bool)
+        if isinstance(node, ast.Name):
+            values, found = self._name(node.id, moment)
+            return values, active & ~found
+        if isinstance(node, ast.Subscript):
+            return self._subscript(node, moment, active)
+        if isinstance(node, ast.BinOp):
+            return self._binop(node, moment, active)
+        if isinstance(node, ast.UnaryOp):
+            values, failed = self._eval(node.operand, moment, active)
+            if isinstance(node.op, ast.Not):
+                return ~values.astype(bool), failed
+            if isinstance(node.op, ast.USub):
+                return -values, failed
+            if isinstance(node.op, ast.UAdd):
+                return +values, failed
+            raise Unsupported(type(node.op).__name__)
+        if isinstance(node, ast.Compare):
+            return self._compare(node, moment, active)
+        if isinstance(node, ast.BoolOp):
+            return self._boolop(node, moment, active)
+        if isinstance(node, ast.Call):
+            return self._call(node, moment, active)
+        raise Unsupported(type(node).__name__)
+
+    def _name(self, name: str, moment: _Moment) -> tuple[FloatArray, BoolArray]:
+        if name == "baseline":
+            if self.baseline is None:
+                return np.full(self.n, np.nan), np.zeros(self.n, dtype=bool)
+            return self.baseline, np.ones(self.n, dtype=bool)
+        ctx = self.ctx
+        if moment.trend is not None and name == self.rule.subject and moment.at > ctx.as_of:
+            return moment.trend(moment.at), np.ones(self.n, dtype=bool)
+        values = self.latest(name, ctx.j(moment.at))
+        return values, ~np.isnan(values)
+
+    def latest(self, metric: str, j: int) -> FloatArray:
+        """Own series' latest figure, else the entity-less series' (NaN: none)."""
+        ctx = self.ctx
+        m = ctx.frame.metric_index[metric]
+        values = ctx.latest_all(m, j)[self.rows]
+        own = ctx.frame.has_series(metric)[self.rows]
+        if not own.all():
+            fallback = ctx.latest_unscoped(m, j) if ctx.frame.has_unscoped(metric) else math.nan
+            values = np.where(own, values, fallback)
+        return values
+
+    def at_period(self, metric: str, period: Period) -> FloatArray:
+        """The figure of ``period`` visible on the report date (NaN: none)."""
+        ctx = self.ctx
+        column = ctx.frame.period_index.get(period)
+        if column is None or ctx.ends[column] > ctx.as_of:
+            return np.full(self.n, np.nan)
+        m = ctx.frame.metric_index[metric]
+        values: FloatArray = ctx.frame.values[m, self.rows, column]
+        own = ctx.frame.has_series(metric)[self.rows]
+        if not own.all():
+            values = np.where(own, values, ctx.frame.unscoped[m, column])
+        return values
+
+    def _subscript(
+        self, node: ast.Subscript, moment: _Moment, active: BoolArray
+    ) -> tuple[FloatArray, BoolArray]:
+        assert isinstance(node.value, ast.Name)
+        metric = node.value.id
+        text = key_text(node.slice)
+        if text == "*":
+            raise Unsupported("x[*] outside an aggregate")
+        period = Period.parse(text)
+        values = self.at_period(metric, period)
+        found = ~np.isnan(values)
+        if moment.trace is not None:
+            implicit = getattr(node, "implicit_year", None) is not None
+            moment.trace.append((Lookup(metric, period, implicit, values), active & found))
+        if moment.trend is not None and metric == self.rule.subject and period.end > self.ctx.as_of:
+            projected = moment.trend(period.end)
+            return np.where(found, values, projected), np.zeros(self.n, dtype=bool)
+        return values, active & ~found
+
+    def _binop(
+        self, node: ast.BinOp, moment: _Moment, active: BoolArray
+    ) -> tuple[FloatArray, BoolArray]:
+        if isinstance(node.op, ast.MatMult):
+            assert isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name)
+            value = self.reference(node.left.id, node.right.id, moment.at)
+            failed = active if math.isnan(value) else np.zeros(self.n, dtype=bool)
+            return np.full(self.n, value), failed
+        left, left_failed = self._eval(node.left, moment, active)
+        right, right_failed = self._eval(node.right, moment, active)
+        failed = left_failed | right_failed
+        if isinstance(node.op, ast.Add):
+            return left + right, failed
+        if isinstance(node.op, ast.Sub):
+            return left - right, failed
+        if isinstance(node.op, ast.Mult):
+            return left * right, failed
+        if isinstance(node.op, ast.Div):
+            return left / right, failed | (active & (right == 0))
+        raise Unsupported(type(node.op).__name__)
+
+    def reference(self, metric: str, entity: str, at: date) -> float:
+        """``x@entity``: NaN where the scalar path finds no value."""
+        frame = self.ctx.frame
+        row = frame.entity_index.get(entity)
+        if row is None or not frame.has_series(metric)[row]:
+            return math.nan
+        latest = self.ctx.latest_all(frame.metric_index[metric], self.ctx.j(at))
+        return float(latest[row])
+
+    def _compare(
+        self, node: ast.Compare, moment: _Moment, active: BoolArray
+    ) -> tuple[BoolArray, BoolArray]:
+        # simpleeval: left to right, stopping at the first comparison that is False.
+        left, failed = self._eval(node.left, moment, active)
+        alive = active & ~failed
+        result = np.ones(self.n, dtype=bool)
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right, right_failed = self._eval(comparator, moment, alive)
+            failed = failed | (alive & right_failed)
+            holds = _COMPARE[type(op)](left, right)
+            result = np.where(alive, holds, result)
+            alive = alive & holds & ~right_failed
+            left = right
+        return result & ~failed, failed
+
+    def _boolop(
+        self, node: ast.BoolOp, moment: _Moment, active: BoolArray
+    ) -> tuple[BoolArray, BoolArray]:
+        conjunction = isinstance(node.op, ast.And)
+        failed = np.zeros(self.n, dtype=bool)
+        result = np.zeros(self.n, dtype=bool)
+        alive = active.copy()
+        for value in node.values:
+            truth, value_failed = self._eval(value, moment, alive)
+            truth = truth.astype(bool)
+            failed = failed | (alive & value_failed)
+            result = np.where(alive, truth, result)
+            going_on = truth if conjunction else ~truth
+            alive = alive & going_on & ~value_failed
+        return result, failed
+
+    def _call(
+        self, node: ast.Call, moment: _Moment, active: BoolArray
+    ) -> tuple[FloatArray, BoolArray]:
+        assert isinstance(node.func, ast.Name)
+        name = node.func.id
+        none = np.zeros(self.n, dtype=bool)
+        if name in ENTITY_FUNCTIONS:  # rank(x)
+            assert isinstance(node.args[0], ast.Name)
+            metric = node.args[0].id
+            j = self.ctx.j(moment.at)
+            peers = np.sort(self.ctx.peers(metric, j, self.rule.references))
+            own = self.ctx.latest_all(self.ctx.frame.metric_index[metric], j)[self.rows]
+            has = self.ctx.frame.has_series(metric)[self.rows] & ~np.isnan(own)
+            higher = len(peers) - np.searchsorted(peers, own, side="right")
+            return (1 + higher).astype(np.float64), active & ~has
+        if name in AGGREGATES and len(node.args) == 1 and _is_all(node.args[0]):
+            window_node = node.args[0]
+            assert isinstance(window_node, ast.Subscript) and isinstance(
+                window_node.value, ast.Name
+            )
+            metric = window_node.value.id
+            peers = self.ctx.peers(metric, self.ctx.j(moment.at), self.rule.references)
+            if not len(peers) and name != "count":
+                return np.full(self.n, np.nan), active.copy()
+            window = Window(peers.tolist())
+            window.label = f"{metric}[*]"
+            return np.full(self.n, float(WORLD_FUNCTIONS[name](window))), none
+        args = [self._eval(a, moment, active) for a in node.args]
+        failed = none
+        for _, arg_failed in args:
+            failed = failed | arg_failed
+        if name == "abs":
+            return np.abs(args[0][0]), failed
+        if name in ("min", "max"):
+            result = args[0][0]
+            for other, _ in args[1:]:
+                better = other < result if name == "min" else other > result
+                result = np.where(better, other, result)
+            return result.astype(np.float64), failed
+        raise Unsupported(f"{name}()")
+
+
+@dataclass(frozen=True)
+class _Moment:
+    at: date
+    trend: Trend | None
+    trace: list[tuple[Lookup, BoolArray]] | None
+
+
+def _equal(a: FloatArray, b: FloatArray) -> BoolArray:
+    scale = np.maximum(np.maximum(1.0, np.abs(a)), np.abs(b))
+    result: BoolArray = np.abs(a - b) <= _EQ_TOLERANCE * scale
+    return result
+
+
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], BoolArray]] = {
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: (a > b) | _equal(a, b),
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: (a < b) | _equal(a, b),
+    ast.Eq: _equal,
+}
+
+
+# -- one goal ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Base:
+    """The goal's baseline for a group: a period and one value per entity."""
+
+    period: Period
+    values: FloatArray
+    column: int | None
+    """The data column it came from (None: a declared value)."""
+
+
+@dataclass
+class _Held:
+    """One recorded evaluation of the rule (``holds_now``): truth, failures, trace, sides."""
+
+    holds: BoolArray
+    failed: BoolArray
+    trace: list[tuple[Lookup, BoolArray]]
+    sides: tuple[FloatArray, FloatArray] | None
+
+
+class GoalJudge:
+    """Judges one goal for a list of entities against a :class:`Context`."""
+
+    def __init__(self, ctx: Context, goal: Goal, rule: CheckedRule, method: str) -> None:
+        self.ctx = ctx
+        self.goal = goal
+        self.rule = rule
+        self.method = method
+        frame = ctx.frame
+        self.subject = frame.metric_index[rule.subject]
+        self.periods = frame.periods
+        self.ends = ctx.ends
+
+    def run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
+        """Cases, plus positions without subject data and positions to judge scalar."""
+        frame, ctx = self.ctx.frame, self.ctx
+        rows = np.array([frame.entity_index[e] for e in entities], dtype=np.intp)
+        visible = ~np.isnan(frame.values[self.subject][rows][:, : ctx.j_as_of])
+        has = visible.any(axis=1)
+        missing = np.flatnonzero(~has)
+        judged = np.flatnonzero(has)
+        cases: list[Case] = []
+        scalar: list[IntArray] = []
+        if not len(judged):
+            return cases, missing, np.array([], dtype=np.intp)
+        patterns, inverse = np.unique(visible[judged], axis=0, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        for g, pattern in enumerate(patterns):
+            members = judged[inverse == g]
+            obs = [int(c) for c in np.flatnonzero(pattern)]
+            scope = _Scope(ctx, self.rule, rows[members], [entities[i] for i in members], None)
+            try:
+                group_cases, unclean = self.judge_group(scope, obs)
+            except Unsupported:
+                scalar.append(members)
+                continue
+            for case in group_cases:
+                case.positions = members[case.positions]
+                cases.append(case)
+            if unclean.any():
+                scalar.append(members[unclean])
+        fallback = np.concatenate(scalar) if scalar else np.array([], dtype=np.intp)
+        return cases, missing, np.sort(fallback)
+
+    # -- a group: entities whose subject was observed in the same periods ----------------
+
+    def judge_group(self, scope: _Scope, obs: list[int]) -> tuple[list[Case], BoolArray]:
+        n = scope.n
+        subject_rows = self.ctx.frame.values[self.subject][scope.rows]
+        base = self.find_baseline(subject_rows, obs)
+        scope.baseline = None if base is None else base.values
+        unclean = np.zeros(n, dtype=bool)
+        time = self.rule.time
+        builder = _Cases(self, scope, base, subject_rows)
+        if time is None:
+            held = self.holds_now(scope, self.ctx.as_of)
+            unclean |= held.failed
+            verdict = np.where(held.holds, 0, 1)
+            builder.add(
+                np.arange(n), verdict, [Verdict.MET, Verdict.MISSED], held,
+                latest=obs[-1], passed=True,
+            )  # fmt: skip
+        elif time.kind == "throughout":
+            unclean |= self.throughout(scope, obs, builder)
+        else:
+            unclean |= self.by_deadline(scope, obs, base, builder, subject_rows)
+        return builder.finish(unclean), unclean
+
+    def find_baseline(self, rows: FloatArray, obs: list[int]) -> _Base | None:
+        """``_Judgement.find_baseline`` for a group (same visible periods)."""
+        declared = self.goal.baseline
+        n = len(rows)
+        if declared is not None and declared.value is not None:
+            period = declared.period or self.periods[obs[0]]
+            return _Base(period, np.full(n, float(declared.value)), None)
+        if declared is not None and declared.period is not None:
+            found = next((c for c in obs if self.periods[c] == declared.period), None)
+            if found is None and self.rule.uses_baseline:
+                raise Unsupported("baseline period without data")  # unknown: scalar words it
+            if found is None:
+                start = declared.period.end
+                found = next((c for c in obs if self.ends[c] >= start), None)
+            if found is None:
+                return None
+            return _Base(self.periods[found], rows[:, found], found)
+        named = sorted(self.named_periods())
+        for period in named:
+            found = next((c for c in obs if self.periods[c] == period), None)
+            if found is not None:
+                return _Base(period, rows[:, found], found)
+        return None
+
+    def named_periods(self) -> list[Period]:
+        return [
+            Period.parse(key_text(node.slice))
+            for node in ast.walk(self.rule.tree)
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.rule.subject
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value != "*"
+        ]
+
+    def holds_now(self, scope: _Scope, at: date) -> _Held:
+        """Evaluate the rule on ``at`` recording lookups, then its two sides."""
+        trace: list[tuple[Lookup, BoolArray]] = []
+        holds, failed = scope.evaluate(self.rule.tree, at, trace=trace)
+        sides = None
+        if self.rule.subject_side is not None and self.rule.target_side is not None:
+            ok = ~failed
+            side, side_failed = scope.evaluate(self.rule.subject_side, at, active=ok)
+            target, target_failed = scope.evaluate(self.rule.target_side, at, active=ok)
+            failed = failed | side_failed | target_failed
+            sides = (side.astype(np.float64), target.astype(np.float64))
+        return _Held(holds.astype(bool), failed, trace, sides)
+
+    def sides_now(self, scope: _Scope) -> tuple[tuple[FloatArray, FloatArray] | None, BoolArray]:
+        """``compare_sides`` on the report date when no recorded evaluation set them."""
+        if self.rule.subject_side is None or self.rule.target_side is None:
+            return None, np.zeros(scope.n, dtype=bool)
+        side, side_failed = scope.evaluate(self.rule.subject_side, self.ctx.as_of)
+        target, target_failed = scope.evaluate(self.rule.target_side, self.ctx.as_of)
+        return (side, target), side_failed | target_failed
+
+    def throughout(self, scope: _Scope, obs: list[int], builder: _Cases) -> BoolArray:
+        time = self.rule.time
+        assert time is not None and time.start is not None
+        n = scope.n
+        inside = [c for c in obs if time.start.start <= self.ends[c] <= time.end.end]
+        unclean = np.zeros(n, dtype=bool)
+        if not inside:
+            sides, failed = self.sides_now(scope)
+            builder.add_plain(
+                np.arange(n), Verdict.UNKNOWN, sides,
+                reason=f"no observation in {time.start}..{time.end} yet",
+            )  # fmt: skip
+            return failed
+        alive = np.ones(n, dtype=bool)
+        broken = np.full(n, -1)
+        for k, column in enumerate(inside):
+            holds, failed = scope.evaluate(self.rule.tree, self.ends[column], active=alive)
+            unclean |= failed
+            broken[alive & ~holds.astype(bool) & ~failed] = k
+            alive &= holds.astype(bool) & ~failed
+        for k, column in enumerate(inside):
+            index = np.flatnonzero(broken == k)
+            if not len(index):
+                continue
+            sub = scope.subset(index)
+            held = self.holds_now(sub, self.ends[column])
+            unclean[index] |= held.failed
+            period = self.periods[column]
+            builder.add(
+                index, np.zeros(len(index), dtype=int), [Verdict.MISSED], held,
+                latest=column, passed=True, reason=f"broken in {period}",
+                violation=(period, builder.subject_rows[index, column]),
+            )  # fmt: skip
+        index = np.flatnonzero(alive)
+        if len(index):
+            sub = scope.subset(index)
+            held = self.holds_now(sub, self.ends[inside[-1]])
+            unclean[index] |= held.failed
+            verdict = Verdict.MET if self.ctx.as_of >= time.end.end else Verdict.ON_TRACK
+            builder.add(
+                index, np.zeros(len(index), dtype=int), [verdict], held, latest=inside[-1],
+                passed=True, reason=f"held in all {len(inside)} observed periods",
+            )  # fmt: skip
+        return unclean
+
+    def by_deadline(
+        self,
+        scope: _Scope,
+        obs: list[int],
+        base: _Base | None,
+        builder: _Cases,
+        subject_rows: FloatArray,
+    ) -> BoolArray:
+        time = self.rule.time
+        assert time is not None
+        deadline = time.end
+        n = scope.n
+        passed = self.ctx.as_of >= deadline.end
+        outcome, unclean = self.assess(scope, obs, base, deadline, subject_rows, passed)
+        statuses = [_ON, _OFF, _NA]
+        status_code = np.array([statuses.index(s) for s in outcome_status(outcome)])
+        if passed:
+            inside = [c for c in obs if deadline.start <= self.ends[c] <= deadline.end]
+            if not inside:
+                sides, failed = self.sides_now(scope)
+                unclean |= failed
+                builder.add_plain(
+                    np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
+                    reason=f"no observation in the deadline period {deadline}",
+                    outcome=outcome, passed=True, split=status_code,
+                )  # fmt: skip
+                return unclean
+            held = self.holds_now(scope, deadline.end)
+            unclean |= held.failed
+            verdict = np.where(held.holds, 0, 1)
+            builder.add(
+                np.arange(n), verdict, [Verdict.MET, Verdict.MISSED], held, latest=inside[-1],
+                passed=True, outcome=outcome, split=status_code,
+            )  # fmt: skip
+            return unclean
+        held = self.holds_now(scope, self.ctx.as_of)
+        unclean |= held.failed
+        order = [Verdict.ON_TRACK, Verdict.AT_RISK, Verdict.UNKNOWN]
+        builder.add(
+            np.arange(n), status_code, order, held, latest=obs[-1], passed=False,
+            outcome=outcome,
+        )  # fmt: skip
+        return unclean
+
+    # -- the linear method -------------------------------------------------------------
+
+    def assess(
+        self,
+        scope: _Scope,
+        obs: list[int],
+        base: _Base | None,
+        deadline: Period,
+        subject_rows: FloatArray,
+        passed: bool,
+    ) -> tuple[_Assessed, BoolArray]:
+        """``LinearMethod.assess`` as ``_Judgement.assess`` calls it, for a group."""
+        rule, ctx, n = self.rule, self.ctx, scope.n
+        unclean = np.zeros(n, dtype=bool)
+        target: FloatArray | None = None
+        if rule.target_side is not None:  # target_value(): evaluated even when unused
+            values, failed = scope.evaluate(rule.target_side, ctx.as_of)
+            unclean |= failed
+            target = values.astype(np.float64)
+        method_target = target if rule.subject_is_bare else None
+        # since_baseline(): points as (day, values)
+        points: list[tuple[date, FloatArray]]
+        if base is None:
+            points = [(self.ends[c], subject_rows[:, c]) for c in obs]
+        else:
+            start = base.period.end
+            kept = [c for c in obs if self.ends[c] >= start]
+            kept_points = [(self.ends[c], subject_rows[:, c]) for c in kept]
+            if kept and self.periods[kept[0]] != base.period:
+                points = [(base.period.end, base.values), *kept_points]
+            else:
+                points = kept_points or [(base.period.end, base.values)]
+        latest = subject_rows[:, obs[-1]]
+        end = deadline.end
+        if len(points) < 2 or points[0][0] == points[-1][0]:
+            held, failed = scope.evaluate(rule.tree, end, trend=lambda _day: latest)
+            unclean |= failed
+            return _Assessed(deadline, True, held.astype(bool), latest=latest), unclean
+        origin = points[0][0]
+        xs = [year_fraction(origin, day) for day, _ in points]
+        ys = [values for _, values in points]
+        count = len(points)
+        mean_x = sum(xs) / count
+        mean_y = _exact.py_sum(ys) / count
+        sxx = sum((x - mean_x) ** 2 for x in xs)
+        with np.errstate(all="ignore"):
+            if sxx == 0:
+                intercept, slope = mean_y, np.zeros(n)
+            else:
+                slope = (
+                    _exact.py_sum(
+                        [(x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)]
+                    )
+                    / sxx
+                )
+                intercept = mean_y - slope * mean_x
+            at_deadline = year_fraction(origin, end)
+            projected = intercept + slope * at_deadline
+        unclean |= ~np.isfinite(projected)
+
+        def trend(day: date) -> FloatArray:
+            result: FloatArray = intercept + slope * year_fraction(origin, day)
+            return result
+
+        held, failed = scope.evaluate(rule.tree, end, trend=trend)
+        unclean |= failed
+        projected_side = None
+        if not passed and rule.subject_side is not None and not rule.subject_is_bare:
+            side, failed = scope.evaluate(rule.subject_side, end, trend=trend)
+            unclean |= failed  # the scalar path would say "None": let it
+            projected_side = side.astype(np.float64)
+        ratio = None
+        if method_target is not None:
+            if base is not None:
+                base_day, base_values = base.period.end, base.values
+            else:
+                base_day, base_values = points[0]
+            years = year_fraction(base_day, end)
+            with np.errstate(all="ignore"):
+                needed = (method_target - base_values) / years if years > 0 else np.zeros(n)
+                quotient = slope / needed
+                ratio = np.where((needed != 0) & np.isfinite(quotient), quotient, np.nan)
+        assessed = _Assessed(
+            deadline, False, held.astype(bool), n_points=count, origin=origin,
+            intercept=intercept, slope=slope, projected=projected, ratio=ratio,
+            target=method_target, projected_side=projected_side,
+        )  # fmt: skip
+        if passed or count < 3:
+            return assessed, unclean
+        sxx2 = sum((x - mean_x) * (x - mean_x) for x in xs)
+        if sxx2 == 0:
+            return assessed, unclean
+        with np.errstate(all="ignore"):
+            residuals = [y - (intercept + slope * x) for y, x in zip(ys, xs, strict=True)]
+            scatter = _exact.py_sum([r * r for r in residuals]) / (count - 2)
+            leverage = 1.0 + 1.0 / count + (at_deadline - mean_x) * (at_deadline - mean_x) / sxx2
+            estimate = intercept + slope * at_deadline
+            se = np.sqrt(scatter * leverage)
+        unclean |= ~(np.isfinite(estimate) & np.isfinite(se))
+        assessed.se = se
+        assessed.df = count - 2
+        if method_target is not None and rule.direction != 0:
+            assessed.with_probability = True
+        return assessed, unclean
+
+
+@dataclass
+class _Assessed:
+    """The linear method's arrays for a group, before they are cut into cases."""
+
+    deadline: Period
+    flat: bool
+    holds: BoolArray
+    latest: FloatArray | None = None
+    n_points: int = 0
+    origin: date | None = None
+    intercept: FloatArray | None = None
+    slope: FloatArray | None = None
+    projected: FloatArray | None = None
+    ratio: FloatArray | None = None
+    target: FloatArray | None = None
+    se: FloatArray | None = None
+    df: int = 0
+    with_probability: bool = False
+    projected_side: FloatArray | None = None
+
+
+def outcome_status(assessed: _Assessed) -> list[str]:
+    """Per entity: on_track / off_track / not_available."""
+    if assessed.flat:
+        return [_ON if h else _NA for h in assessed.holds.tolist()]
+    return [_ON if h else _OFF for h in assessed.holds.tolist()]
+
+
+def _outcome_for(
+    assessed: _Assessed, index: IntArray, status: str, direction: int
+) -> LinearOutcome:
+    """The case's :class:`LinearOutcome` (probabilities are filled in later, in a batch)."""
+
+    def cut(values: FloatArray | None) -> FloatArray | None:
+        return None if values is None else values[index]
+
+    verdict = {_ON: Verdict.ON_TRACK, _OFF: Verdict.AT_RISK, _NA: Verdict.UNKNOWN}[status]
+    outcome = LinearOutcome(
+        status, verdict, assessed.deadline, assessed.flat, direction, assessed.n_points,
+        assessed.origin, cut(assessed.intercept), cut(assessed.slope), cut(assessed.projected),
+        cut(assessed.ratio), cut(assessed.target), cut(assessed.latest),
+        projected_side=cut(assessed.projected_side),
+    )  # fmt: skip
+    if assessed.se is not None:
+        outcome.se = assessed.se[index]
+        outcome.df = assessed.df
+        if assessed.with_probability:
+            outcome.probability = np.full(len(index), np.nan)  # see fill_probabilities
+    return outcome
+
+
+def fill_probabilities(outcomes: Sequence[LinearOutcome]) -> None:
+    """``Prediction.probability`` and ``.interval`` for many cases at once (per df)."""
+    by_df: dict[int, list[LinearOutcome]] = {}
+    for outcome in outcomes:
+        if outcome.probability is not None and outcome.se is not None:
+            by_df.setdefault(outcome.df, []).append(outcome)
+    for df, group in by_df.items():
+        margins, ses = [], []
+        for outcome in group:
+            assert outcome.projected is not None and outcome.target is not None
+            assert outcome.se is not None
+            margins.append(outcome.direction * (outcome.projected - outcome.target))
+            ses.append(outcome.se)
+        margin = np.concatenate(margins)
+        se = np.concatenate(ses)
+        with np.errstate(all="ignore"):
+            t = margin / se
+        probability = np.where(margin >= 0, 1.0, 0.0)
+        positive = se != 0
+        if positive.any():
+            probability[positive] = _exact.t_cdf(t[positive], df)
+        quantile = _student_t.ppf(0.5 + INTERVAL / 2.0, df)
+        start = 0
+        for outcome in group:
+            assert outcome.se is not None and outcome.projected is not None
+            size = len(outcome.se)
+            outcome.probability = probability[start : start + size]
+            half = quantile * outcome.se
+            zero = outcome.se == 0
+            outcome.low = np.where(zero, outcome.projected, outcome.projected - half)
+            outcome.high = np.where(zero, outcome.projected, outcome.projected + half)
+            start += size
+
+
+class _Cases:
+    """Cuts a group's arrays into :class:`Case` objects (one verdict, one trace shape)."""
+
+    def __init__(
+        self, judge: GoalJudge, scope: _Scope, base: _Base | None, subject_rows: FloatArray
+    ) -> None:
+        self.judge = judge
+        self.scope = scope
+        self.base = base
+        self.subject_rows = subject_rows
+        self.direction = judge.rule.direction
+        self.cases: list[Case] = []
+
+    def add(
+        self,
+        index: IntArray,
+        codes: NDArray[Any],
+        verdicts: Sequence[Verdict],
+        held: _Held,
+        *,
+        latest: int,
+        passed: bool,
+        reason: str | None = None,
+        violation: tuple[Period, FloatArray] | None = None,
+        outcome: _Assessed | None = None,
+        split: NDArray[Any] | None = None,
+    ) -> None:
+        """Entities ``index`` of the group; ``codes`` index ``verdicts``, ``held`` is theirs."""
+        # The trace shape: which recorded lookups each entity really made.
+        bits = np.zeros(len(index), dtype=np.int64)
+        for k, (_, mask) in enumerate(held.trace[:62]):
+            bits |= mask.astype(np.int64) << k
+        if len(held.trace) > 62:
+            raise Unsupported("too many lookups")
+        keys = codes.astype(np.int64) * 4
+        if split is not None:
+            keys = keys + split[index]
+        combined = np.stack([keys, bits], axis=1)
+        shapes, inverse = np.unique(combined, axis=0, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        for s, (key, shape) in enumerate(shapes.tolist()):
+            part = np.flatnonzero(inverse == s)
+            verdict = verdicts[int(key) // 4]
+            trace = _trace(held.trace, part, int(shape))
+            case = self._case(
+                index[part], verdict, passed, reason, latest, trace,
+                None if held.sides is None else (held.sides[0][part], held.sides[1][part]),
+                violation=None if violation is None else (violation[0], violation[1][part]),
+            )  # fmt: skip
+            if outcome is not None:
+                status = outcome_status(outcome)[int(index[part[0]])]
+                case.outcome = _outcome_for(outcome, index[part], status, self.direction)
+            self.cases.append(case)
+
+    def add_plain(
+        self,
+        index: IntArray,
+        verdict: Verdict,
+        sides: tuple[FloatArray, FloatArray] | None,
+        *,
+        reason: str,
+        latest: int | None = None,
+        outcome: _Assessed | None = None,
+        passed: bool = True,
+        split: NDArray[Any] | None = None,
+    ) -> None:
+        """An ``unknown`` without a recorded evaluation (sides from the report date)."""
+        codes = np.zeros(len(index), dtype=int) if split is None else split[index]
+        for code in np.unique(codes).tolist():
+            part = index[codes == code]
+            case = self._case(
+                part, verdict, passed, reason, latest, [],
+                None if sides is None else (sides[0][part], sides[1][part]),
+            )  # fmt: skip
+            if outcome is not None:
+                status = outcome_status(outcome)[int(part[0])]
+                case.outcome = _outcome_for(outcome, part, status, self.direction)
+            self.cases.append(case)
+
+    def _case(
+        self,
+        index: IntArray,
+        verdict: Verdict,
+        passed: bool,
+        reason: str | None,
+        latest: int | None,
+        trace: list[Lookup],
+        sides: tuple[FloatArray, FloatArray] | None,
+        violation: tuple[Period, FloatArray] | None = None,
+    ) -> Case:
+        base = self.base
+        return Case(
+            positions=index,
+            verdict=verdict,
+            passed=passed,
+            reason=reason,
+            latest_period=None if latest is None else self.judge.periods[latest],
+            latest=None if latest is None else self.subject_rows[index, latest],
+            baseline_period=None if base is None else base.period,
+            baseline=None if base is None else base.values[index],
+            trace=trace,
+            violation=violation,
+            sides=sides,
+        )
+
+    def finish(self, unclean: BoolArray) -> list[Case]:
+        """Drop unclean entities (the scalar path judges them); cases index the group."""
+        kept: list[Case] = []
+        for case in self.cases:
+            keep = ~unclean[case.positions]
+            if not keep.any():
+                continue
+            if not keep.all():
+                case = _take(case, np.flatnonzero(keep))
+            kept.append(case)
+        return kept
+
+
+def _trace(recorded: list[tuple[Lookup, BoolArray]], part: IntArray, shape: int) -> list[Lookup]:
+    """The lookups of one trace shape, deduplicated like ``World._record``."""
+    found: list[Lookup] = []
+    seen: set[tuple[str, Period, bool]] = set()
+    for k, (lookup, _) in enumerate(recorded):
+        if not shape >> k & 1:
+            continue
+        key = (lookup.metric, lookup.period, lookup.implicit)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(Lookup(lookup.metric, lookup.period, lookup.implicit, lookup.values[part]))
+    return found
+
+
+def _take(case: Case, keep: IntArray) -> Case:
+    def cut(values: FloatArray | None) -> FloatArray | None:
+        return None if values is None else values[keep]
+
+    return Case(
+        positions=case.positions[keep],
+        verdict=case.verdict,
+        passed=case.passed,
+        reason=case.reason,
+        latest_period=case.latest_period,
+        latest=cut(case.latest),
+        baseline_period=case.baseline_period,
+        baseline=cut(case.baseline),
+        trace=[Lookup(t.metric, t.period, t.implicit, t.values[keep]) for t in case.trace],
+        violation=None if case.violation is None else (case.violation[0], case.violation[1][keep]),
+        sides=None if case.sides is None else (case.sides[0][keep], case.sides[1][keep]),
+        outcome=None if case.outcome is None else case.outcome.take(keep),
+    )
+
+
+def judge_goal(
+    ctx: Context, goal: Goal, rule: CheckedRule, method: str, entities: list[str]
+) -> tuple[list[Case], IntArray, IntArray]:
+    """Cases for ``entities`` plus (positions lacking subject data, positions to go scalar)."""
+    return GoalJudge(ctx, goal, rule, method).run(entities)

@@ -73,7 +73,8 @@ class FileTable:
         self.verbose = verbose
 
     def title(self) -> Text:
-        text = Text(self.info.path, style="bold")
+        text = Text()
+        text.append(self.info.path, style="bold")
         if self.info.as_of is not None:
             text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
         if self.info.title:

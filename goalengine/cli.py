@@ -74,7 +74,7 @@ examples:
   goalengine check rules/                       judge every goal (table on a terminal)
   goalengine check rules/ --format junit -o goals.xml --fail-on at-risk
   goalengine validate rules/                    parse and resolve only, every problem at once
-  goalengine explain rules/examples/card.yaml employment-immigrants
+  goalengine explain rules/okonomiudvalget-2012 tryghed-halved
   goalengine test rules/                        run the fixtures embedded in rule files
 
 exit codes:
@@ -105,7 +105,7 @@ exit codes: 0 fine, 1 a goal at or beyond --fail-on, 2 rule/data/usage error"""
 _VALIDATE_EPILOG = """\
 examples:
   goalengine validate rules/
-  goalengine validate rules/examples/card.yaml --data datasets/examples.csv
+  goalengine validate rules/integration-2009 --data datasets/integration-2009.csv
 
 Every problem in every file is reported at once, as path:line:col: error: message (hint)
 with a caret under the place. Metric names are checked against the rule file's data when
@@ -115,9 +115,9 @@ exit codes: 0 no errors (warnings allowed), 2 any error"""
 
 _EXPLAIN_EPILOG = """\
 examples:
-  goalengine explain rules/examples/card.yaml employment-immigrants
+  goalengine explain rules/okonomiudvalget-2012/sikker-by.yaml tryghed-halved
   goalengine explain rules/ tryghed-halved --as-of 2012-06-30
-  goalengine explain rules/examples/card.yaml tryghed-halved --format json
+  goalengine explain rules/ web-traffic --format json
 
 PATH may be a rule file or a directory (the goal id must then be unique in it).
 
@@ -126,7 +126,7 @@ exit codes: 0 explained, 2 the goal is in error, or a rule/data/usage error"""
 _TEST_EPILOG = """\
 examples:
   goalengine test rules/
-  goalengine test rules/examples/card.yaml --properties
+  goalengine test rules/okonomiudvalget-2012/sikker-by.yaml --properties
 
 Runs the fixtures under tests: in each rule file (a date, optional inline data and the
 verdicts expected) and prints PASS or FAIL per fixture, with expected and actual verdicts
@@ -206,10 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a goal is at or beyond this verdict (default: missed)",
     )
     check.add_argument(
-        "--select", action="append", default=[], metavar="PATTERN", help="only these goals"
+        "--select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only goals whose id or a tag matches (wildcards; repeat or use commas)",
     )
     check.add_argument(
-        "--exclude", action="append", default=[], metavar="PATTERN", help="not these goals"
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave out goals whose id or a tag matches",
     )
     check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")

@@ -90,7 +90,8 @@ examples:
   goalengine check rules/integration-2009 --as-of 2009-03-31
   goalengine check rules/ --format markdown --output status.md
   goalengine check rules/ --format junit --output goals.xml --fail-on at-risk
-  goalengine check rules/ --select 'employment-*' --exclude budget
+  goalengine check rules/ --select 'employment-*' --exclude employment-men
+  goalengine check rules/ --exclude no-data
   goalengine check rules/ --format json | jq '.summary'
 
 --select and --exclude take goal ids or tags, with shell wildcards (* ? [..]); repeat them

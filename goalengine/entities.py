@@ -54,7 +54,6 @@ MISSING_POLICIES = ("unknown", "skip", "error")
 VECTOR_MIN_ENTITIES = 64
 
 Engine = Literal["auto", "scalar", "vector"]
-_VECTOR_READY = False  # until goalengine.vectorized covers the language
 
 
 class EntityIndex(Protocol):
@@ -198,7 +197,7 @@ def _vector_worthwhile(goal: Goal, data: EntityIndex) -> bool:
         return False
     from importlib.util import find_spec
 
-    return find_spec("numpy") is not None and _VECTOR_READY
+    return find_spec("numpy") is not None
 
 
 # -- roll-up ----------------------------------------------------------------------------

@@ -1,0 +1,351 @@
+"""The vectorised evaluator gives exactly the scalar path's results.
+
+The central property: for random data (entities, periods of mixed kinds, gaps, zeros,
+entity-less series, a reference entity) and random rules of the language (entity-relative
+terms, period lookups, bare years, and/or/not, chains, division, time clauses), judging a
+``for_each`` goal with numpy gives the same ``Result`` objects -- verdicts, explanations,
+steps, every float -- as judging it one entity at a time, and the streamed JSON report
+says the same as those results.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from goalengine import Dataset, Goal, Observation, Period, Series, Verdict
+from goalengine.data.columnar import Frame
+from goalengine.entities import evaluate_for_each
+from goalengine.errors import GoalEngineError
+from goalengine.explain import format_number
+from goalengine.methods import _student_t
+from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
+from goalengine.vectorized._exact import py_sum, t_cdf
+from goalengine.vectorized.text import format_numbers
+
+ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
+METRICS = ["a", "b", "c"]
+GRID = [
+    *(Period(y) for y in range(2008, 2015)),
+    Period(2010, "half", 1),
+    Period(2011, "quarter", 2),
+    Period(2012, "month", 8),
+    Period(2012, "quarter", 4),
+]
+AS_OF = [
+    date(2009, 12, 31),
+    date(2011, 6, 30),
+    date(2012, 10, 1),
+    date(2013, 12, 31),
+    date(2016, 1, 1),
+]
+
+values = st.one_of(
+    st.integers(-3, 30).map(float),
+    st.floats(-50, 200, allow_nan=False).map(lambda v: round(v, 1)),
+    st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+    st.sampled_from([0.0, -0.0, 0.5, 1e-7, 1234.5, 1e15]),
+)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    series = []
+    for metric in METRICS:
+        owners: list[str | None] = list(ENTITIES)
+        if draw(st.booleans()):
+            owners.append(None)  # an entity-less series (the fallback of World.series)
+        for entity in owners:
+            if draw(st.integers(0, 9)) == 0:
+                continue  # no series at all
+            present = draw(st.lists(st.booleans(), min_size=len(GRID), max_size=len(GRID)))
+            observations = [
+                Observation(period=p, value=draw(values), entity=entity)
+                for p, keep in zip(GRID, present, strict=True)
+                if keep
+            ]
+            if observations:
+                series.append(Series.build(metric, observations, entity=entity))
+    return Dataset.of(series)
+
+
+def _period(draw: st.DrawFn) -> str:
+    return str(draw(st.sampled_from(GRID)))
+
+
+@st.composite
+def terms(draw: st.DrawFn, depth: int = 0) -> str:
+    metric = draw(st.sampled_from(METRICS))
+    leaves = [
+        metric,
+        metric,
+        f"{draw(st.integers(0, 40))}",
+        f"{draw(st.floats(0, 50).map(lambda v: round(v, 2)))}",
+        "baseline",
+        f"{metric}[{_period(draw)}]",
+        f"{draw(st.integers(2008, 2014))}",  # a bare year: the subject's value that year
+        f"mean({metric}[*])",
+        f"{draw(st.sampled_from(['min', 'max', 'sum', 'count']))}({metric}[*])",
+        f"{metric}@ref",
+        f"rank({metric})",
+    ]
+    if depth >= 2:
+        return draw(st.sampled_from(leaves))
+    kind = draw(st.integers(0, 5))
+    if kind <= 2:
+        return draw(st.sampled_from(leaves))
+    left, right = draw(terms(depth + 1)), draw(terms(depth + 1))
+    if kind == 3:
+        op = draw(st.sampled_from(["+", "-", "*", "/"]))
+        return f"({left} {op} {right})"
+    if kind == 4:
+        return f"{draw(st.sampled_from(['min', 'max']))}({left}, {right})"
+    return f"abs({left})"
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> str:
+    subject = draw(st.sampled_from(METRICS))
+    op = draw(st.sampled_from([">=", "<=", ">", "<", "=="]))
+    shape = draw(st.integers(0, 6))
+    if shape <= 3:
+        return f"{subject} {op} {draw(terms())}"
+    if shape == 4:
+        low, high = draw(terms()), draw(terms())
+        return f"{low} <= {subject} < {high}"
+    other = draw(st.sampled_from(METRICS))
+    joiner = draw(st.sampled_from(["and", "or"]))
+    negate = draw(st.sampled_from(["", "not "]))
+    return f"{subject} {op} {draw(terms())} {joiner} {negate}{other} > {draw(terms())}"
+
+
+@st.composite
+def goals(draw: st.DrawFn) -> Goal:
+    rule = draw(conditions())
+    clause = draw(st.integers(0, 2))
+    if clause == 1:
+        rule += f" by {_period(draw)}"
+    elif clause == 2:
+        first, last = sorted([draw(st.sampled_from(GRID)), draw(st.sampled_from(GRID))])
+        rule += f" throughout {first}..{last}"
+    baseline = draw(
+        st.sampled_from(
+            [None, "2009", "2011", {"value": 12.5}, {"period": "2010-H1", "value": 3.0}]
+        )
+    )
+    unit = draw(st.sampled_from([None, "%", "areas"]))
+    missing = draw(st.sampled_from(["unknown", "skip", "error"]))
+    try:
+        return Goal.parse(
+            rule, baseline=baseline, id="g", for_each="entity", unit=unit, missing=missing
+        )
+    except GoalEngineError:
+        assume(False)
+        raise
+
+
+def _same(goal: Goal, data: Dataset, as_of: date) -> None:
+    scalar = evaluate_for_each(goal, data, as_of, engine="scalar")
+    vector = evaluate_for_each(goal, data, as_of, engine="vector")
+    assert [r.entity for r in vector] == [r.entity for r in scalar]
+    for want, got in zip(scalar, vector, strict=True):
+        assert got.verdict == want.verdict, (want.entity, want.explanation, got.explanation)
+        assert got.explanation == want.explanation
+        assert got == want
+    # The streamed report says what the results say.
+    report = evaluate_frame([goal], Frame.from_dataset(data), as_of)
+    stream = io.StringIO()
+    report.write_json(stream)
+    document = json.loads(stream.getvalue())
+    assert document["results"] == [compact_result(r) for r in scalar]
+    assert sum(document["summary"].values()) == len(scalar)
+
+
+@given(goals(), datasets(), st.sampled_from(AS_OF))
+def test_vectorised_equals_one_entity_at_a_time(goal: Goal, data: Dataset, as_of: date) -> None:
+    _same(goal, data, as_of)
+
+
+@st.composite
+def dense_datasets(draw: st.DrawFn) -> Dataset:
+    """Few gaps, so that trends are fitted (and on-track / at-risk come up)."""
+    series = []
+    for metric in METRICS:
+        for entity in ENTITIES:
+            start = draw(st.floats(0, 100).map(lambda v: round(v, 1)))
+            slope = draw(st.floats(-8, 8).map(lambda v: round(v, 2)))
+            noise = draw(st.lists(st.floats(-3, 3), min_size=len(GRID), max_size=len(GRID)))
+            observations = [
+                Observation(period=p, value=round(start + slope * (p.end.year - 2008) + e, 2))
+                for p, e in zip(GRID, noise, strict=True)
+                if draw(st.integers(0, 9)) > 0
+            ]
+            if observations:
+                series.append(Series.build(metric, observations, entity=entity))
+    return Dataset.of(series)
+
+
+@st.composite
+def projection_goals(draw: st.DrawFn) -> Goal:
+    subject = draw(st.sampled_from(METRICS))
+    op = draw(st.sampled_from([">=", "<=", ">", "<"]))
+    target = draw(
+        st.sampled_from(
+            [
+                "baseline + 5pp",
+                "baseline - 10%",
+                f"0.9 * {subject}[2009]",
+                "0.8 * 2010",
+                f"mean({subject}[*])",
+                f"{subject}@ref",
+                str(draw(st.integers(0, 120))),
+            ]
+        )
+    )
+    side = draw(st.sampled_from([subject, f"{subject} - b", f"({subject} + c) / 2"]))
+    deadline = draw(st.sampled_from(["2014", "2015", "2016-H1", "2018", "2012", "2013-Q4"]))
+    baseline = draw(st.sampled_from(["2009", "2010", {"value": 40.0}, "2010-H1"]))
+    unit = draw(st.sampled_from([None, "%"]))
+    return Goal.parse(
+        f"{side} {op} {target} by {deadline}",
+        baseline=baseline,
+        id="g",
+        for_each="entity",
+        unit=unit,
+    )
+
+
+@given(projection_goals(), dense_datasets(), st.sampled_from(AS_OF[1:]))
+def test_vectorised_projections_equal_one_entity_at_a_time(
+    goal: Goal, data: Dataset, as_of: date
+) -> None:
+    _same(goal, data, as_of)
+
+
+def _grid_data(seed: int, n: int = 40, gaps: float = 0.1) -> Dataset:
+    rng = np.random.default_rng(seed)
+    series = []
+    for metric in METRICS:
+        for e in range(n):
+            obs = [
+                Observation(period=Period(y), value=round(float(rng.uniform(0, 100)), 1))
+                for y in range(2005, 2015)
+                if rng.random() > gaps
+            ]
+            series.append(Series.build(metric, obs, entity=f"d{e:02d}"))
+    return Dataset.of(series)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fields"),
+    [
+        ("a >= baseline + 5pp by 2016", {"baseline": "2008", "unit": "%"}),
+        ("a <= 0.9 * a[2008] by 2018", {}),
+        ("a <= 0.9 * 2008 by 2018", {"unit": "areas"}),
+        ("a >= 40", {}),
+        ("a / b >= 0.8 by 2017", {}),
+        ("20 <= a <= 80", {}),
+        ("a >= mean(a[*])", {}),
+        ("a > 30 and b < 70", {}),
+        ("a <= baseline throughout 2009..2014", {"baseline": "2009"}),
+        ("a >= baseline + 10% by 2012", {"baseline": "2008"}),
+        ("rank(a) <= 10", {}),
+        ("a - b >= 5 by 2016", {}),
+    ],
+)
+def test_bench_rules_are_vectorised_and_equal(rule: str, fields: dict[str, str]) -> None:
+    """The rule shapes of bench/run.py: identical results, and numpy really does the work."""
+    goal = Goal.parse(rule, id="g", for_each="entity", **fields)
+    as_of = date(2014, 12, 31)
+    _same(goal, _grid_data(3), as_of)  # with gaps: some entities go scalar
+    complete = _grid_data(3, gaps=0.0)
+    _same(goal, complete, as_of)
+    report = evaluate_frame([goal], Frame.from_dataset(complete), as_of)
+    block = report.blocks[0]
+    vectorised = sum(case.size for case in block.cases)
+    assert vectorised == len(block.entities), (vectorised, len(block.scalar))
+
+
+def test_goals_outside_the_vectorised_subset_are_judged_by_the_scalar_path() -> None:
+    data = _grid_data(4)
+    as_of = date(2014, 12, 31)
+    for rule, fields in [
+        ("sum(a[2010..2012]) >= 150", {}),
+        ("round(a) >= 50", {}),
+        ("a >= 50 by 2016", {"method": "pace"}),
+        ("a >= baseline", {}),  # no baseline declared: an error, worded by the scalar path
+    ]:
+        goal = Goal.parse(rule, id="g", for_each="entity", **fields)
+        _same(goal, data, as_of)
+
+
+def test_several_goals_in_one_frame() -> None:
+    data = _grid_data(5)
+    frame = Frame.from_dataset(data)
+    as_of = date(2014, 12, 31)
+    goals_ = [
+        Goal.parse("a >= 50 by 2016", id="one", for_each="entity"),
+        Goal.parse("b <= mean(b[*])", id="two", for_each="entity"),
+        Goal.parse("nope > 1", id="three", for_each="entity"),
+    ]
+    report = evaluate_frame(goals_, frame, as_of)
+    results = report.results()
+    expected = [r for g in goals_ for r in evaluate_for_each(g, data, as_of, engine="scalar")]
+    assert results == expected
+    assert [r.goal for r in report.rollups()] == ["one", "two"]
+    assert report.rollups()[0].total == 40
+    assert report.summary["error"] == 1
+
+
+# -- the building blocks, value by value ----------------------------------------------------
+
+
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=50))
+def test_format_numbers_is_format_number(numbers: list[float]) -> None:
+    assert format_numbers(np.array(numbers)) == [format_number(v) for v in numbers]
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=20), st.integers(1, 6))
+def test_format_numbers_with_digits(numbers: list[float], digits: int) -> None:
+    chosen = [digits if i % 2 else None for i in range(len(numbers))]
+    want = [format_number(v, d) for v, d in zip(numbers, chosen, strict=True)]
+    assert format_numbers(np.array(numbers), chosen) == want
+
+
+@given(
+    st.lists(
+        st.lists(st.floats(-1e300, 1e300, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_py_sum_is_builtin_sum(rows: list[list[float]]) -> None:
+    columns = [np.array(c) for c in zip(*rows, strict=True)]
+    got = py_sum([np.array([r[k] for r in rows]) for k in range(3)])
+    for i, row in enumerate(rows):
+        want = sum(row)
+        assert got[i] == want or (math.isnan(got[i]) and math.isnan(want))
+    assert len(columns) == 3
+
+
+@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=30), st.integers(1, 40))
+def test_t_cdf_is_student_t_cdf(ts: list[float], df: int) -> None:
+    got = t_cdf(np.array(ts), df)
+    assert got.tolist() == [_student_t.cdf(t, df) for t in ts]
+
+
+def test_evaluate_entities_accepts_a_frame() -> None:
+    data = _grid_data(6, n=10)
+    goal = Goal.parse("a >= 50 by 2016", id="g", for_each="entity")
+    as_of = date(2014, 12, 31)
+    assert evaluate_entities(goal, Frame.from_dataset(data), as_of) == evaluate_for_each(
+        goal, data, as_of, engine="scalar"
+    )
+    assert {r.verdict for r in evaluate_entities(goal, data, as_of)} <= set(Verdict)

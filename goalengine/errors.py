@@ -61,11 +61,13 @@ class Span:
         """The source line with a caret under the span, or '' where there is none."""
         if self.source_line is None or self.column is None:
             return ""
-        text = self.source_line.rstrip("\n")
-        start = max(self.column - 1, 0)
+        line = self.source_line.rstrip("\n")
+        # Show the line without its own (YAML) indentation, and move the caret with it.
+        text = line.lstrip()
+        start = max(self.column - 1 - (len(line) - len(text)), 0)
         width = max((self.end_column or self.column + 1) - self.column, 1)
         width = min(width, max(len(text) - start, 1))
-        # Keep tabs in the indent so the caret lands under the right character.
+        # Keep tabs before the caret so it lands under the right character.
         pad = "".join(ch if ch == "\t" else " " for ch in text[:start])
         return f"    {text}\n    {pad}{'^' * width}"
 

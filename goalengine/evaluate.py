@@ -573,7 +573,7 @@ def explanation_clauses(
     )
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
-    if computed and side_value is not None:
+    if computed and side is not None and side_value is not None:
         clauses.append(f"{_short(side)} = {formats.number(side_value)} in {latest_period}")
     elif latest_value is not None:
         now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"

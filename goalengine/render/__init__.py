@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from ..explain import format_value
+from ..explain import distinct_digits, format_value
 from ..models import Report, Result, Verdict
 
 __all__ = [
@@ -86,12 +86,19 @@ def summary_line(report: Report) -> str:
     return f"{total} {noun}: " + ", ".join(parts) if parts else f"{total} {noun}"
 
 
+def _digits(result: Result) -> int | None:
+    """Enough decimals that a latest value and a target that differ also print differently."""
+    if result.latest is None or result.target is None:
+        return None
+    return distinct_digits(result.latest, result.target)
+
+
 def latest_cell(result: Result) -> tuple[str, str]:
     """The latest value and its period, e.g. ``("59.9 %", "2008-08")`` (empty if none)."""
     if result.latest is None:
         return "", ""
     period = str(result.latest_period) if result.latest_period is not None else ""
-    return format_value(result.latest, result.unit), period
+    return format_value(result.latest, result.unit, _digits(result)), period
 
 
 def target_cell(result: Result) -> tuple[str, str]:
@@ -100,7 +107,7 @@ def target_cell(result: Result) -> tuple[str, str]:
         return "", ""
     step = result.explained.find("target")
     symbol = step.detail if step is not None and step.detail in _COMPARISON else None
-    value = format_value(result.target, result.unit)
+    value = format_value(result.target, result.unit, _digits(result))
     deadline = f"by {result.deadline}" if result.deadline is not None else ""
     return (f"{symbol} {value}" if symbol else value), deadline
 

@@ -31,7 +31,7 @@ def register_profiles() -> None:
     """Register ``ci`` and ``dev`` with Hypothesis (idempotent)."""
     base = settings.get_profile("default")  # not whatever profile is loaded now
     for name, options in PROFILES.items():
-        settings.register_profile(name, base, **options)  # type: ignore[arg-type]
+        settings.register_profile(name, base, **options)
 
 
 def load_profile(name: str | None = None) -> str:

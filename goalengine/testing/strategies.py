@@ -385,13 +385,3 @@ def rulesets(
         return RuleSet(title="generated", goals=built, as_of=day)
 
     return st.builds(build, st.lists(goal, min_size=min_goals, max_size=max_goals), report_day)
-
-
-# -- the hypothesis entry point ------------------------------------------------------------
-
-
-def _hypothesis_setup_hook() -> None:
-    """Registered as the ``hypothesis`` entry point: ``st.from_type`` for our types."""
-    st.register_type_strategy(Period, periods())
-    st.register_type_strategy(Series, series())
-    st.register_type_strategy(Dataset, datasets())

@@ -363,6 +363,7 @@ def test_bad_author_properties_fail_with_a_message(entry: str, message: str) -> 
 
 def test_properties_are_quick() -> None:
     ruleset = read_rules(Path("e.yaml"), text=EMPLOYMENT_FILE.format(op=">="))
+    sound = [n for n in GENERIC if n != "explanation_honesty"]  # no failure to shrink
     start = time.perf_counter()
-    check_ruleset(ruleset)  # the default number of examples
-    assert time.perf_counter() - start < 10
+    check_ruleset(ruleset, properties=sound)  # the default number of examples
+    assert time.perf_counter() - start < 20  # about 0.5 s on an idle machine

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import keyword
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from goalengine import Dataset, Goal, Period, RuleSet, Series, evaluate_goal, load_rules
 from goalengine.language import RESERVED, compile_rule, parse_text
+from goalengine.testing.hooks import _hypothesis_setup_hook
 from goalengine.testing.strategies import (
-    _hypothesis_setup_hook,
     cases,
     datasets,
     days,
@@ -147,10 +150,7 @@ def test_the_entry_point_registers_our_types() -> None:
     check()
 
 
-def test_strategies_work_for_the_shipped_rules(root: object) -> None:
-    from pathlib import Path
-
-    assert isinstance(root, Path)
+def test_strategies_work_for_the_shipped_rules(root: Path) -> None:
     ruleset = load_rules(root / "rules" / "okonomiudvalget-2012" / "sikker-by.yaml")
 
     @settings(max_examples=10)
@@ -160,3 +160,44 @@ def test_strategies_work_for_the_shipped_rules(root: object) -> None:
             assert goal.compiled().subject in data.metrics
 
     check()
+
+
+ENTRY_POINT = """
+import importlib.metadata as metadata
+
+real = metadata.entry_points
+
+
+def entry_points(**selection):
+    if selection.get("group") == "hypothesis":
+        hook = "goalengine.testing.hooks:_hypothesis_setup_hook"
+        return [metadata.EntryPoint("goalengine", hook, "hypothesis")]
+    return real(**selection)
+
+
+metadata.entry_points = entry_points
+# Import the strategies first: Hypothesis loads the hook while they are being imported.
+import goalengine.testing.strategies
+from hypothesis import given, settings, strategies as st
+from goalengine import Period
+
+
+@settings(max_examples=5)
+@given(st.from_type(Period))
+def check(period):
+    assert isinstance(period, Period)
+
+
+check()
+print("ok")
+"""
+
+
+def test_the_entry_point_hook_loads_during_any_import_order(tmp_path: Path) -> None:
+    script = tmp_path / "hook.py"
+    script.write_text(ENTRY_POINT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

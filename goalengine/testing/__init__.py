@@ -24,6 +24,7 @@ __all__ = [
     "PropertyOutcome",
     "check_goal",
     "check_ruleset",
+    "check_when",
     "run_fixture",
     "run_fixtures",
 ]
@@ -33,6 +34,7 @@ _LAZY = {
     "PropertyOutcome": "properties",
     "check_goal": "properties",
     "check_ruleset": "properties",
+    "check_when": "properties",
 }
 
 

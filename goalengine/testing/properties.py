@@ -60,6 +60,7 @@ __all__ = [
     "author_properties",
     "check_goal",
     "check_ruleset",
+    "check_when",
     "unexplained_numbers",
 ]
 
@@ -734,13 +735,31 @@ class PropertyChecker:
         if result.verdict in prop.expect:
             return self._outcome(goal.id, prop.name, True, f"{result.verdict} on {day}")
         message = f"expected {wanted} on {day}, got {result.verdict}: {result.explanation}"
+        small = self._shrink(space, case, result.verdict)
+        shown = self.judge(space, small)
         fixture = fixture_yaml(
             f"{prop.name}: {goal.id}",
-            case,
+            small,
             {goal.id: prop.expect[0]},
-            f"got {result.verdict}: {result.explanation}",
+            f"got {shown.verdict}: {shown.explanation}",
         )
         return self._outcome(goal.id, prop.name, False, message, fixture)
+
+    def _shrink(self, space: GoalSpace, case: Case, verdict: Verdict) -> Case:
+        """Drop observations one by one while the verdict stays ``verdict`` (the shape's
+        counterexample, reduced to the observations that matter)."""
+        series = {
+            m: {p: v for p, v in values.items() if p.end <= case.as_of}
+            for m, values in case.series.items()
+        }
+        if self.judge(space, Case(case.as_of, series)).verdict is not verdict:
+            series = {m: dict(values) for m, values in case.series.items()}
+        for metric in list(series):
+            for period in sorted(series[metric]):
+                trial = {**series, metric: {p: v for p, v in series[metric].items() if p != period}}
+                if self.judge(space, Case(case.as_of, trial)).verdict is verdict:
+                    series = trial
+        return Case(case.as_of, series)
 
     def _result(
         self, space: GoalSpace, name: str, found: _Found | None, ok: str
@@ -790,6 +809,37 @@ def check_goal(
         properties=properties,
         derandomize=derandomize,
     )
+
+
+def check_when(
+    goal: Goal | str,
+    when: Mapping[str, Any],
+    expect: Verdict | str | Sequence[Verdict | str],
+    *,
+    as_of: date | str | None = None,
+    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+) -> PropertyOutcome:
+    """An author's property from Python: ``goal`` gets one of ``expect`` when its metrics
+    follow the shapes in ``when`` (see :mod:`goalengine.testing.shapes`)::
+
+        check_when(goal, {"employment_rate": "rises_to_target"}, "on-track", as_of="2009-03-31")
+    """
+    if isinstance(goal, str):
+        goal = Goal.parse(goal)
+    wanted = [expect] if isinstance(expect, str) else list(expect)
+    entry: dict[str, Any] = {
+        "goal": goal.id,
+        "when": dict(when),
+        "expect": [str(v) for v in wanted],
+    }
+    if as_of is not None:
+        entry["as_of"] = as_of if isinstance(as_of, date) else str(as_of)
+    ruleset = RuleSet(goals=(goal,), properties=(entry,))
+    checker = PropertyChecker(ruleset, data=data if data is not None else Dataset())
+    [prop] = checker.authors
+    if prop.problem:
+        return checker._outcome(goal.id, prop.name, False, prop.problem)
+    return checker.check(goal, prop.name)
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -367,3 +367,20 @@ def test_properties_are_quick() -> None:
     start = time.perf_counter()
     check_ruleset(ruleset, properties=sound)  # the default number of examples
     assert time.perf_counter() - start < 20  # about 0.5 s on an idle machine
+
+
+def test_authors_properties_from_python() -> None:
+    from goalengine.testing import check_when
+
+    goal = Goal.parse(
+        "employment_rate >= baseline + 10pp by 2010",
+        baseline={"period": "2007-H1", "value": 54.4},
+        unit="%",
+    )
+    rises = check_when(goal, {"employment_rate": "rises_to_target"}, "on-track", as_of="2009-03-31")
+    assert rises.passed, rises
+    away = check_when(goal, {"employment_rate": "falls_away"}, "met", as_of="2011-01-01")
+    assert not away.passed
+    assert away.fixture is not None and "expect: {goal: met}" in away.fixture
+    # The counterexample keeps only the observations that decide: one, in the deadline year.
+    assert "employment_rate: {2010-H2: 44.4}" in away.fixture

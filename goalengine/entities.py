@@ -64,10 +64,18 @@ class EntityIndex(Protocol):
 
 def judged_entities(rule: CheckedRule, data: EntityIndex) -> list[str]:
     """Entities with data for any of the rule's metrics, minus its ``@`` references, sorted."""
+    return [e for e in _all_entities(rule, data) if e not in rule.references]
+
+
+def _all_entities(rule: CheckedRule, data: EntityIndex) -> list[str]:
+    """Entities with data for any of the rule's metrics, sorted."""
+    many = getattr(data, "entities_of", None)  # a columnar Frame answers this at once
+    if many is not None:
+        return list(many(rule.metrics))
     found: set[str] = set()
     for metric in rule.metrics:
         found.update(e for e in data.entities(metric) if e is not None)
-    return sorted(found - rule.references)
+    return sorted(found)
 
 
 def evaluate_for_each(
@@ -118,9 +126,8 @@ def evaluate_for_each(
 
 def entity_list(goal: Goal, rule: CheckedRule, data: EntityIndex) -> list[str]:
     """The entities to judge; raises when there are none or an ``@`` name is unknown."""
-    every: set[str] = set()
-    for metric in rule.metrics:
-        every.update(e for e in data.entities(metric) if e is not None)
+    everyone = _all_entities(rule, data)
+    every = set(everyone) if rule.references else set()
     for name in sorted(rule.references):
         if name not in every:
             raise GoalEngineError(
@@ -129,7 +136,7 @@ def entity_list(goal: Goal, rule: CheckedRule, data: EntityIndex) -> list[str]:
                 did_you_mean(name, sorted(every))
                 or f"no data of {', '.join(sorted(rule.metrics))} has an entity '{name}'",
             )
-    entities = judged_entities(rule, data)
+    entities = [e for e in everyone if e not in rule.references] if rule.references else everyone
     if not entities:
         raise GoalEngineError(
             "for_each: entity, but no data of "

@@ -349,3 +349,28 @@ def test_evaluate_entities_accepts_a_frame() -> None:
         goal, data, as_of, engine="scalar"
     )
     assert {r.verdict for r in evaluate_entities(goal, data, as_of)} <= set(Verdict)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_streamed_report_is_the_report(workers: int) -> None:
+    """write_report (chunked, optionally in two processes) writes FrameReport's JSON."""
+    from goalengine.vectorized import write_report
+
+    data = _grid_data(8)
+    frame = Frame.from_dataset(data)
+    as_of = date(2014, 12, 31)
+    goals_ = [
+        Goal.parse("a >= 50 by 2016", id="one", for_each="entity"),
+        Goal.parse("b <= mean(b[*])", id="two", for_each="entity", unit="%"),
+        Goal.parse("nope > 1", id="three", for_each="entity"),
+        Goal.parse("a >= baseline + 2 by 2013", id="four", baseline="2008", for_each="entity"),
+        Goal.parse("c <= 1.1 * 2010 by 2020", id="five", for_each="entity", missing="skip"),
+    ]
+    whole = io.StringIO()
+    evaluate_frame(goals_, frame, as_of).write_json(whole)
+    streamed = io.StringIO()
+    totals = write_report(goals_, frame, as_of, streamed, chunk=2, workers=workers)
+    assert streamed.getvalue() == whole.getvalue()
+    document = json.loads(streamed.getvalue())
+    assert totals.results == len(document["results"]) == 161
+    assert [r["goal"] for r in document["rollups"]] == ["one", "two", "four", "five"]

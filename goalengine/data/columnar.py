@@ -32,7 +32,7 @@ __all__ = ["Frame", "read_csv_frame", "read_frame", "read_parquet_frame"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-IntArray = NDArray[np.intp]
+IntArray = NDArray[np.integer[Any]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +104,25 @@ class Frame:
 
     def has_unscoped(self, metric: str) -> bool:
         return bool(self._unscoped_present[self.metric_index[metric]])
+
+    def entities_of(self, metrics: Iterable[str]) -> tuple[str, ...]:
+        """Entities with a series of any of ``metrics``, sorted (cached)."""
+        key = frozenset(metrics)
+        found = self._entities_of.get(key)
+        if found is None:
+            mask = np.zeros(len(self.entity_names), dtype=bool)
+            for metric in key:
+                index = self.metric_index.get(metric)
+                if index is not None:
+                    mask |= self._present[index]
+            found = self._entities_of[key] = tuple(
+                self.entity_names[i] for i in np.flatnonzero(mask)
+            )
+        return found
+
+    @cached_property
+    def _entities_of(self) -> dict[frozenset[str], tuple[str, ...]]:
+        return {}
 
     def entities(self, metric: str) -> list[str | None]:
         """Like :meth:`Dataset.entities`: who has a series of ``metric`` (None: entity-less)."""
@@ -193,53 +212,47 @@ def _build(
     metric_names: Sequence[str],
     entity_names: Sequence[str],
     period_list: Sequence[Period],
-    m: IntArray,
-    e: IntArray,
-    p: IntArray,
+    m: NDArray[np.integer[Any]],
+    e: NDArray[np.integer[Any]],
+    p: NDArray[np.integer[Any]],
     v: FloatArray,
     *,
     published: dict[tuple[int, int, int], date] | None = None,
     source: str | None,
     where: Callable[[int], str],
 ) -> Frame:
-    """A frame from coded columns (``e`` is -1 for entity-less rows); checks duplicates."""
+    """A frame from coded columns (``e`` is -1 for entity-less rows); checks duplicates.
+
+    Memory: the finished frame plus about two int64 columns of temporaries.
+    """
     name = source or "<data>"
-    bad = np.flatnonzero(np.isnan(v))
-    if len(bad):
-        raise DataError(f"{where(int(bad[0]))}: the value is not a number", Span(file=name))
-    # Rows sorted, columns in Period order.
+    if np.isnan(v).any():
+        bad = int(np.flatnonzero(np.isnan(v))[0])
+        raise DataError(f"{where(bad)}: the value is not a number", Span(file=name))
+    # Rows sorted by entity name, columns in Period order.
     entity_order = sorted(range(len(entity_names)), key=lambda i: entity_names[i])
-    entity_rank = np.empty(len(entity_names) + 1, dtype=np.intp)
+    entity_rank = np.empty(len(entity_names) + 1, dtype=np.int32)
     entity_rank[np.array(entity_order, dtype=np.intp)] = np.arange(len(entity_order))
-    entity_rank[-1] = -1  # code -1 stays -1
+    entity_rank[-1] = -1  # code -1 (entity-less) stays -1
     period_order = sorted(range(len(period_list)), key=lambda i: period_list[i])
-    period_rank = np.empty(len(period_list), dtype=np.intp)
+    period_rank = np.empty(len(period_list), dtype=np.int32)
     period_rank[np.array(period_order, dtype=np.intp)] = np.arange(len(period_order))
-    rows = entity_rank[e] if len(e) else e
-    cols = period_rank[p] if len(p) else p
     n_m, n_e, n_c = len(metric_names), len(entity_names), len(period_list)
-    flat = (m * (n_e + 1) + (rows + 1)) * n_c + cols
-    if len(flat):
-        counts = np.bincount(flat, minlength=n_m * (n_e + 1) * n_c)
-        if counts.max() > 1:
-            _check_duplicates(
-                flat,
-                v,
-                metric_names,
-                entity_names,
-                period_list,
-                rows,
-                cols,
-                m,
-                name,
-                where,
-                entity_order,
-            )
     values = np.full((n_m, n_e, n_c), np.nan)
     unscoped = np.full((n_m, n_c), np.nan)
-    scoped = rows >= 0
-    values[m[scoped], rows[scoped], cols[scoped]] = v[scoped]
-    unscoped[m[~scoped], cols[~scoped]] = v[~scoped]
+    rows = entity_rank[e]
+    cols = period_rank[p]
+    scoped = None if not len(e) or e.min() >= 0 else rows >= 0
+    if scoped is None:
+        values.reshape(-1)[_flat(m, rows, cols, n_e, n_c)] = v
+    else:
+        values.reshape(-1)[_flat(m[scoped], rows[scoped], cols[scoped], n_e, n_c)] = v[scoped]
+        unscoped[m[~scoped], cols[~scoped]] = v[~scoped]
+    filled = int(np.count_nonzero(~np.isnan(values))) + int(np.count_nonzero(~np.isnan(unscoped)))
+    if filled < len(v):  # some (metric, entity, period) came twice
+        _check_duplicates(
+            m, rows, cols, v, metric_names, entity_names, period_list, name, where, entity_order
+        )
     remapped: dict[tuple[int, int, int], date] = {}
     for (mm, ee, pp), day in (published or {}).items():
         remapped[(mm, int(entity_rank[ee]) if ee >= 0 else -1, int(period_rank[pp]))] = day
@@ -254,20 +267,36 @@ def _build(
     )
 
 
+def _flat(
+    m: NDArray[np.integer[Any]],
+    rows: NDArray[np.integer[Any]],
+    cols: NDArray[np.integer[Any]],
+    n_e: int,
+    n_c: int,
+) -> NDArray[np.int64]:
+    """Flat indexes into the (metrics, entities, periods) cube, with one temporary."""
+    flat = m.astype(np.int64)
+    flat *= n_e
+    flat += rows
+    flat *= n_c
+    flat += cols
+    return flat
+
+
 def _check_duplicates(
-    flat: IntArray,
+    m: NDArray[np.integer[Any]],
+    rows: NDArray[np.integer[Any]],
+    cols: NDArray[np.integer[Any]],
     v: FloatArray,
     metric_names: Sequence[str],
     entity_names: Sequence[str],
     period_list: Sequence[Period],
-    rows: IntArray,
-    cols: IntArray,
-    m: IntArray,
     name: str,
     where: Callable[[int], str],
     entity_order: list[int],
 ) -> None:
     """The same (metric, entity, period) twice is fine with one value, an error with two."""
+    flat = (m.astype(np.int64) * (len(entity_names) + 1) + rows + 1) * len(period_list) + cols
     order = np.argsort(flat, kind="stable")
     ordered = flat[order]
     same = np.flatnonzero(ordered[1:] == ordered[:-1])
@@ -300,8 +329,12 @@ def read_frame(path: str | Path) -> Frame:
     raise DataError(f"unknown data format '{suffix or path}'", Span(file=str(path)))
 
 
-def read_parquet_frame(path: str | Path) -> Frame:
-    """Read long-format Parquet (the CSV's columns) column by column with pyarrow."""
+def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
+    """Read long-format Parquet (the CSV's columns), batch by batch, with pyarrow.
+
+    Strings (metric, entity, period) are read as dictionaries and turned into small integer
+    codes batch by batch, so memory stays near the finished frame's size.
+    """
     name = str(path)
     try:
         import pyarrow as pa
@@ -311,73 +344,96 @@ def read_parquet_frame(path: str | Path) -> Frame:
         raise DataError(
             "reading Parquet needs pyarrow", Span(file=name), "pip install goalengine[parquet]"
         ) from None
-    try:
-        schema = pq.read_schema(path)
-        strings = [c for c in ("metric", "entity", "period") if c in schema.names]
-        table = pq.read_table(path, read_dictionary=strings)
-    except (OSError, ValueError) as error:
-        raise DataError(f"cannot read Parquet file: {error}", Span(file=name)) from None
-    missing = [c for c in REQUIRED if c not in table.column_names]
-    if missing:
-        raise DataError(f"missing column(s) {', '.join(missing)}", Span(file=name))
-    unknown = [c for c in table.column_names if c not in COLUMNS]
-    if unknown:
-        raise DataError(
-            f"unknown column '{unknown[0]}'", Span(file=name), f"columns are {', '.join(COLUMNS)}"
-        )
 
     def where(row: int) -> str:
         return f"row {row + 1}"
 
-    def coded(column: str) -> tuple[IntArray, list[Any]]:
-        chunked = table.column(column)
-        if not pa.types.is_dictionary(chunked.type):
-            if pa.types.is_integer(chunked.type):
-                chunked = chunked.cast(pa.string())
-            chunked = pc.dictionary_encode(chunked)
-        array = chunked.combine_chunks() if isinstance(chunked, pa.ChunkedArray) else chunked
-        indices = array.indices
-        labels = array.dictionary.to_pylist()
-        codes = indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-        return codes, labels
-
-    m, metric_labels = coded("metric")
-    if len(m) and (m < 0).any():
+    try:
+        schema = pq.read_schema(path)
+        columns = schema.names
+        missing = [c for c in REQUIRED if c not in columns]
+        if missing:
+            raise DataError(f"missing column(s) {', '.join(missing)}", Span(file=name))
+        unknown = [c for c in columns if c not in COLUMNS]
+        if unknown:
+            raise DataError(
+                f"unknown column '{unknown[0]}'",
+                Span(file=name),
+                f"columns are {', '.join(COLUMNS)}",
+            )
+        strings = [c for c in ("metric", "entity", "period") if c in columns]
+        parquet = pq.ParquetFile(path, read_dictionary=strings, pre_buffer=False)
+        total = parquet.metadata.num_rows
+        codes = {c: np.empty(total, dtype=np.int32) for c in strings}
+        labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
+        v = np.empty(total, dtype=np.float64)
+        published_cells: list[Any] = []
+        start = 0
+        pool = pa.default_memory_pool()
+        for batch in parquet.iter_batches(
+            batch_size=batch_size, columns=columns, use_threads=False
+        ):
+            size = batch.num_rows
+            for column in strings:
+                array = batch.column(column)
+                if not pa.types.is_dictionary(array.type):
+                    if pa.types.is_integer(array.type):
+                        array = array.cast(pa.string())
+                    array = pc.dictionary_encode(array)
+                known = labels[column]
+                remap = np.array(
+                    [known.setdefault(label, len(known)) for label in array.dictionary.to_pylist()]
+                    + [-1],
+                    dtype=np.int32,
+                )
+                indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                codes[column][start : start + size] = remap[indices]
+            value = batch.column("value")
+            if value.null_count:
+                row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
+                raise DataError(f"{where(row)}: missing value", Span(file=name))
+            v[start : start + size] = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
+            if "published" in columns:
+                published_cells.extend(batch.column("published").to_pylist())
+            start += size
+            del batch
+            pool.release_unused()  # keep decoding buffers from piling up
+    except (OSError, ValueError) as error:
+        raise DataError(f"cannot read Parquet file: {error}", Span(file=name)) from None
+    finally:
+        pa.default_memory_pool().release_unused()  # decoding buffers, back to the system
+    m = codes["metric"]
+    metric_labels = list(labels["metric"])
+    if (m < 0).any():
         raise DataError(f"{where(int(np.argmax(m < 0)))}: missing metric name", Span(file=name))
     for label in metric_labels:
         if not isinstance(label, str) or not label:
             raise DataError(f"'{label}' is not a metric name", Span(file=name))
-    p, period_labels = coded("period")
-    if len(p) and (p < 0).any():
+    p = codes["period"]
+    if (p < 0).any():
         raise DataError(f"{where(int(np.argmax(p < 0)))}: missing period", Span(file=name))
     period_list = []
-    for label in period_labels:
+    for label in labels["period"]:
         try:
             period_list.append(Period.parse(str(label)))
         except PeriodError as error:
             row = int(np.argmax(p == len(period_list)))
             raise DataError(f"{where(row)}: {error.message}", Span(file=name), error.hint) from None
     period_list, p = _merge_equal(period_list, p)
-    value_column = table.column("value")
-    if value_column.null_count:
-        row = int(np.argmax(value_column.is_null().to_numpy(zero_copy_only=False)))
-        raise DataError(f"{where(row)}: missing value", Span(file=name))
-    v = value_column.cast(pa.float64()).to_numpy().astype(np.float64, copy=False)
-    if "entity" in table.column_names:
-        e, entity_labels = coded("entity")
-        # An empty entity is the entity-less series, as in the CSV reader.
-        blank = [i for i, label in enumerate(entity_labels) if not label]
-        entity_labels = [str(label) for label in entity_labels]
+    if "entity" in codes:
+        e = codes["entity"]
+        entity_labels = list(labels["entity"])
+        blank = [i for i, label in enumerate(entity_labels) if not label]  # entity-less rows
         if blank:
-            e = np.where(np.isin(e, blank), -1, e)
+            e[np.isin(e, blank)] = -1
+        entity_list, e = _compact([str(label) for label in entity_labels], e)
     else:
-        e, entity_labels = np.full(len(m), -1, dtype=np.intp), []
-    entity_list, e = _compact(entity_labels, e)
+        e, entity_list = np.full(total, -1, dtype=np.int32), []
     published: dict[tuple[int, int, int], date] = {}
-    if "published" in table.column_names and table.column("published").null_count < len(m):
-        published = _published(table.column("published").to_pylist(), m, e, p, name, where)
+    if any(cell not in (None, "") for cell in published_cells):
+        published = _published(published_cells, m, e, p, name, where)
     return _build(
-        list(map(str, metric_labels)),
+        [str(label) for label in metric_labels],
         entity_list,
         period_list,
         m,
@@ -390,19 +446,25 @@ def read_parquet_frame(path: str | Path) -> Frame:
     )
 
 
-def _merge_equal(periods: list[Period], codes: IntArray) -> tuple[list[Period], IntArray]:
+def _merge_equal(
+    periods: list[Period], codes: NDArray[np.integer[Any]]
+) -> tuple[list[Period], NDArray[np.integer[Any]]]:
     """'2010' and 2010 (or '2010-Q1 ') are one period: give them one code."""
     unique: dict[Period, int] = {}
-    remap = np.array([unique.setdefault(p, len(unique)) for p in periods], dtype=np.intp)
+    remap = np.array([unique.setdefault(p, len(unique)) for p in periods], dtype=np.int32)
     if len(unique) == len(periods):
         return periods, codes
     return list(unique), remap[codes] if len(codes) else codes
 
 
-def _compact(labels: list[str], codes: IntArray) -> tuple[list[str], IntArray]:
+def _compact(
+    labels: list[str], codes: NDArray[np.integer[Any]]
+) -> tuple[list[str], NDArray[np.integer[Any]]]:
     """Drop labels no row uses and merge equal ones (codes -1 stay -1)."""
     unique: dict[str, int] = {}
-    remap = np.array([unique.setdefault(label, len(unique)) for label in labels] + [-1])
+    remap = np.array(
+        [unique.setdefault(label, len(unique)) for label in labels] + [-1], dtype=np.int32
+    )
     if not len(codes):
         return list(unique), codes
     merged = remap[codes]
@@ -412,7 +474,7 @@ def _compact(labels: list[str], codes: IntArray) -> tuple[list[str], IntArray]:
     if used[:-1].all():
         return names, merged
     keep = np.flatnonzero(used[:-1])
-    renumber = np.full(len(unique) + 1, -1, dtype=np.intp)
+    renumber = np.full(len(unique) + 1, -1, dtype=np.int32)
     renumber[keep] = np.arange(len(keep))
     return [names[i] for i in keep], renumber[merged]
 

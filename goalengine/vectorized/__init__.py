@@ -17,7 +17,11 @@ imports numpy; nothing on the plain ``goalengine check`` path does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any, cast
@@ -30,7 +34,6 @@ from ..entities import RollUp, _goal_problem, entity_list, missing_result, rollu
 from ..errors import GoalEngineError
 from ..evaluate import _failed, _Judgement, evaluate_goal, explanation_clauses
 from ..explain import sentence
-from ..language import CheckedRule
 from ..methods.base import MethodOutcome
 from ..methods.linear import Prediction, _chance, _probability_step
 from ..models import Observation, Result, Step, Verdict
@@ -46,13 +49,23 @@ from .engine import (
     judge_goal,
     supported,
 )
-from .text import ColumnFormats, ScalarFormats, Template, json_floats, json_text, linear_reason
+from .text import (
+    ColumnFormats,
+    Memo,
+    ScalarFormats,
+    Template,
+    json_floats,
+    json_text,
+    linear_reason,
+)
 
 __all__ = [
     "FrameReport",
+    "ReportTotals",
     "compact_result",
     "evaluate_entities",
     "evaluate_frame",
+    "write_report",
 ]
 
 
@@ -285,13 +298,15 @@ def _lit(text: str) -> str:
     return text.replace("%", "%%")
 
 
-def _case_lines(block: GoalBlock, case: Case, names: dict[str, str]) -> list[str]:
+def _case_lines(
+    block: GoalBlock, case: Case, names: dict[str, str], memo: Memo | None = None
+) -> list[str]:
     """The JSON lines of a case, from templates (no Result objects)."""
     goal, rule = block.goal, block.rule
     assert rule is not None
     unit = goal.unit
     size = case.size
-    formats = ColumnFormats(size)
+    formats = ColumnFormats(size, memo)
     outcome = case.outcome
     ahead = outcome if outcome is not None and not case.passed else None
     method_reason = None
@@ -303,8 +318,15 @@ def _case_lines(block: GoalBlock, case: Case, names: dict[str, str]) -> list[str
             chance = None
             if ahead.probability is not None:
                 chance = formats.text([_chance(p) for p in ahead.probability.tolist()])
+            target = ahead.target
+            if (
+                target is not None
+                and case.sides is not None
+                and np.array_equal(target, case.sides[1])
+            ):
+                target = case.sides[1]  # the same numbers: format them once
             method_reason = linear_reason(
-                formats, ahead.slope, ahead.projected, ahead.deadline, unit, chance, ahead.target
+                formats, ahead.slope, ahead.projected, ahead.deadline, unit, chance, target
             )
             projected_side = ahead.projected_side
     time = rule.time
@@ -354,17 +376,70 @@ def _case_lines(block: GoalBlock, case: Case, names: dict[str, str]) -> list[str
     columns = [
         entities,
         *explanation.columns,
-        json_floats(case.latest, size) if case.latest is not None else ["null"] * size,
-        json_floats(None if case.sides is None else case.sides[1], size),
+        json_floats(case.latest, size, memo) if case.latest is not None else ["null"] * size,
+        json_floats(None if case.sides is None else case.sides[1], size, memo),
         json_floats(projected, size),
         json_floats(None if outcome is None else outcome.ratio, size),
     ]
     return [pattern % row for row in zip(*columns, strict=True)]
 
 
+def _block_lines(block: GoalBlock, names: dict[str, str], memo: Memo | None = None) -> list[str]:
+    """A goal's JSON result lines, entities in order."""
+    if block.failed is not None:
+        return [_dumps(compact_result(block.failed))]
+    for name in block.entities:
+        if name not in names:
+            names[name] = _dumps(name)
+    slots: list[str | None] = [None] * len(block.entities)
+    for case in block.cases:
+        lines = _case_lines(block, case, names, memo)
+        for position, line in zip(case.positions.tolist(), lines, strict=True):
+            slots[position] = line
+    for position, result in block.scalar.items():
+        slots[position] = _dumps(compact_result(result))
+    return [line for line in slots if line is not None]
+
+
+def _tally(block: GoalBlock) -> dict[Verdict, int]:
+    tally: dict[Verdict, int] = {}
+    if block.failed is not None:
+        tally[Verdict.ERROR] = 1
+        return tally
+    for case in block.cases:
+        tally[case.verdict] = tally.get(case.verdict, 0) + case.size
+    for result in block.scalar.values():
+        tally[result.verdict] = tally.get(result.verdict, 0) + 1
+    return tally
+
+
+@dataclass
+class ReportTotals:
+    """What a streamed report adds up to: verdict counts and one roll-up per goal."""
+
+    summary: dict[str, int] = field(default_factory=lambda: {v.value: 0 for v in Verdict})
+    rollups: list[RollUp] = field(default_factory=list)
+
+    def add(self, block: GoalBlock, noun: str = "entities") -> None:
+        tally = _tally(block)
+        for verdict, count in tally.items():
+            self.summary[verdict.value] += count
+        if block.failed is None:
+            self.rollups.append(rollup_counts(block.goal.file, block.goal.id, tally, noun))
+
+    def merge(self, other: ReportTotals) -> None:
+        for verdict, count in other.summary.items():
+            self.summary[verdict] += count
+        self.rollups.extend(other.rollups)
+
+    @property
+    def results(self) -> int:
+        return sum(self.summary.values())
+
+
 @dataclass
 class FrameReport:
-    """Goals judged per entity against a frame: results, roll-ups, a streaming JSON report."""
+    """Goals judged per entity against a frame: results, roll-ups, a JSON report."""
 
     as_of: date
     blocks: list[GoalBlock] = field(default_factory=list)
@@ -381,78 +456,148 @@ class FrameReport:
             found.update(_case_results(block, case, _override(block)))
         return [found[p] for p in sorted(found)]
 
+    def totals(self, noun: str = "entities") -> ReportTotals:
+        totals = ReportTotals()
+        for block in self.blocks:
+            totals.add(block, noun)
+        return totals
+
     def rollups(self, noun: str = "entities") -> list[RollUp]:
         """Per goal: how many entities got which verdict."""
-        found = []
-        for block in self.blocks:
-            if block.failed is not None:
-                continue
-            tally: dict[Verdict, int] = {}
-            for case in block.cases:
-                tally[case.verdict] = tally.get(case.verdict, 0) + case.size
-            for result in block.scalar.values():
-                tally[result.verdict] = tally.get(result.verdict, 0) + 1
-            found.append(rollup_counts(block.goal.file, block.goal.id, tally, noun))
-        return found
+        return self.totals(noun).rollups
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = {v.value: 0 for v in Verdict}
-        for block in self.blocks:
-            if block.failed is not None:
-                counts[Verdict.ERROR.value] += 1
-                continue
-            for case in block.cases:
-                counts[case.verdict.value] += case.size
-            for result in block.scalar.values():
-                counts[result.verdict.value] += 1
-        return counts
+        return self.totals().summary
 
     def __len__(self) -> int:
-        return sum(self.summary.values())
-
-    def lines(self) -> Iterator[str]:
-        """The JSON report's result lines, goal by goal, entities in order."""
-        names: dict[str, str] = {}
-        for block in self.blocks:
-            for name in block.entities:
-                if name not in names:
-                    names[name] = _dumps(name)
-            yield from self._block_lines(block, names)
-
-    def _block_lines(self, block: GoalBlock, names: dict[str, str]) -> Iterable[str]:
-        if block.failed is not None:
-            return [_dumps(compact_result(block.failed))]
-        slots: list[str | None] = [None] * len(block.entities)
-        for case in block.cases:
-            for position, line in zip(
-                case.positions.tolist(), _case_lines(block, case, names), strict=True
-            ):
-                slots[position] = line
-        for position, result in block.scalar.items():
-            slots[position] = _dumps(compact_result(result))
-        return [line for line in slots if line is not None]
+        return self.totals().results
 
     def write_json(self, stream: IO[str]) -> None:
-        """``{"as_of", "results": [...], "rollups": [...], "summary": {...}}``, streamed."""
-        stream.write(f'{{"as_of": "{self.as_of.isoformat()}", "results": [\n')
+        """``{"as_of", "results": [...], "rollups": [...], "summary": {...}}``."""
+        _write_head(stream, self.as_of)
+        names: dict[str, str] = {}
+        memo = Memo()
         first = True
-        for line in self.lines():
-            if not first:
-                stream.write(",\n")
-            stream.write(line)
-            first = False
-        stream.write("\n],\n")
-        rollups = [r.to_dict() for r in self.rollups()]
-        stream.write(f'"rollups": {_dumps(rollups)},\n')
-        stream.write(f'"summary": {_dumps(self.summary)}}}\n')
+        for block in self.blocks:
+            first = _write_lines(stream, _block_lines(block, names, memo), first)
+        _write_tail(stream, self.totals())
+
+
+def _write_head(stream: IO[str], as_of: date) -> None:
+    stream.write(f'{{"as_of": "{as_of.isoformat()}", "results": [\n')
+
+
+def _write_lines(stream: IO[str], lines: list[str], first: bool) -> bool:
+    if lines:
+        stream.write(("" if first else ",\n") + ",\n".join(lines))
+        return False
+    return first
+
+
+def _write_tail(stream: IO[str], totals: ReportTotals) -> None:
+    stream.write("\n],\n")
+    stream.write(f'"rollups": {_dumps([r.to_dict() for r in totals.rollups])},\n')
+    stream.write(f'"summary": {_dumps(totals.summary)}}}\n')
+
+
+def write_report(
+    goals: Sequence[Goal],
+    frame: Frame,
+    as_of: date,
+    stream: IO[str],
+    *,
+    method: str | None = None,
+    dataset: Dataset | None = None,
+    chunk: int = 64,
+    workers: int = 1,
+) -> ReportTotals:
+    """Judge ``goals`` per entity and stream the JSON report, ``chunk`` goals at a time.
+
+    Memory stays flat however many goals there are (only a chunk's results are held).
+    ``workers=2`` judges the second half of the goals in a forked process (POSIX), which
+    writes to a temporary file that is appended in order; the report is the same.
+    """
+    _write_head(stream, as_of)
+    goals = list(goals)
+    half = len(goals) // 2 if workers > 1 and hasattr(os, "fork") and len(goals) > 1 else None
+    child = None
+    if half is not None:
+        child = _fork_half(goals[half:], frame, as_of, method, dataset, chunk)
+        goals = goals[:half]
+    totals, first = _stream(goals, frame, as_of, stream, method, dataset, chunk, True)
+    if child is not None:
+        pid, path, reader = child
+        with os.fdopen(reader, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not payload:
+            raise RuntimeError("the second report worker failed")
+        their_totals, their_first = pickle.loads(payload)
+        if not their_first:
+            with open(path, encoding="utf-8") as part:
+                if not first:
+                    stream.write(",\n")
+                shutil.copyfileobj(part, stream, 1 << 20)
+        os.unlink(path)
+        totals.merge(their_totals)
+    _write_tail(stream, totals)
+    return totals
+
+
+def _stream(
+    goals: Sequence[Goal],
+    frame: Frame,
+    as_of: date,
+    stream: IO[str],
+    method: str | None,
+    dataset: Dataset | None,
+    chunk: int,
+    first: bool,
+) -> tuple[ReportTotals, bool]:
+    ctx = Context(frame, as_of, dataset)
+    totals = ReportTotals()
+    names: dict[str, str] = {}
+    memo = Memo()
+    for start in range(0, len(goals), chunk):
+        blocks = [_judge(ctx, goal, as_of, method) for goal in goals[start : start + chunk]]
+        fill_probabilities(
+            [case.outcome for block in blocks for case in block.cases if case.outcome is not None]
+        )
+        for block in blocks:
+            first = _write_lines(stream, _block_lines(block, names, memo), first)
+            totals.add(block)
+    return totals, first
+
+
+def _fork_half(
+    goals: Sequence[Goal],
+    frame: Frame,
+    as_of: date,
+    method: str | None,
+    dataset: Dataset | None,
+    chunk: int,
+) -> tuple[int, str, int]:
+    """Judge ``goals`` in a forked child into a temporary file; (pid, file, result pipe)."""
+    handle, path = tempfile.mkstemp(prefix="goalengine-", suffix=".json")
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write its lines, send its totals, leave without cleanup
+        code = 1
+        try:
+            os.close(reader)
+            with os.fdopen(handle, "w", encoding="utf-8") as part:
+                totals, first = _stream(goals, frame, as_of, part, method, dataset, chunk, True)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(pickle.dumps((totals, first)))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(handle)
+    os.close(writer)
+    return pid, path, reader
 
 
 def _override(block: GoalBlock) -> str | None:
     """The method override the caller passed (``Result.method`` depends on it)."""
     return block.method if block.method != (block.goal.method or "linear") else None
-
-
-def _rule(block: GoalBlock) -> CheckedRule:
-    assert block.rule is not None
-    return block.rule

@@ -113,6 +113,7 @@ class Context:
         self._last: dict[int, NDArray[np.int64]] = {}
         self._latest: dict[tuple[int, int], FloatArray] = {}
         self._peers: dict[tuple[str, int, frozenset[str]], FloatArray] = {}
+        self._rows: dict[tuple[str, ...], IntArray] = {}
 
     def j(self, at: date) -> int:
         """How many columns a bare metric sees when judged on ``at``."""
@@ -161,6 +162,15 @@ class Context:
                     mask[row] = False
             values = self.latest_all(m, j)[mask]
             found = self._peers[key] = values[~np.isnan(values)]
+        return found
+
+    def rows(self, entities: list[str]) -> IntArray:
+        """Frame rows of ``entities`` (goals over the same metrics share the list)."""
+        key = tuple(entities)
+        found = self._rows.get(key)
+        if found is None:
+            index = self.frame.entity_index
+            found = self._rows[key] = np.array([index[e] for e in entities], dtype=np.intp)
         return found
 
     def dataset(self, metrics: frozenset[str]) -> Dataset:
@@ -292,25 +302,17 @@ class _Scope:
     """Evaluates rule nodes for a set of entities (rows of the frame) on given moments."""
 
     def __init__(
-        self,
-        ctx: Context,
-        rule: CheckedRule,
-        rows: IntArray,
-        names: Sequence[str],
-        baseline: FloatArray | None,
+        self, ctx: Context, rule: CheckedRule, rows: IntArray, baseline: FloatArray | None
     ) -> None:
         self.ctx = ctx
         self.rule = rule
         self.rows = rows
-        self.names = names
         self.n = len(rows)
         self.baseline = baseline
 
     def subset(self, index: IntArray) -> _Scope:
         baseline = None if self.baseline is None else self.baseline[index]
-        return _Scope(
-            self.ctx, self.rule, self.rows[index], [self.names[i] for i in index], baseline
-        )
+        return _Scope(self.ctx, self.rule, self.rows[index], baseline)
 
     # A value is (numbers, failed): failed marks entities for which the scalar path would
     # have raised while evaluating this node (only where the node was evaluated at all).
@@ -577,7 +579,7 @@ class GoalJudge:
     def run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
         """Cases, plus positions without subject data and positions to judge scalar."""
         frame, ctx = self.ctx.frame, self.ctx
-        rows = np.array([frame.entity_index[e] for e in entities], dtype=np.intp)
+        rows = ctx.rows(entities)
         visible = ~np.isnan(frame.values[self.subject][rows][:, : ctx.j_as_of])
         has = visible.any(axis=1)
         missing = np.flatnonzero(~has)
@@ -586,12 +588,12 @@ class GoalJudge:
         scalar: list[IntArray] = []
         if not len(judged):
             return cases, missing, np.array([], dtype=np.intp)
-        patterns, inverse = np.unique(visible[judged], axis=0, return_inverse=True)
-        inverse = np.asarray(inverse).reshape(-1)
-        for g, pattern in enumerate(patterns):
-            members = judged[inverse == g]
-            obs = [int(c) for c in np.flatnonzero(pattern)]
-            scope = _Scope(ctx, self.rule, rows[members], [entities[i] for i in members], None)
+        seen = visible[judged]
+        inverse, firsts = _labels(_row_codes(seen))
+        for g, first in enumerate(firsts.tolist()):
+            members = judged[inverse == g] if len(firsts) > 1 else judged
+            obs = [int(c) for c in np.flatnonzero(seen[first])]
+            scope = _Scope(ctx, self.rule, rows[members], None)
             try:
                 group_cases, unclean = self.judge_group(scope, obs)
             except Unsupported:
@@ -744,8 +746,7 @@ class GoalJudge:
         n = scope.n
         passed = self.ctx.as_of >= deadline.end
         outcome, unclean = self.assess(scope, obs, base, deadline, subject_rows, passed)
-        statuses = [_ON, _OFF, _NA]
-        status_code = np.array([statuses.index(s) for s in outcome_status(outcome)])
+        status_code = status_codes(outcome)
         if passed:
             inside = [c for c in obs if deadline.start <= self.ends[c] <= deadline.end]
             if not inside:
@@ -901,11 +902,13 @@ class _Assessed:
     projected_side: FloatArray | None = None
 
 
-def outcome_status(assessed: _Assessed) -> list[str]:
-    """Per entity: on_track / off_track / not_available."""
-    if assessed.flat:
-        return [_ON if h else _NA for h in assessed.holds.tolist()]
-    return [_ON if h else _OFF for h in assessed.holds.tolist()]
+_STATUSES = (_ON, _OFF, _NA)
+
+
+def status_codes(assessed: _Assessed) -> IntArray:
+    """Per entity, an index into ``_STATUSES``: on_track / off_track / not_available."""
+    codes: IntArray = np.where(assessed.holds, 0, 2 if assessed.flat else 1).astype(np.intp)
+    return codes
 
 
 def _outcome_for(
@@ -1002,11 +1005,10 @@ class _Cases:
         keys = codes.astype(np.int64) * 4
         if split is not None:
             keys = keys + split[index]
-        combined = np.stack([keys, bits], axis=1)
-        shapes, inverse = np.unique(combined, axis=0, return_inverse=True)
-        inverse = np.asarray(inverse).reshape(-1)
-        for s, (key, shape) in enumerate(shapes.tolist()):
-            part = np.flatnonzero(inverse == s)
+        inverse, firsts = _labels(keys, bits)
+        for s, first in enumerate(firsts.tolist()):
+            key, shape = int(keys[first]), int(bits[first])
+            part = np.flatnonzero(inverse == s) if len(firsts) > 1 else np.arange(len(index))
             verdict = verdicts[int(key) // 4]
             trace = _trace(held.trace, part, int(shape))
             case = self._case(
@@ -1015,7 +1017,7 @@ class _Cases:
                 violation=None if violation is None else (violation[0], violation[1][part]),
             )  # fmt: skip
             if outcome is not None:
-                status = outcome_status(outcome)[int(index[part[0]])]
+                status = _STATUSES[int(status_codes(outcome)[index[part[0]]])]
                 case.outcome = _outcome_for(outcome, index[part], status, self.direction)
             self.cases.append(case)
 
@@ -1040,7 +1042,7 @@ class _Cases:
                 None if sides is None else (sides[0][part], sides[1][part]),
             )  # fmt: skip
             if outcome is not None:
-                status = outcome_status(outcome)[int(part[0])]
+                status = _STATUSES[int(status_codes(outcome)[part[0]])]
                 case.outcome = _outcome_for(outcome, part, status, self.direction)
             self.cases.append(case)
 
@@ -1081,6 +1083,33 @@ class _Cases:
                 case = _take(case, np.flatnonzero(keep))
             kept.append(case)
         return kept
+
+
+def _row_codes(rows: BoolArray) -> NDArray[np.int64]:
+    """One integer per row of a boolean matrix, equal for equal rows."""
+    if rows.shape[1] <= 62:
+        weights = np.left_shift(np.int64(1), np.arange(rows.shape[1], dtype=np.int64))
+        codes: NDArray[np.int64] = rows.astype(np.int64) @ weights
+        return codes
+    found: dict[bytes, int] = {}
+    return np.fromiter(
+        (found.setdefault(row.tobytes(), len(found)) for row in np.packbits(rows, axis=1)),
+        dtype=np.int64,
+        count=len(rows),
+    )
+
+
+def _labels(*columns: NDArray[np.int64]) -> tuple[IntArray, IntArray]:
+    """Group rows by equal values in every column: (group of each row, first row of each)."""
+    n = len(columns[0])
+    if all(len(c) == 0 or (c == c[0]).all() for c in columns):
+        return np.zeros(n, dtype=np.intp), np.zeros(min(n, 1), dtype=np.intp)
+    code = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        _, inverse = np.unique(column, return_inverse=True)
+        code = code * (int(inverse.max()) + 1) + inverse.reshape(-1)
+    _, firsts, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return inverse.reshape(-1).astype(np.intp), firsts.astype(np.intp)
 
 
 def _trace(recorded: list[tuple[Lookup, BoolArray]], part: IntArray, shape: int) -> list[Lookup]:

@@ -23,6 +23,7 @@ from ..periods import Period
 
 __all__ = [
     "ColumnFormats",
+    "Memo",
     "Template",
     "format_numbers",
     "json_floats",
@@ -33,57 +34,91 @@ FloatArray = NDArray[np.float64]
 _MARK = "\x00"
 
 
-def _strip(text: str) -> str:
-    if "." in text and "e" not in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+class Memo:
+    """Texts of numbers already written in this report (figures repeat across entities)."""
+
+    LIMIT = 1 << 20
+
+    def __init__(self) -> None:
+        self.texts: dict[float, str] = {}
+        self.reprs: dict[float, str] = {}
+
+    @staticmethod
+    def worth(values: FloatArray) -> bool:
+        """Figures with at most two decimals repeat a lot; computed ones hardly ever do."""
+        if len(values) <= 8:
+            return False
+        with np.errstate(all="ignore"):
+            scaled = values * 100
+            return bool((np.abs(scaled - np.round(scaled)) < 1e-6).all())
+
+    def lookup(
+        self, table: dict[float, str], numbers: list[float], write: Callable[[float], str]
+    ) -> list[str]:
+        if len(table) > self.LIMIT:
+            table.clear()
+        out = list(map(table.get, numbers))
+        if None in out:
+            for i in [i for i, text in enumerate(out) if text is None]:
+                v = numbers[i]
+                out[i] = text = write(v)
+                if v != 0:  # 0.0 and -0.0 are one key but two reprs
+                    table[v] = text
+        return out  # type: ignore[return-value]
 
 
-def format_numbers(values: FloatArray, digits: Sequence[int | None] | None = None) -> list[str]:
-    """``[explain.format_number(v, d) for v, d in zip(values, digits)]``, faster."""
-    n = len(values)
-    out: list[str] = [""] * n
-    numbers = values.tolist()
+def format_numbers(
+    values: FloatArray, digits: Sequence[int | None] | None = None, memo: Memo | None = None
+) -> list[str]:
+    """``[explain.format_number(v, d) for v, d in zip(values, digits)]``, faster.
+
+    ``%.1f`` (which is ``format(v, ".1f")``) with a trailing ``.0`` dropped is what
+    ``format_number`` writes for every number from 1 to 1000 and every whole number below
+    1e15; numpy finds the others (large fractions, huge, below 1, zero, inf, nan), which go
+    through ``format_number`` itself.
+    """
+    if memo is not None and memo.worth(values) and np.isfinite(values).all():
+        texts = memo.lookup(memo.texts, values.tolist(), format_number)
+        if digits is None:
+            return texts
+        return [
+            t if d is None else format_number(float(values[i]), d)
+            for i, (t, d) in enumerate(zip(texts, digits, strict=True))
+        ]
     if digits is not None and any(d is not None for d in digits):
-        plain = []
-        for i, (value, d) in enumerate(zip(numbers, digits, strict=True)):
-            if d is None:
-                plain.append(i)
-            else:
-                out[i] = format_number(value, d)
-        index = np.array(plain, dtype=np.intp)
-    else:
-        index = np.arange(n)
-    if not len(index):
+        out = format_numbers(values)
+        for i, d in enumerate(digits):
+            if d is not None:
+                out[i] = format_number(float(values[i]), d)
         return out
-    sub = values[index]
     with np.errstate(all="ignore"):
-        finite = np.isfinite(sub)
-        magnitude = np.abs(sub)
-        whole = finite & ((magnitude >= 1000) | (sub == np.trunc(sub)))
-        huge = whole & (magnitude >= 1e15)
-        one = finite & ~whole & (magnitude >= 1)
-        small = finite & ~whole & ~one
-    for mask, spec in (
-        (whole & ~huge, ".0f"),
-        (huge, ".3g"),
-        (one, ".1f"),
-        (small, ".2g"),
-    ):
-        where = index[mask]
-        if len(where):
-            for i, value in zip(where.tolist(), values[where].tolist(), strict=True):
-                out[i] = _strip(format(value, spec))
-    for i in index[~finite].tolist():
+        finite = np.isfinite(values)
+        magnitude = np.abs(values)
+        integral = values == np.trunc(values)
+    numbers = values.tolist()
+    out = [t[:-2] if t[-1] == "0" else t for t in map("%.1f".__mod__, numbers)]
+    small = np.flatnonzero(finite & (magnitude < 1) & ~integral).tolist()
+    if small:  # '%.2g' (which drops trailing zeros itself)
+        small_texts = map("%.2g".__mod__, [numbers[i] for i in small])
+        for i, text in zip(small, small_texts, strict=True):
+            out[i] = text
+    odd = ~finite | (magnitude >= 1e15) | ((magnitude >= 1000) & ~integral)
+    odd |= (values == 0) & np.signbit(values)
+    for i in np.flatnonzero(odd).tolist():
         out[i] = format_number(numbers[i])
     return out
 
 
-def json_floats(values: FloatArray | None, n: int) -> list[str]:
+def json_floats(values: FloatArray | None, n: int, memo: Memo | None = None) -> list[str]:
     """JSON numbers as ``json.dumps`` writes them (``null`` for NaN, meaning None)."""
     if values is None:
         return ["null"] * n
-    out = list(map(float.__repr__, values.tolist()))
+    if n > 1 and values[0] != 0 and (values == values[0]).all():  # (0.0 and -0.0 differ)
+        return json_floats(values[:1], 1) * n
+    if memo is not None and memo.worth(values):
+        out = memo.lookup(memo.reprs, values.tolist(), float.__repr__)
+    else:
+        out = list(map(float.__repr__, values.tolist()))
     bad = np.flatnonzero(~np.isfinite(values))
     for i in bad.tolist():
         v = float(values[i])
@@ -94,9 +129,11 @@ def json_floats(values: FloatArray | None, n: int) -> list[str]:
 class ColumnFormats:
     """``TextFormats`` for :func:`explanation_clauses` over columns: placeholders."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, memo: Memo | None = None) -> None:
         self.size = size
+        self.memo = memo
         self.columns: list[list[str]] = []
+        self._texts: dict[int, tuple[FloatArray, list[str]]] = {}
 
     def _token(self, column: list[str]) -> str:
         self.columns.append(column)
@@ -112,33 +149,50 @@ class ColumnFormats:
         """A column of ready-made strings (e.g. '≈ 83 %')."""
         return self._token(column)
 
+    def _texts_of(self, values: Any) -> list[str]:
+        """Formatted numbers, once per array (the digits check and the value share them)."""
+        found = self._texts.get(id(values))
+        if found is None or found[0] is not values:
+            found = (values, format_numbers(self._array(values), memo=self.memo))
+            self._texts[id(values)] = found
+        return found[1]
+
     def value(self, values: Any, unit: str | None = None, digits: Any = None) -> str:
-        token = self._token(format_numbers(self._array(values), digits))
+        texts = self._texts_of(values)
+        if digits is not None:
+            array = self._array(values)
+            texts = [
+                t if d is None else format_number(float(array[i]), d)
+                for i, (t, d) in enumerate(zip(texts, digits, strict=True))
+            ]
+        token = self._token(texts)
         return f"{token} {unit}" if unit else token
 
     def change(self, delta: Any, unit: str | None = None) -> str:
-        texts = format_numbers(self._array(delta))
+        texts = format_numbers(self._array(delta), memo=self.memo)
         token = self._token([t if t.startswith("-") else "+" + t for t in texts])
         if unit == "%":
             return token + "pp"
         return f"{token} {unit}" if unit else token
 
     def number(self, values: Any) -> str:
-        return self._token(format_numbers(self._array(values)))
+        return self._token(self._texts_of(values))
 
     def distinct_digits(self, a: Any, b: Any) -> list[int | None] | None:
-        a, b = self._array(a), self._array(b)
+        """``explain.distinct_digits`` per entity (None: no entity needs extra digits)."""
+        x, y = self._array(a), self._array(b)
         with np.errstate(all="ignore"):
-            candidates = np.flatnonzero((a != b) & np.isfinite(a) & np.isfinite(b))
+            # Equal texts need close numbers: within 10 % (2 significant digits) or 1.
+            close = np.abs(x - y) <= 0.1 * np.maximum(np.abs(x), np.abs(y)) + 1.0
+            candidates = np.flatnonzero((x != y) & np.isfinite(x) & np.isfinite(y) & close)
         if not len(candidates):
             return None
-        fa = format_numbers(a[candidates])
-        fb = format_numbers(b[candidates])
+        fa, fb = self._texts_of(a), self._texts_of(b)
         found: list[int | None] = [None] * self.size
         any_found = False
-        for k, i in enumerate(candidates.tolist()):
-            if fa[k] == fb[k]:
-                found[i] = distinct_digits(float(a[i]), float(b[i]))
+        for i in candidates.tolist():
+            if fa[i] == fb[i]:
+                found[i] = distinct_digits(float(x[i]), float(y[i]))
                 any_found = any_found or found[i] is not None
         return found if any_found else None
 

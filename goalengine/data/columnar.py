@@ -571,8 +571,7 @@ def _read_plain_csv(text: str, name: str) -> Frame:
         values.append(value)
         lines_of.append(reader.line_num)
     period_list = [Period.parse(text) for text in period_codes]
-    p = np.array(p_codes, dtype=np.intp)
-    period_list, p = _merge_equal(period_list, p)
+    period_list, p = _merge_equal(period_list, np.array(p_codes, dtype=np.intp))
     return _build(
         list(metrics),
         list(entities),

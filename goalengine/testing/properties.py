@@ -30,7 +30,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,7 +48,7 @@ from ..periods import Period, parse_as_of
 from ..resolve import load_ruleset_data
 from ..ruleset import Goal, RuleSet
 from ..world import World
-from ._space import Case, GoalSpace, describe, fixture_yaml, space_for
+from ._space import Case, GoalSpace, _lookups, describe, fixture_yaml, space_for
 from .shapes import ShapeError, shape_series
 
 __all__ = [
@@ -310,7 +310,7 @@ class PropertyChecker:
             return self._compiles_outcome(goal)
         space = self.space(goal)
         if isinstance(space, PropertyOutcome):
-            return space
+            return replace(space, name=name)
         checks: dict[str, Callable[[GoalSpace], PropertyOutcome]] = {
             "never_crashes": self.never_crashes,
             "monotone": self.monotone,
@@ -471,6 +471,9 @@ class PropertyChecker:
         days = st.one_of(
             st.just(end), st.integers(1, 3 * 366).map(lambda n: end + timedelta(days=n))
         )
+        # A rule that needs a figure from after its deadline (x[2012] by 2010, a window or
+        # a baseline that starts later) may stay unknown: the deadline cannot see it.
+        later = _needs_later_data(space, end)
 
         def body(case: Case) -> None:
             result = self.judge(space, case)
@@ -480,7 +483,7 @@ class PropertyChecker:
             inside = [p for p in values if first <= p.end <= end and p.start >= first]
             problem = None
             if result.verdict not in (Verdict.MET, Verdict.MISSED):
-                if result.verdict is not Verdict.UNKNOWN or inside:
+                if result.verdict is not Verdict.UNKNOWN or (inside and not later):
                     problem = (
                         f"on {case.as_of}, after the deadline {space.end}, the verdict is "
                         f"{result.verdict}"
@@ -587,7 +590,10 @@ class PropertyChecker:
         name = "target_reachable"
         day = space.reference
         if space.end is None:  # a standing goal: judged once all the data is in, too
-            day = max([day, *(o.period.end for o in _observations(space))])
+            singles, windows = _lookups(space.rule)
+            named = [p.end for ps in singles.values() for p in ps]
+            named += [last.end for _, _, last in windows]
+            day = max([day, *named, *(o.period.end for o in _observations(space))])
         seen: dict[Verdict, Case] = {}
 
         def look(case: Case) -> None:
@@ -660,7 +666,9 @@ class PropertyChecker:
         def at(level: float) -> Case:
             return Case(day, {space.subject: dict.fromkeys(space.grid, level), **others})
 
-        levels = [space.low + (space.high - space.low) * i / 100 for i in range(101)]
+        # Across the range, and as far again on either side (negative values included).
+        width = space.high - space.low
+        levels = [space.low - width + 3 * width * i / 150 for i in range(151)]
         for level in levels:
             yield at(level)
         rule = space.rule
@@ -872,6 +880,17 @@ def _observations(space: GoalSpace) -> list[Observation]:
         if series is not None:
             found.extend(series.observations)
     return found
+
+
+def _needs_later_data(space: GoalSpace, end: date) -> bool:
+    singles, windows = _lookups(space.rule)
+    if any(p.end > end for periods in singles.values() for p in periods):
+        return True
+    if any(first.start > end for _, first, _ in windows):
+        return True
+    baseline = space.goal.baseline
+    period = baseline.period if baseline is not None else None
+    return space.rule.uses_baseline and period is not None and period.end > end
 
 
 def _monotone_skip(space: GoalSpace) -> str | None:

@@ -10,7 +10,8 @@ target and deadline (see :class:`~goalengine.testing._space.GoalSpace`) and chec
   observation from that period, the deadline's included) never worsens the verdict
   (met < on-track < at-risk < missed); lowering, for a lower-is-better goal;
 - ``deadline_consistency``: on or after the deadline the verdict is ``met`` or ``missed``,
-  or ``unknown`` when no observation lies in the deadline period; it does not change as
+  or ``unknown`` when no observation lies in the deadline period (or the rule needs a
+  figure from after its deadline); it does not change as
   the report date moves on, and on the deadline day it agrees with the value (the same
   rule without its time clause);
 - ``as_of_monotone``: observations after the report date never change the verdict or the

@@ -323,6 +323,9 @@ class _Judgement:
                     passed=True,
                 )
         self.holds_now(inside[-1].date)
+        self.steps.append(
+            Step(kind="checked", label="observed periods checked", value=float(len(inside)))
+        )
         checked = f"held in all {len(inside)} observed periods"
         verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
@@ -458,16 +461,30 @@ class _Judgement:
                     period=latest.period,
                 )
             )
-        if self.baseline is not None:
+        base = self.baseline
+        if base is not None:
             steps.append(
                 Step(
                     kind="baseline",
                     label="baseline",
-                    value=self.baseline.value,
+                    value=base.value,
                     unit=unit,
-                    period=self.baseline.period,
+                    period=base.period,
                 )
             )
+            if latest is not None and latest.period != base.period:
+                steps.append(
+                    Step(
+                        kind="change",
+                        label=f"change since {base.period}",
+                        value=latest.value - base.value,
+                        unit=unit,
+                        period=latest.period,
+                    )
+                )
+        side = self.rule.subject_side
+        if found.sides is not None and side is not None and not self.rule.subject_is_bare:
+            steps.append(Step(kind="side", label=_short(side), value=found.sides[0]))
         steps.extend(self.trace)
         if target is not None and self.rule.target_side is not None:
             steps.append(

@@ -101,11 +101,12 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
-def series_kind(series: Series | None, fallback: Period) -> Period:
-    """A period of the kind the series is observed in (yearly, quarterly...)."""
-    if series is None or not series.observations:
-        return fallback
-    return series.observations[-1].period
+def series_kind(series: Series | None, fallback: Period, as_of: date | None = None) -> Period:
+    """A period of the kind the series is observed in (yearly, quarterly...) by ``as_of``."""
+    seen = series.observations if series is not None else ()
+    if as_of is not None and series is not None:
+        seen = series.until(as_of)
+    return seen[-1].period if seen else fallback
 
 
 class World:
@@ -236,7 +237,7 @@ class World:
         if self.trend is not None and metric == self.subject and last.end > self.as_of:
             # Periods of the window not yet observed are filled from the trend.
             observed = {o.period for o in seen}
-            for period in _periods_between(first, last, series_kind(series, last)):
+            for period in _periods_between(first, last, series_kind(series, last, self.as_of)):
                 if period not in observed and period.end > self.as_of:
                     values.append(self.trend(period.end))
         window = Window(values)
@@ -251,7 +252,7 @@ class World:
         observed = {o.period for o in seen}
         gaps = [
             str(p)
-            for p in _periods_between(first, last, series_kind(series, last))
+            for p in _periods_between(first, last, series_kind(series, last, self.as_of))
             if p not in observed and p.end <= self.as_of
         ]
         if gaps:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import Diagnostic
-from ..explain import format_number, format_value
+from ..explain import format_change, format_number, format_value
 from ..models import Observation, Result, Step, Verdict
 from . import STYLES, FileInfo
 from .chart import bar, scale, sparkline
@@ -50,6 +50,8 @@ def format_step_value(step: Step) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
+        if step.kind == "change":
+            return format_change(float(value), step.unit)
         return format_value(float(value), step.unit)
     return str(value)
 

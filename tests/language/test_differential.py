@@ -12,7 +12,6 @@ import math
 from datetime import date
 from typing import Any
 
-import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 

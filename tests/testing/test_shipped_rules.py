@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from goalengine import Dataset, Goal, evaluate_goal, find_rule_files, read_rules
+from goalengine import Dataset, Goal, Period, evaluate_goal, find_rule_files, read_rules
 from goalengine.testing import check_ruleset
 from goalengine.testing.properties import unexplained_numbers
 
@@ -79,3 +79,17 @@ def test_a_passed_deadline_ignores_later_figures() -> None:
     on_the_day = evaluate_goal(Goal.parse(rule), Dataset.from_mapping(data), date(2011, 12, 31))
     later = evaluate_goal(Goal.parse(rule), Dataset.from_mapping(data), date(2012, 12, 31))
     assert (on_the_day.verdict, later.verdict) == ("missed", "missed")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: the projected value of an expression subject side ('so sum(...) reaches "
+    "1026') is no step",
+)
+def test_the_projected_subject_side_is_a_step() -> None:
+    # explanation_honesty's counterexample for rules/okonomiudvalget-2012/young-people.yaml.
+    goal = Goal.parse("sum(extra_apprenticeships[2010..2013]) >= 500 by 2013", baseline="2010")
+    data = Dataset.from_mapping({"extra_apprenticeships": {"2011": 342, "2012": 342}})
+    result = evaluate_goal(goal, data, date(2013, 1, 1))
+    assert "reaches 1026" in result.explanation
+    assert unexplained_numbers(result, goal, date(2013, 1, 1), [Period(2010)]) == []

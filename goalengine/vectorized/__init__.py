@@ -207,6 +207,10 @@ def _case_results(block: GoalBlock, case: Case, method: str | None) -> Iterator[
                     period=period,
                 )
             )
+        if case.checked is not None:
+            judgement.steps.append(
+                Step(kind="checked", label="observed periods checked", value=float(case.checked))
+            )
         if case.sides is not None:
             judgement.sides = (float(case.sides[0][k]), float(case.sides[1][k]))
         outcome = None

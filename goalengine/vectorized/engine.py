@@ -270,6 +270,8 @@ class Case:
     baseline: FloatArray | None
     trace: list[Lookup] = field(default_factory=list)
     violation: tuple[Period, FloatArray] | None = None
+    checked: int | None = None
+    """``throughout`` held: how many observed periods were checked (a step)."""
     sides: tuple[FloatArray, FloatArray] | None = None
     outcome: LinearOutcome | None = None
 
@@ -327,8 +329,7 @@ class _Scope:
     ) -> tuple[NDArray[Any], BoolArray]:
         if active is None:
             active = np.ones(self.n, dtype=bool)
-        with np.errstate(all="ignore"):
-            return self._eval(node, _Moment(at, trend, trace), active)
+        return self._eval(node, _Moment(at, trend, trace), active)
 
     def _eval(
         self, node: ast.expr, moment: _Moment, active: BoolArray
@@ -526,8 +527,11 @@ class _Moment:
 
 
 def _equal(a: FloatArray, b: FloatArray) -> BoolArray:
+    """``world._equal``: relative tolerance, but infinity equals only itself."""
     scale = np.maximum(np.maximum(1.0, np.abs(a)), np.abs(b))
-    result: BoolArray = np.abs(a - b) <= _EQ_TOLERANCE * scale
+    close = np.abs(a - b) <= _EQ_TOLERANCE * scale
+    infinite = np.isinf(a) | np.isinf(b)
+    result: BoolArray = np.where(infinite, a == b, close)
     return result
 
 
@@ -578,6 +582,10 @@ class GoalJudge:
 
     def run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
         """Cases, plus positions without subject data and positions to judge scalar."""
+        with np.errstate(all="ignore"):  # NaN and inf are expected; failures are masks
+            return self._run(entities)
+
+    def _run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
         frame, ctx = self.ctx.frame, self.ctx
         rows = ctx.rows(entities)
         visible = ~np.isnan(frame.values[self.subject][rows][:, : ctx.j_as_of])
@@ -589,10 +597,9 @@ class GoalJudge:
         if not len(judged):
             return cases, missing, np.array([], dtype=np.intp)
         seen = visible[judged]
-        inverse, firsts = _labels(_row_codes(seen))
-        for g, first in enumerate(firsts.tolist()):
-            members = judged[inverse == g] if len(firsts) > 1 else judged
-            obs = [int(c) for c in np.flatnonzero(seen[first])]
+        for group in _groups(_row_codes(seen)):
+            members = judged[group]
+            obs = [int(c) for c in np.flatnonzero(seen[group[0]])]
             scope = _Scope(ctx, self.rule, rows[members], None)
             try:
                 group_cases, unclean = self.judge_group(scope, obs)
@@ -726,9 +733,14 @@ class GoalJudge:
             held = self.holds_now(sub, self.ends[inside[-1]])
             unclean[index] |= held.failed
             verdict = Verdict.MET if self.ctx.as_of >= time.end.end else Verdict.ON_TRACK
+            reason = (
+                f"held in all {len(inside)} observed periods"
+                if len(inside) > 1
+                else f"held in the one observed period {self.periods[inside[0]]}"
+            )
             builder.add(
                 index, np.zeros(len(index), dtype=int), [verdict], held, latest=inside[-1],
-                passed=True, reason=f"held in all {len(inside)} observed periods",
+                passed=True, reason=reason, checked=len(inside),
             )  # fmt: skip
         return unclean
 
@@ -994,6 +1006,7 @@ class _Cases:
         violation: tuple[Period, FloatArray] | None = None,
         outcome: _Assessed | None = None,
         split: NDArray[Any] | None = None,
+        checked: int | None = None,
     ) -> None:
         """Entities ``index`` of the group; ``codes`` index ``verdicts``, ``held`` is theirs."""
         # The trace shape: which recorded lookups each entity really made.
@@ -1005,10 +1018,8 @@ class _Cases:
         keys = codes.astype(np.int64) * 4
         if split is not None:
             keys = keys + split[index]
-        inverse, firsts = _labels(keys, bits)
-        for s, first in enumerate(firsts.tolist()):
-            key, shape = int(keys[first]), int(bits[first])
-            part = np.flatnonzero(inverse == s) if len(firsts) > 1 else np.arange(len(index))
+        for part in _groups(keys, bits):
+            key, shape = int(keys[part[0]]), int(bits[part[0]])
             verdict = verdicts[int(key) // 4]
             trace = _trace(held.trace, part, int(shape))
             case = self._case(
@@ -1016,6 +1027,7 @@ class _Cases:
                 None if held.sides is None else (held.sides[0][part], held.sides[1][part]),
                 violation=None if violation is None else (violation[0], violation[1][part]),
             )  # fmt: skip
+            case.checked = checked
             if outcome is not None:
                 status = _STATUSES[int(status_codes(outcome)[index[part[0]]])]
                 case.outcome = _outcome_for(outcome, index[part], status, self.direction)
@@ -1099,17 +1111,26 @@ def _row_codes(rows: BoolArray) -> NDArray[np.int64]:
     )
 
 
-def _labels(*columns: NDArray[np.int64]) -> tuple[IntArray, IntArray]:
-    """Group rows by equal values in every column: (group of each row, first row of each)."""
+def _groups(*columns: NDArray[Any]) -> list[IntArray]:
+    """Rows with equal values in every column, as index arrays (one per group)."""
     n = len(columns[0])
-    if all(len(c) == 0 or (c == c[0]).all() for c in columns):
-        return np.zeros(n, dtype=np.intp), np.zeros(min(n, 1), dtype=np.intp)
-    code = np.zeros(n, dtype=np.int64)
+    code: NDArray[Any] | None = None
     for column in columns:
-        _, inverse = np.unique(column, return_inverse=True)
-        code = code * (int(inverse.max()) + 1) + inverse.reshape(-1)
-    _, firsts, inverse = np.unique(code, return_index=True, return_inverse=True)
-    return inverse.reshape(-1).astype(np.intp), firsts.astype(np.intp)
+        if not len(column) or (column == column[0]).all():
+            continue
+        if column.min() >= 0 and column.max() < 64:
+            values = column.astype(np.int64)
+        else:
+            values = np.unique(column, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        code = values if code is None else code * (int(values.max()) + 1) + values
+    if code is None:
+        return [np.arange(n)]
+    if code.max() >= 1 << 16:
+        code = np.unique(code, return_inverse=True)[1].reshape(-1)
+    counts = np.bincount(code)
+    order = np.argsort(code, kind="stable")
+    ends = np.cumsum(counts)
+    return [order[e - c : e] for c, e in zip(counts.tolist(), ends.tolist(), strict=True) if c]
 
 
 def _trace(recorded: list[tuple[Lookup, BoolArray]], part: IntArray, shape: int) -> list[Lookup]:
@@ -1142,6 +1163,7 @@ def _take(case: Case, keep: IntArray) -> Case:
         baseline=cut(case.baseline),
         trace=[Lookup(t.metric, t.period, t.implicit, t.values[keep]) for t in case.trace],
         violation=None if case.violation is None else (case.violation[0], case.violation[1][keep]),
+        checked=case.checked,
         sides=None if case.sides is None else (case.sides[0][keep], case.sides[1][keep]),
         outcome=None if case.outcome is None else case.outcome.take(keep),
     )

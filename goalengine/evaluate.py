@@ -167,6 +167,8 @@ class _Finding:
     """The method's outcome when it decided (deadline ahead); None when the data decided."""
     reason: str | None
     sides: tuple[float, float] | None
+    projected_side: float | None = None
+    """A computed left side (``sum(x[2010..2013])``) at the deadline, following the trend."""
 
 
 @dataclass
@@ -326,7 +328,11 @@ class _Judgement:
         self.steps.append(
             Step(kind="checked", label="observed periods checked", value=float(len(inside)))
         )
-        checked = f"held in all {len(inside)} observed periods"
+        checked = (
+            f"held in all {len(inside)} observed periods"
+            if len(inside) > 1
+            else f"held in the one observed period {inside[0].period}"
+        )
         verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
 
@@ -405,13 +411,15 @@ class _Judgement:
         sides = self.sides
         target = sides[1] if sides else None
         deadline = self.rule.time.end if self.rule.time and self.rule.time.kind == "by" else None
-        found = _Finding(latest, target, deadline, outcome if not passed else None, reason, sides)
+        ahead = outcome if not passed else None
+        projected = ahead.projected if ahead is not None else None
+        projected_side = None
+        if ahead is not None and not self.rule.subject_is_bare:
+            projected = projected_side = self.project_subject_side(ahead, deadline)
+        found = _Finding(latest, target, deadline, ahead, reason, sides, projected_side)
         steps = self.explanation_steps(found)
         steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
         clauses = self.clauses(found)
-        projected = outcome.projected if outcome and not passed else None
-        if outcome is not None and projected is not None and not self.rule.subject_is_bare:
-            projected = self.project_subject_side(outcome, deadline)
         return Result(
             file=self.goal.file,
             goal=self.goal.id,
@@ -497,6 +505,15 @@ class _Judgement:
                     detail=_SYMBOL[self.rule.direction],
                 )
             )
+        if found.projected_side is not None and side is not None:
+            steps.append(
+                Step(
+                    kind="projected_side",
+                    label=_short(side),
+                    value=found.projected_side,
+                    period=deadline,
+                )
+            )
         if outcome is not None:
             steps.append(
                 Step(
@@ -514,9 +531,7 @@ class _Judgement:
 
     def clauses(self, found: _Finding) -> list[str | None]:
         outcome = found.ahead
-        projected = None
-        if outcome is not None and outcome.reason:
-            projected = self.project_subject_side(outcome, found.deadline)
+        projected = found.projected_side if outcome is not None and outcome.reason else None
         latest, base = found.latest, self.baseline
         return explanation_clauses(
             self.rule,

@@ -230,7 +230,12 @@ class World:
 
     def window(self, metric: str, first: Period, last: Period) -> Window:
         series = self.series(metric)
-        seen = [o for o in series.within(first, last) if o.visible_from <= self.as_of]
+        # As with latest(): judged at a past moment (a passed deadline), later figures do
+        # not count; judged now, every visible figure does.
+        day = date.max if self.at >= self.as_of else self.at
+        seen = [
+            o for o in series.within(first, last) if o.visible_from <= self.as_of and o.date <= day
+        ]
         values = [o.value for o in seen]
         if self.trace is not None:
             self._note_gaps(metric, series, seen, first, last)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+
+from goalengine.testing.profiles import load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=60)
-settings.register_profile("dev", deadline=None, max_examples=500)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+load_profile()  # $HYPOTHESIS_PROFILE: "ci" (repeatable, the default) or "dev" (more examples)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -130,6 +131,14 @@ def parse_text(text: str) -> ParsedText:
             time = _time_clause(text, start)
             break
         elif kind == "name":
+            name = match["name"]
+            if unicodedata.normalize("NFKC", name) != name:
+                # Python would silently read 'ℌ' as 'H': a different metric than written.
+                raise RuleSyntaxError(
+                    f"'{name}' is not a plain name",
+                    span_of(text, start, end),
+                    hint=f"write '{unicodedata.normalize('NFKC', name)}'",
+                )
             rewriter.copy(start, end)
         elif kind == "op":
             depth += {"(": 1, ")": -1}.get(match["op"], 0)

@@ -50,7 +50,7 @@ def format_step_value(step: Step) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        if step.kind == "change":
+        if step.kind in ("change", "trend"):
             return format_change(float(value), step.unit)
         return format_value(float(value), step.unit)
     return str(value)

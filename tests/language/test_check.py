@@ -27,7 +27,7 @@ def error_of(text: str) -> GoalEngineError:
         ("10**10**10 > x", "'**' is not part of the goal language", 1),
         ("x // 2 > 1", "'//'", 1),
         ("x != 2", "'!='", 1),
-        ("x > \"a\"", "text in quotes", 5),
+        ('x > "a"', "text in quotes", 5),
         ("x >= ", "the rule ends too early", 5),
         ("x >= (1", "'(' was never closed", 6),
         ("x = 3", "unexpected text", 3),

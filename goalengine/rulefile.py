@@ -187,7 +187,7 @@ class _Reader:
             self.error(
                 "a rule file needs a non-empty 'goals' list",
                 where or Span(self.name, 1, 1, None, self.lines[0] if self.lines else None),
-                hint="goals:\n  - id: my-goal\n    rule: metric >= 10 by 2030",
+                hint="a list of goals, each with '- id: …' and 'rule: …'",
             )
             return
         seen: dict[str, int] = {}
@@ -232,22 +232,38 @@ class _Reader:
                     line, column, source_line = None, None, None  # block scalar: no column
         fields = {k: entry.get(k, defaults.get(k)) for k in DEFAULT_KEYS}
         baseline = self.baseline(entry)
-        as_text = {k: _str(entry.get(k)) for k in ("title", "title_da", "unit", "source", "notes")}
+        as_text = {
+            k: self.scalar(entry, k) for k in ("title", "title_da", "unit", "source", "notes")
+        }
+        for key in ("owner", "method", "missing", "unit"):
+            fields[key] = self.scalar(entry, key) if key in entry else _str(fields[key])
+        tags = fields["tags"] or []
+        if isinstance(tags, str):
+            tags = [tags]
+        if not isinstance(tags, list) or any(isinstance(t, dict | list) for t in tags):
+            self.error("'tags' must be a list of words", self.span(entry, "tags", value=True),
+                       "tags: [employment, hovedmål]")  # fmt: skip
+            tags = []
+        options = fields["options"] or {}
+        if not isinstance(options, dict):
+            self.error("'options' must be a mapping", self.span(entry, "options", value=True),
+                       "options: {variant: long}")  # fmt: skip
+            options = {}
         goal = Goal(
             id=goal_id,
             rule=rule.strip(),
             baseline=baseline,
-            owner=_str(fields["owner"]),
-            tags=tuple(str(t) for t in (fields["tags"] or ())),
-            method=_str(fields["method"]),
-            options={str(k): str(v) for k, v in (fields["options"] or {}).items()},
+            owner=fields["owner"],
+            tags=tuple(str(t) for t in tags),
+            method=fields["method"],
+            options={str(k): str(v) for k, v in options.items()},
             for_each=_str(entry.get("for_each")),
-            missing=str(fields["missing"] or "unknown"),
+            missing=fields["missing"] or "unknown",
             file=self.name,
             line=line,
             column=column,
             source_line=source_line,
-            **{**as_text, "unit": as_text["unit"] or _str(fields["unit"])},
+            **{**as_text, "unit": as_text["unit"] or fields["unit"]},
         )
         problem: GoalEngineError | None = None
         if rule.strip():
@@ -266,6 +282,14 @@ class _Reader:
         if problem is None and errors:
             problem = RuleFileError(errors[0].message, errors[0].span, errors[0].hint)
         return goal.model_copy(update={"problem": problem}) if problem else goal
+
+    def scalar(self, entry: Any, key: str) -> str | None:
+        """A text field; a list or mapping there is an error, not text."""
+        value = entry.get(key)
+        if isinstance(value, dict | list):
+            self.error(f"'{key}' must be text", self.span(entry, key, value=True))
+            return None
+        return _str(value)
 
     def baseline(self, entry: Any) -> Baseline | None:
         value = entry.get("baseline")

@@ -60,8 +60,9 @@ def load(text: str, name: str) -> Any:
         column = mark.column + 1 if mark else None
         source = lines[line - 1] if line and line - 1 < len(lines) else None
         problem = error.problem or error.context or "cannot parse"
+        hint = "indent with spaces: YAML does not allow tabs" if source and "\t" in source else None
         raise RuleFileError(
-            f"invalid YAML: {problem}", Span(name, line, column, None, source)
+            f"invalid YAML: {problem}", Span(name, line, column, None, source), hint
         ) from None
     except yaml.YAMLError as error:
         raise RuleFileError(f"invalid YAML: {error}", Span(name)) from None

@@ -160,3 +160,31 @@ def test_nothing_the_user_wrote_is_modified(write: Write) -> None:
     path = write("r.yaml", text)
     evaluate(load_rules(path), as_of="2011")
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_wrong_types_are_errors_not_crashes(write: Write) -> None:
+    path = write(
+        "r.yaml",
+        """
+        goals:
+          - id: a
+            rule: x >= 1
+            tags: 5
+            title: [a]
+            options: 3
+        """,
+    )
+    errors = [(e.message, e.span.line) for e in read_rules(path).errors]
+    assert errors == [
+        ("'title' must be text", 5),
+        ("'tags' must be a list of words", 4),
+        ("'options' must be a mapping", 6),
+    ]
+
+
+def test_tabs_get_a_hint(write: Write) -> None:
+    path = write("r.yaml", "goals:\n\t- id: a\n")
+    with pytest.raises(RuleFileError) as caught:
+        read_rules(path)
+    assert caught.value.hint == "indent with spaces: YAML does not allow tabs"
+    assert caught.value.span.line == 2

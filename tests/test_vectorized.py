@@ -374,3 +374,40 @@ def test_streamed_report_is_the_report(workers: int) -> None:
     document = json.loads(streamed.getvalue())
     assert totals.results == len(document["results"]) == 161
     assert [r["goal"] for r in document["rollups"]] == ["one", "two", "four", "five"]
+
+
+@st.composite
+def families(draw: st.DrawFn) -> list[Goal]:
+    """Goals of one shape over different metrics: judged together in one numpy pass."""
+    template = draw(st.sampled_from(["{s} >= {t}", "{s} <= {t} by 2016", "{s} > {t} by 2012"]))
+    target = draw(
+        st.sampled_from(
+            [
+                "baseline + 2",
+                "0.9 * {s}[2009]",
+                "1.1 * 2010",
+                "mean({s}[*])",
+                "{s}@ref",
+                "{o} + 1",
+                "rank({s}) * 10",
+            ]
+        )
+    )
+    baseline = draw(st.sampled_from(["2009", {"value": 30.0}]))
+    unit = draw(st.sampled_from([None, "%"]))
+    goals_ = []
+    for i, (subject, other) in enumerate([("a", "b"), ("b", "c"), ("c", "a")]):
+        rule = template.format(s=subject, t=target.format(s=subject, o=other))
+        goals_.append(
+            Goal.parse(rule, baseline=baseline, id=f"g{i}", for_each="entity", unit=unit)
+        )
+    return goals_
+
+
+@given(families(), dense_datasets(), st.sampled_from(AS_OF[1:]))
+def test_goals_of_one_shape_judged_together_equal_one_by_one(
+    goals_: list[Goal], data: Dataset, as_of: date
+) -> None:
+    report = evaluate_frame(goals_, Frame.from_dataset(data), as_of)
+    expected = [r for g in goals_ for r in evaluate_for_each(g, data, as_of, engine="scalar")]
+    assert report.results() == expected

@@ -46,7 +46,8 @@ from .engine import (
     GoalBlock,
     LinearOutcome,
     fill_probabilities,
-    judge_goal,
+    judge_family,
+    shape_key,
     supported,
 )
 from .text import (
@@ -95,16 +96,44 @@ def evaluate_frame(
     scalar path judges use it (otherwise the frame converts the metrics they need).
     """
     ctx = Context(frame, as_of, dataset)
-    blocks = [_judge(ctx, goal, as_of, method) for goal in goals]
+    return FrameReport(as_of=as_of, blocks=_judge_all(ctx, goals, as_of, method))
+
+
+#: Goals of one shape are judged together up to this many (goal, entity) rows at a time.
+FAMILY_ROWS = 1 << 17
+
+
+def _judge_all(
+    ctx: Context, goals: Sequence[Goal], as_of: date, method: str | None
+) -> list[GoalBlock]:
+    """One block per goal; goals of the same shape and entities share one numpy pass."""
+    blocks = [_prepare(ctx, goal, as_of, method) for goal in goals]
+    families: dict[tuple[Any, ...], list[GoalBlock]] = {}
+    for block in blocks:
+        if block.rule is not None and block.failed is None and not block.scalar_only:
+            key = (shape_key(block.goal, block.rule, block.method), tuple(block.entities))
+            families.setdefault(key, []).append(block)
+    for members in families.values():
+        size = max(1, FAMILY_ROWS // max(1, len(members[0].entities)))
+        for start in range(0, len(members), size):
+            part = members[start : start + size]
+            rules = [b.rule for b in part if b.rule is not None]
+            judged = judge_family(
+                ctx, [b.goal for b in part], rules, part[0].method, part[0].entities
+            )
+            for block, (cases, missing, fallback) in zip(part, judged, strict=True):
+                _finish(ctx, block, cases, missing, fallback)
     fill_probabilities(
         [case.outcome for block in blocks for case in block.cases if case.outcome is not None]
     )
-    return FrameReport(as_of=as_of, blocks=blocks)
+    return blocks
 
 
-def _judge(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalBlock:
+def _prepare(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalBlock:
+    """Resolve a goal and its entities; goals the vectorised path leaves go scalar here."""
     method_name = method or goal.method or "linear"
     block = GoalBlock(goal=goal, rule=None, entities=[], method=method_name, as_of=as_of)
+    block.override = method
     problem = _goal_problem(goal)
     try:
         if problem is not None:
@@ -115,16 +144,20 @@ def _judge(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalBlo
     except GoalEngineError as error:
         block.failed = _failed(goal, error).model_copy(update={"as_of": as_of})
         return block
-    why = supported(goal, rule, ctx.frame, method_name)
-    if why is not None:
+    if supported(goal, rule, ctx.frame, method_name) is not None:
         data = ctx.dataset(rule.metrics)
         for position, entity in enumerate(block.entities):
             _scalar(block, position, entity, data, method)
-        return block
-    cases, missing, fallback = judge_goal(ctx, goal, rule, method_name, block.entities)
+        block.scalar_only = True
+    return block
+
+
+def _finish(ctx: Context, block: GoalBlock, cases: list[Case], missing: Any, fallback: Any) -> None:
+    goal, rule, method = block.goal, block.rule, block.override
+    assert rule is not None
     block.cases = cases
     for position in missing.tolist():
-        result = missing_result(goal, rule, block.entities[position], as_of, method)
+        result = missing_result(goal, rule, block.entities[position], block.as_of, method)
         if result is None:
             block.skipped.add(position)
         else:
@@ -133,7 +166,6 @@ def _judge(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalBlo
         data = ctx.dataset(rule.metrics)
         for position in fallback.tolist():
             _scalar(block, position, block.entities[position], data, method)
-    return block
 
 
 def _scalar(
@@ -258,7 +290,7 @@ def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodO
     if outcome.probability is not None:
         assert outcome.se is not None and outcome.low is not None and outcome.high is not None
         assert outcome.target is not None
-        probability = float(outcome.probability[k])
+        probability = float(outcome.exact_probability()[k])
         interval = (float(outcome.low[k]), float(outcome.high[k]))
         prediction = Prediction(projected, float(outcome.se[k]), outcome.df)
         steps.append(_probability_step(prediction, probability, interval, outcome.deadline, unit))
@@ -321,7 +353,7 @@ def _case_lines(
         else:
             chance = None
             if ahead.probability is not None:
-                chance = formats.text([_chance(p) for p in ahead.probability.tolist()])
+                chance = formats.text(ahead.chance_texts())
             target = ahead.target
             if (
                 target is not None
@@ -457,7 +489,7 @@ class FrameReport:
             return [block.failed]
         found: dict[int, Result] = dict(block.scalar)
         for case in block.cases:
-            found.update(_case_results(block, case, _override(block)))
+            found.update(_case_results(block, case, block.override))
         return [found[p] for p in sorted(found)]
 
     def totals(self, noun: str = "entities") -> ReportTotals:
@@ -564,11 +596,7 @@ def _stream(
     names: dict[str, str] = {}
     memo = Memo()
     for start in range(0, len(goals), chunk):
-        blocks = [_judge(ctx, goal, as_of, method) for goal in goals[start : start + chunk]]
-        fill_probabilities(
-            [case.outcome for block in blocks for case in block.cases if case.outcome is not None]
-        )
-        for block in blocks:
+        for block in _judge_all(ctx, goals[start : start + chunk], as_of, method):
             first = _write_lines(stream, _block_lines(block, names, memo), first)
             totals.add(block)
     return totals, first
@@ -600,8 +628,3 @@ def _fork_half(
     os.close(handle)
     os.close(writer)
     return pid, path, reader
-
-
-def _override(block: GoalBlock) -> str | None:
-    """The method override the caller passed (``Result.method`` depends on it)."""
-    return block.method if block.method != (block.goal.method or "linear") else None

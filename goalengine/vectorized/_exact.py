@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,45 +51,69 @@ def py_sum(terms: Sequence[FloatArray]) -> FloatArray:
     return result
 
 
-def _math(function: object, values: FloatArray) -> FloatArray:
-    """Apply a ``math`` function per element (the libm result the scalar path gets)."""
-    return np.fromiter(map(function, values.tolist()), dtype=np.float64, count=len(values))  # type: ignore[call-overload]
+def _math(function: Any, values: FloatArray, exact: bool = True) -> FloatArray:
+    """Apply a ``math`` function per element (the libm result the scalar path gets), or
+    numpy's version of it (``exact=False``: faster, may differ in the last bit)."""
+    if not exact:
+        result: FloatArray = {math.log: np.log, math.exp: np.exp}[function](values)
+        return result
+    return np.array(list(map(function, values.tolist())), dtype=np.float64)
 
 
 def _beta_fraction(a: float, b: float, x: FloatArray) -> FloatArray:
-    """``_student_t._beta_fraction`` for every element of ``x``, each stopping on its own."""
+    """``_student_t._beta_fraction`` for every element of ``x``, each stopping on its own.
+
+    In-place numpy operations in the scalar code's order (``1.0 + c * d`` is ``d *= c;
+    d += 1.0``: both products and sums commute exactly), the tiny-value guards applied only
+    where they bite.
+    """
     tiny, eps = _student_t._TINY, _student_t._EPS
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     n = len(x)
     c = np.ones(n)
     d = 1.0 - qab * x / qap
-    d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
+    _guard(d, tiny)
+    np.divide(1.0, d, out=d)
     h = d.copy()
     result = np.empty(n)
     alive = np.arange(n)
+    delta = np.empty(n)
     for m in range(1, _student_t._MAX_TERMS + 1):
         m2 = 2 * m
         even = m * (b - m) * x / ((qam + m2) * (a + m2))
         odd = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
         for coefficient in (even, odd):
-            d = 1.0 + coefficient * d
-            d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
-            c = 1.0 + coefficient / c
-            c = np.where(np.abs(c) > tiny, c, tiny)
-            delta = d * c
-            h = h * delta
+            d *= coefficient
+            d += 1.0
+            _guard(d, tiny)
+            np.divide(1.0, d, out=d)
+            np.divide(coefficient, c, out=c)
+            c += 1.0
+            _guard(c, tiny)
+            np.multiply(d, c, out=delta)
+            h *= delta
         done = np.abs(delta - 1.0) < eps
         if done.any():
             result[alive[done]] = h[done]
             keep = ~done
             alive, x, c, d, h = alive[keep], x[keep], c[keep], d[keep], h[keep]
+            delta = delta[keep]
             if not len(alive):
                 return result
     result[alive] = h
     return result
 
 
-def _beta_regularized(a: float, b: float, x: FloatArray, y: FloatArray) -> FloatArray:
+def _guard(values: FloatArray, tiny: float) -> None:
+    """``v if abs(v) > tiny else tiny``, in place."""
+    small = np.abs(values) <= tiny
+    if small.any():
+        values[small] = tiny
+
+
+def _beta_regularized(
+    a: float, b: float, x: FloatArray, y: FloatArray, exact: bool = True
+) -> FloatArray:
     out = np.empty(len(x))
     zero = x <= 0.0
     one = ~zero & (y <= 0.0)
@@ -99,8 +124,8 @@ def _beta_regularized(a: float, b: float, x: FloatArray, y: FloatArray) -> Float
         return out
     xr, yr = x[rest], y[rest]
     start = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-    log_front = start + a * _math(math.log, xr) + b * _math(math.log, yr)
-    front = _math(math.exp, log_front)
+    log_front = start + a * _math(math.log, xr, exact) + b * _math(math.log, yr, exact)
+    front = _math(math.exp, log_front, exact)
     low = xr < (a + 1.0) / (a + b + 2.0)
     values = np.empty(len(rest))
     if low.any():
@@ -111,8 +136,9 @@ def _beta_regularized(a: float, b: float, x: FloatArray, y: FloatArray) -> Float
     return out
 
 
-def t_cdf(t: FloatArray, df: int) -> FloatArray:
-    """``_student_t.cdf(t, df)`` for every element of ``t`` (``df`` > 0)."""
+def t_cdf(t: FloatArray, df: int, exact: bool = True) -> FloatArray:
+    """``_student_t.cdf(t, df)`` for every element of ``t`` (``df`` > 0); with
+    ``exact=False`` numpy's log and exp, a few ulps off at most."""
     out = np.empty(len(t))
     with np.errstate(all="ignore"):
         nan = np.isnan(t)
@@ -122,7 +148,8 @@ def t_cdf(t: FloatArray, df: int) -> FloatArray:
         ok = np.flatnonzero(~nan & ~infinite)
         tt = t[ok]
         square = tt * tt
-        tail = 0.5 * _beta_regularized(df / 2.0, 0.5, df / (df + square), square / (df + square))
+        x, y = df / (df + square), square / (df + square)
+        tail = 0.5 * _beta_regularized(df / 2.0, 0.5, x, y, exact)
         out[ok] = np.where(tt < 0, tail, 1.0 - tail)
     return out
 

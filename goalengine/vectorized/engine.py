@@ -18,7 +18,9 @@ of explanation, with their numbers as arrays.
 from __future__ import annotations
 
 import ast
+import itertools
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +35,7 @@ from ..data.dataset import Dataset
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import _student_t
-from ..methods.linear import INTERVAL
+from ..methods.linear import INTERVAL, _chance
 from ..models import Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
@@ -41,7 +43,16 @@ from ..world import FUNCTIONS as WORLD_FUNCTIONS
 from ..world import Window
 from . import _exact
 
-__all__ = ["Case", "Context", "GoalBlock", "LinearOutcome", "judge_goal", "supported"]
+__all__ = [
+    "Case",
+    "Context",
+    "GoalBlock",
+    "LinearOutcome",
+    "judge_family",
+    "judge_goal",
+    "shape_key",
+    "supported",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -60,6 +71,51 @@ class Unsupported(Exception):
 # -- what can be vectorised ----------------------------------------------------------------
 
 
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_WINDOW = re.compile(r"\[[^\]]*\.\.")
+_ROUND = re.compile(r"\bround\s*\(")
+
+
+@dataclass(frozen=True)
+class _Anatomy:
+    """What the vectorised path needs to know about a rule, read off its text."""
+
+    metrics: tuple[str, ...]
+    """Metric names in reading order (the subject first)."""
+    unsupported: str | None
+
+
+_ANATOMY: dict[int, tuple[CheckedRule, _Anatomy]] = {}
+
+
+def anatomy(rule: CheckedRule) -> _Anatomy:
+    """The rule's :class:`_Anatomy` (cached per rule object).
+
+    Reading order of the names in the text is the order in which the checker met them
+    (its subject is the first), so goals whose texts differ only in metric names line up.
+    """
+    found = _ANATOMY.get(id(rule))
+    if found is not None and found[0] is rule:
+        return found[1]
+    metrics: list[str] = []
+    for name in _IDENTIFIER.findall(rule.text):
+        if name in rule.metrics and name not in metrics:
+            metrics.append(name)
+    if rule.subject in metrics and metrics[0] != rule.subject:  # (a metric after '@')
+        metrics.remove(rule.subject)
+        metrics.insert(0, rule.subject)
+    why = None
+    if _WINDOW.search(rule.text):
+        why = "window over periods"
+    elif _ROUND.search(rule.text):
+        why = "round()"
+    parts = _Anatomy(tuple(metrics), why)
+    if len(_ANATOMY) > 100_000:
+        _ANATOMY.clear()
+    _ANATOMY[id(rule)] = (rule, parts)
+    return parts
+
+
 def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> str | None:
     """Why ``goal`` must go scalar, or None when the vectorised path covers it."""
     if method_name != "linear":
@@ -72,16 +128,7 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
         return "published dates"
     if rule.subject not in frame:
         return "no subject"
-    for node in ast.walk(rule.tree):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
-            return "window over periods"
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id == "round"
-        ):
-            return "round()"
-    return None
+    return anatomy(rule).unsupported
 
 
 def _is_all(node: ast.expr) -> bool:
@@ -114,6 +161,9 @@ class Context:
         self._latest: dict[tuple[int, int], FloatArray] = {}
         self._peers: dict[tuple[str, int, frozenset[str]], FloatArray] = {}
         self._rows: dict[tuple[str, ...], IntArray] = {}
+        self._cube: NDArray[np.int32] | None = None
+        self._matrix: dict[int, FloatArray] = {}
+        self._unscoped: dict[int, FloatArray] = {}
 
     def j(self, at: date) -> int:
         """How many columns a bare metric sees when judged on ``at``."""
@@ -142,6 +192,41 @@ class Context:
                     column >= 0, self.frame.values[m, np.arange(n), np.maximum(column, 0)], np.nan
                 )
             self._latest[key] = found
+        return found
+
+    @property
+    def present(self) -> BoolArray:
+        """(metrics, entities): the entity has a series of the metric."""
+        return self.frame._present
+
+    def last_cube(self) -> NDArray[np.int32]:
+        """(metrics, entities, periods): column of the latest figure at or before each."""
+        if self._cube is None:
+            seen = ~np.isnan(self.frame.values)
+            columns = np.where(seen, np.arange(seen.shape[2], dtype=np.int32), np.int32(-1))
+            self._cube = np.maximum.accumulate(columns, axis=2)
+        return self._cube
+
+    def latest_matrix(self, j: int) -> FloatArray:
+        """(metrics, entities): every latest figure within the first ``j`` columns (NaN: none)."""
+        found = self._matrix.get(j)
+        if found is None:
+            values = self.frame.values
+            if j == 0:
+                found = np.full(values.shape[:2], np.nan)
+            else:
+                column = self.last_cube()[:, :, j - 1]
+                picked = np.take_along_axis(values, np.maximum(column, 0)[:, :, None], axis=2)
+                found = np.where(column >= 0, picked[:, :, 0], np.nan)
+            self._matrix[j] = found
+        return found
+
+    def unscoped_latest(self, j: int) -> FloatArray:
+        """(metrics,): the entity-less series' latest figure within ``j`` columns (NaN: none)."""
+        found = self._unscoped.get(j)
+        if found is None:
+            found = np.array([self.latest_unscoped(m, j) for m in range(len(self.frame.metrics))])
+            self._unscoped[j] = found
         return found
 
     def latest_unscoped(self, m: int, j: int) -> float:
@@ -217,8 +302,44 @@ class LinearOutcome:
     high: FloatArray | None = None
     projected_side: FloatArray | None = None
     """The subject side at the deadline on the trend (rules whose subject is not bare)."""
+    exact: bool = False
+    """Whether :attr:`probability` is the scalar path's to the last bit (else within a few
+    ulps: numpy's log and exp); :meth:`exact_probability` makes it so."""
 
-    def take(self, index: IntArray) -> LinearOutcome:
+    def exact_probability(self, index: IntArray | None = None) -> FloatArray:
+        """The scalar path's probabilities (of entities ``index``; all by default)."""
+        assert self.probability is not None
+        if self.exact:
+            return self.probability if index is None else self.probability[index]
+        assert self.projected is not None and self.target is not None and self.se is not None
+        where = slice(None) if index is None else index
+        margin = self.direction * (self.projected[where] - self.target[where])
+        se = self.se[where]
+        found = np.where(margin >= 0, 1.0, 0.0)
+        positive = se != 0
+        if positive.any():
+            found[positive] = _exact.t_cdf(margin[positive] / se[positive], self.df)
+        if index is None:
+            self.probability, self.exact = found, True
+        return found
+
+    def chance_texts(self) -> list[str]:
+        """``_chance(p)`` per entity: exact wherever the fast probability is near a step of
+        ``_chance`` (a rounding tie, 0.5 %, 99.5 %, 0 or 1), where a few ulps could matter."""
+        assert self.probability is not None
+        p = self.probability
+        with np.errstate(all="ignore"):
+            percent = p * 100
+            tie = np.abs(percent - np.floor(percent) - 0.5) < 1e-6
+            near = tie | (np.abs(p - 0.995) < 1e-9) | (np.abs(p - 0.005) < 1e-9)
+            near |= (p < 1e-12) | (p > 1 - 1e-12)
+        if not self.exact and near.any():
+            p = p.copy()
+            index = np.flatnonzero(near)
+            p[index] = self.exact_probability(index)
+        return [_chance(v) for v in p.tolist()]
+
+    def take(self, index: Any) -> LinearOutcome:
         def cut(values: FloatArray | None) -> FloatArray | None:
             return None if values is None else values[index]
 
@@ -242,6 +363,7 @@ class LinearOutcome:
             cut(self.low),
             cut(self.high),
             cut(self.projected_side),
+            self.exact,
         )
 
 
@@ -295,6 +417,10 @@ class GoalBlock:
     skipped: set[int] = field(default_factory=set)
     failed: Any = None
     """A goal-level error Result (no entity), if the goal could not be judged at all."""
+    override: str | None = None
+    """The method the caller asked for (``Result.method`` follows it)."""
+    scalar_only: bool = False
+    """Outside the vectorised subset: every entity judged by the scalar path."""
 
 
 # -- evaluation over arrays ------------------------------------------------------------------
@@ -304,17 +430,27 @@ class _Scope:
     """Evaluates rule nodes for a set of entities (rows of the frame) on given moments."""
 
     def __init__(
-        self, ctx: Context, rule: CheckedRule, rows: IntArray, baseline: FloatArray | None
+        self,
+        ctx: Context,
+        rule: CheckedRule,
+        rows: IntArray,
+        metrics: dict[str, IntArray],
+        baseline: FloatArray | None,
     ) -> None:
         self.ctx = ctx
         self.rule = rule
         self.rows = rows
+        """Each row's entity (a row of the frame)."""
+        self.metrics = metrics
+        """Each of the rule's metric names -> each row's metric (goals of one shape share
+        the rule's structure but not its metrics; see FamilyJudge)."""
         self.n = len(rows)
         self.baseline = baseline
 
     def subset(self, index: IntArray) -> _Scope:
         baseline = None if self.baseline is None else self.baseline[index]
-        return _Scope(self.ctx, self.rule, self.rows[index], baseline)
+        metrics = {name: m[index] for name, m in self.metrics.items()}
+        return _Scope(self.ctx, self.rule, self.rows[index], metrics, baseline)
 
     # A value is (numbers, failed): failed marks entities for which the scalar path would
     # have raised while evaluating this node (only where the node was evaluated at all).
@@ -375,12 +511,11 @@ class _Scope:
     def latest(self, metric: str, j: int) -> FloatArray:
         """Own series' latest figure, else the entity-less series' (NaN: none)."""
         ctx = self.ctx
-        m = ctx.frame.metric_index[metric]
-        values = ctx.latest_all(m, j)[self.rows]
-        own = ctx.frame.has_series(metric)[self.rows]
+        m = self.metrics[metric]
+        values: FloatArray = ctx.latest_matrix(j)[m, self.rows]
+        own = ctx.present[m, self.rows]
         if not own.all():
-            fallback = ctx.latest_unscoped(m, j) if ctx.frame.has_unscoped(metric) else math.nan
-            values = np.where(own, values, fallback)
+            values = np.where(own, values, ctx.unscoped_latest(j)[m])
         return values
 
     def at_period(self, metric: str, period: Period) -> FloatArray:
@@ -389,9 +524,9 @@ class _Scope:
         column = ctx.frame.period_index.get(period)
         if column is None or ctx.ends[column] > ctx.as_of:
             return np.full(self.n, np.nan)
-        m = ctx.frame.metric_index[metric]
+        m = self.metrics[metric]
         values: FloatArray = ctx.frame.values[m, self.rows, column]
-        own = ctx.frame.has_series(metric)[self.rows]
+        own = ctx.present[m, self.rows]
         if not own.all():
             values = np.where(own, values, ctx.frame.unscoped[m, column])
         return values
@@ -420,9 +555,8 @@ class _Scope:
     ) -> tuple[FloatArray, BoolArray]:
         if isinstance(node.op, ast.MatMult):
             assert isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name)
-            value = self.reference(node.left.id, node.right.id, moment.at)
-            failed = active if math.isnan(value) else np.zeros(self.n, dtype=bool)
-            return np.full(self.n, value), failed
+            values = self.reference(node.left.id, node.right.id, moment.at)
+            return values, active & np.isnan(values)
         left, left_failed = self._eval(node.left, moment, active)
         right, right_failed = self._eval(node.right, moment, active)
         failed = left_failed | right_failed
@@ -436,14 +570,21 @@ class _Scope:
             return left / right, failed | (active & (right == 0))
         raise Unsupported(type(node.op).__name__)
 
-    def reference(self, metric: str, entity: str, at: date) -> float:
+    def reference(self, metric: str, entity: str, at: date) -> FloatArray:
         """``x@entity``: NaN where the scalar path finds no value."""
-        frame = self.ctx.frame
-        row = frame.entity_index.get(entity)
-        if row is None or not frame.has_series(metric)[row]:
-            return math.nan
-        latest = self.ctx.latest_all(frame.metric_index[metric], self.ctx.j(at))
-        return float(latest[row])
+        row = self.ctx.frame.entity_index.get(entity)
+        if row is None:
+            return np.full(self.n, np.nan)
+        m = self.metrics[metric]
+        values: FloatArray = self.ctx.latest_matrix(self.ctx.j(at))[m, row]
+        return np.where(self.ctx.present[m, row], values, np.nan)
+
+    def _by_metric(self, m: IntArray) -> list[tuple[str, Any]]:
+        """The rows of each distinct metric in ``m`` (one slice when there is just one)."""
+        names = self.ctx.frame.metrics
+        if not len(m) or (m == m[0]).all():
+            return [(names[int(m[0])] if len(m) else names[0], slice(None))]
+        return [(names[int(m[part[0]])], part) for part in _groups(m)]
 
     def _compare(
         self, node: ast.Compare, moment: _Moment, active: BoolArray
@@ -485,25 +626,30 @@ class _Scope:
         none = np.zeros(self.n, dtype=bool)
         if name in ENTITY_FUNCTIONS:  # rank(x)
             assert isinstance(node.args[0], ast.Name)
-            metric = node.args[0].id
             j = self.ctx.j(moment.at)
-            peers = np.sort(self.ctx.peers(metric, j, self.rule.references))
-            own = self.ctx.latest_all(self.ctx.frame.metric_index[metric], j)[self.rows]
-            has = self.ctx.frame.has_series(metric)[self.rows] & ~np.isnan(own)
-            higher = len(peers) - np.searchsorted(peers, own, side="right")
-            return (1 + higher).astype(np.float64), active & ~has
+            m = self.metrics[node.args[0].id]
+            own = self.ctx.latest_matrix(j)[m, self.rows]
+            has = self.ctx.present[m, self.rows] & ~np.isnan(own)
+            rank = np.empty(self.n)
+            for metric, where in self._by_metric(m):
+                peers = np.sort(self.ctx.peers(metric, j, self.rule.references))
+                rank[where] = 1 + len(peers) - np.searchsorted(peers, own[where], side="right")
+            return rank, active & ~has
         if name in AGGREGATES and len(node.args) == 1 and _is_all(node.args[0]):
             window_node = node.args[0]
-            assert isinstance(window_node, ast.Subscript) and isinstance(
-                window_node.value, ast.Name
-            )
-            metric = window_node.value.id
-            peers = self.ctx.peers(metric, self.ctx.j(moment.at), self.rule.references)
-            if not len(peers) and name != "count":
-                return np.full(self.n, np.nan), active.copy()
-            window = Window(peers.tolist())
-            window.label = f"{metric}[*]"
-            return np.full(self.n, float(WORLD_FUNCTIONS[name](window))), none
+            assert isinstance(window_node, ast.Subscript)
+            assert isinstance(window_node.value, ast.Name)
+            j = self.ctx.j(moment.at)
+            values = np.empty(self.n)
+            for metric, where in self._by_metric(self.metrics[window_node.value.id]):
+                peers = self.ctx.peers(metric, j, self.rule.references)
+                if not len(peers) and name != "count":
+                    values[where] = np.nan  # MissingValue: no observations
+                    continue
+                window = Window(peers.tolist())
+                window.label = f"{metric}[*]"
+                values[where] = float(WORLD_FUNCTIONS[name](window))
+            return values, active & np.isnan(values)
         args = [self._eval(a, moment, active) for a in node.args]
         failed = none
         for _, arg_failed in args:
@@ -567,58 +713,116 @@ class _Held:
     sides: tuple[FloatArray, FloatArray] | None
 
 
-class GoalJudge:
-    """Judges one goal for a list of entities against a :class:`Context`."""
+def shape_key(goal: Goal, rule: CheckedRule, method: str) -> tuple[Any, ...]:
+    """Goals with equal keys are judged together: the same rule text up to its metric names
+    (numbered in order of appearance), the same baseline and method."""
+    order = {name: i for i, name in enumerate(anatomy(rule).metrics)}
+    shape = _IDENTIFIER.sub(lambda m: f"\x00{order[m[0]]}" if m[0] in order else m[0], rule.text)
+    baseline = None if goal.baseline is None else (goal.baseline.period, goal.baseline.value)
+    return (shape, baseline, method)
 
-    def __init__(self, ctx: Context, goal: Goal, rule: CheckedRule, method: str) -> None:
+
+class FamilyJudge:
+    """Judges goals of one shape (see :func:`shape_key`) for one list of entities at once.
+
+    Rows are (goal, entity) pairs; each of the rule's metric names maps to every row's own
+    metric, so one pass of numpy judges every goal of the family.
+    """
+
+    def __init__(
+        self, ctx: Context, goals: Sequence[Goal], rules: Sequence[CheckedRule], method: str
+    ) -> None:
         self.ctx = ctx
-        self.goal = goal
-        self.rule = rule
+        self.goal = goals[0]
+        self.rule = rules[0]
         self.method = method
-        frame = ctx.frame
-        self.subject = frame.metric_index[rule.subject]
-        self.periods = frame.periods
+        index = ctx.frame.metric_index
+        template = anatomy(self.rule).metrics
+        per_goal = [anatomy(rule).metrics for rule in rules]
+        self.names = [dict(zip(template, names, strict=True)) for names in per_goal]
+        """Per goal: the template's metric name -> the goal's."""
+        self.metric_codes = {
+            name: np.array([index[names[i]] for names in per_goal], dtype=np.intp)
+            for i, name in enumerate(template)
+        }
+        self.periods = ctx.frame.periods
         self.ends = ctx.ends
 
-    def run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
-        """Cases, plus positions without subject data and positions to judge scalar."""
+    def run(self, entities: list[str]) -> list[tuple[list[Case], IntArray, IntArray]]:
+        """Per goal: cases, positions without subject data, positions to judge scalar."""
         with np.errstate(all="ignore"):  # NaN and inf are expected; failures are masks
             return self._run(entities)
 
-    def _run(self, entities: list[str]) -> tuple[list[Case], IntArray, IntArray]:
-        frame, ctx = self.ctx.frame, self.ctx
-        rows = ctx.rows(entities)
-        visible = ~np.isnan(frame.values[self.subject][rows][:, : ctx.j_as_of])
+    def _run(self, entities: list[str]) -> list[tuple[list[Case], IntArray, IntArray]]:
+        ctx = self.ctx
+        n = len(entities)
+        count = len(self.names)
+        rows = np.tile(ctx.rows(entities), count)
+        goal_of = np.repeat(np.arange(count), n)
+        metrics = {name: codes[goal_of] for name, codes in self.metric_codes.items()}
+        subject = metrics[self.rule.subject]
+        visible = ~np.isnan(ctx.frame.values[subject, rows, : ctx.j_as_of])
         has = visible.any(axis=1)
-        missing = np.flatnonzero(~has)
-        judged = np.flatnonzero(has)
         cases: list[Case] = []
         scalar: list[IntArray] = []
-        if not len(judged):
-            return cases, missing, np.array([], dtype=np.intp)
-        seen = visible[judged]
-        for group in _groups(_row_codes(seen)):
-            members = judged[group]
-            obs = [int(c) for c in np.flatnonzero(seen[group[0]])]
-            scope = _Scope(ctx, self.rule, rows[members], None)
-            try:
-                group_cases, unclean = self.judge_group(scope, obs)
-            except Unsupported:
-                scalar.append(members)
-                continue
-            for case in group_cases:
-                case.positions = members[case.positions]
-                cases.append(case)
-            if unclean.any():
-                scalar.append(members[unclean])
+        judged = np.flatnonzero(has)
+        if len(judged):
+            seen = visible[judged]
+            for group in _groups(_row_codes(seen)):
+                members = judged[group]
+                obs = [int(c) for c in np.flatnonzero(seen[group[0]])]
+                scope = _Scope(
+                    ctx, self.rule, rows[members], {k: v[members] for k, v in metrics.items()}, None
+                )
+                try:
+                    group_cases, unclean = self.judge_group(scope, obs)
+                except Unsupported:
+                    scalar.append(members)
+                    continue
+                for case in group_cases:
+                    case.positions = members[case.positions]
+                    cases.append(case)
+                if unclean.any():
+                    scalar.append(members[unclean])
         fallback = np.concatenate(scalar) if scalar else np.array([], dtype=np.intp)
-        return cases, missing, np.sort(fallback)
+        missing = np.flatnonzero(~has)
+        # Back to goals: row r is entity r % n of goal r // n.
+        out: list[tuple[list[Case], IntArray, IntArray]] = [
+            (
+                [],
+                missing[(missing >= g * n) & (missing < (g + 1) * n)] - g * n,
+                np.sort(fallback[(fallback >= g * n) & (fallback < (g + 1) * n)]) - g * n,
+            )
+            for g in range(count)
+        ]
+        for case in cases:
+            owners = case.positions // n
+            if count == 1:
+                parts: list[Any] = [slice(None)]
+            elif (np.diff(case.positions) > 0).all():  # sorted: one slice per goal
+                cuts = np.searchsorted(owners, np.arange(count + 1)).tolist()
+                parts = [slice(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+            else:
+                parts = _groups(owners)
+            for part in parts:
+                g = int(owners[part][0])
+                piece = (
+                    case if isinstance(part, slice) and part == slice(None) else _take(case, part)
+                )
+                piece.positions = piece.positions - g * n
+                if count > 1:
+                    names = self.names[g]
+                    piece.trace = [
+                        Lookup(names[t.metric], t.period, t.implicit, t.values) for t in piece.trace
+                    ]
+                out[g][0].append(piece)
+        return out
 
     # -- a group: entities whose subject was observed in the same periods ----------------
 
     def judge_group(self, scope: _Scope, obs: list[int]) -> tuple[list[Case], BoolArray]:
         n = scope.n
-        subject_rows = self.ctx.frame.values[self.subject][scope.rows]
+        subject_rows = self.ctx.frame.values[scope.metrics[self.rule.subject], scope.rows]
         base = self.find_baseline(subject_rows, obs)
         scope.baseline = None if base is None else base.values
         unclean = np.zeros(n, dtype=bool)
@@ -676,6 +880,24 @@ class GoalJudge:
     def holds_now(self, scope: _Scope, at: date) -> _Held:
         """Evaluate the rule on ``at`` recording lookups, then its two sides."""
         trace: list[tuple[Lookup, BoolArray]] = []
+        rule, tree = self.rule, self.rule.tree
+        if (
+            isinstance(tree, ast.Compare)
+            and len(tree.ops) == 1
+            and rule.subject_side is not None
+            and rule.target_side is not None
+        ):
+            # One comparison: its two operands are the sides (compare_sides would evaluate
+            # the same nodes again, on the same day, to the same numbers).
+            left, left_failed = scope.evaluate(tree.left, at, trace=trace)
+            right, right_failed = scope.evaluate(
+                tree.comparators[0], at, trace=trace, active=~left_failed
+            )
+            failed = left_failed | right_failed
+            holds = _COMPARE[type(tree.ops[0])](left, right) & ~failed
+            left, right = left.astype(np.float64), right.astype(np.float64)
+            pair = (left, right) if rule.subject_side is tree.left else (right, left)
+            return _Held(holds, failed, trace, pair)
         holds, failed = scope.evaluate(self.rule.tree, at, trace=trace)
         sides = None
         if self.rule.subject_side is not None and self.rule.target_side is not None:
@@ -965,8 +1187,8 @@ def fill_probabilities(outcomes: Sequence[LinearOutcome]) -> None:
             t = margin / se
         probability = np.where(margin >= 0, 1.0, 0.0)
         positive = se != 0
-        if positive.any():
-            probability[positive] = _exact.t_cdf(t[positive], df)
+        if positive.any():  # numpy's log/exp: see LinearOutcome.exact_probability
+            probability[positive] = _exact.t_cdf(t[positive], df, exact=False)
         quantile = _student_t.ppf(0.5 + INTERVAL / 2.0, df)
         start = 0
         for outcome in group:
@@ -984,7 +1206,7 @@ class _Cases:
     """Cuts a group's arrays into :class:`Case` objects (one verdict, one trace shape)."""
 
     def __init__(
-        self, judge: GoalJudge, scope: _Scope, base: _Base | None, subject_rows: FloatArray
+        self, judge: FamilyJudge, scope: _Scope, base: _Base | None, subject_rows: FloatArray
     ) -> None:
         self.judge = judge
         self.scope = scope
@@ -1148,7 +1370,9 @@ def _trace(recorded: list[tuple[Lookup, BoolArray]], part: IntArray, shape: int)
     return found
 
 
-def _take(case: Case, keep: IntArray) -> Case:
+def _take(case: Case, keep: Any) -> Case:
+    """The case for some of its entities (an index array, or a slice: views, no copies)."""
+
     def cut(values: FloatArray | None) -> FloatArray | None:
         return None if values is None else values[keep]
 
@@ -1173,4 +1397,15 @@ def judge_goal(
     ctx: Context, goal: Goal, rule: CheckedRule, method: str, entities: list[str]
 ) -> tuple[list[Case], IntArray, IntArray]:
     """Cases for ``entities`` plus (positions lacking subject data, positions to go scalar)."""
-    return GoalJudge(ctx, goal, rule, method).run(entities)
+    return FamilyJudge(ctx, [goal], [rule], method).run(entities)[0]
+
+
+def judge_family(
+    ctx: Context,
+    goals: Sequence[Goal],
+    rules: Sequence[CheckedRule],
+    method: str,
+    entities: list[str],
+) -> list[tuple[list[Case], IntArray, IntArray]]:
+    """:func:`judge_goal` for goals of one :func:`shape_key`, all at once."""
+    return FamilyJudge(ctx, goals, rules, method).run(entities)

@@ -545,7 +545,7 @@ def write_report(
     *,
     method: str | None = None,
     dataset: Dataset | None = None,
-    chunk: int = 64,
+    chunk: int = 256,
     workers: int = 1,
 ) -> ReportTotals:
     """Judge ``goals`` per entity and stream the JSON report, ``chunk`` goals at a time.

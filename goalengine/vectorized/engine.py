@@ -760,22 +760,31 @@ class FamilyJudge:
         rows = np.tile(ctx.rows(entities), count)
         goal_of = np.repeat(np.arange(count), n)
         metrics = {name: codes[goal_of] for name, codes in self.metric_codes.items()}
-        subject = metrics[self.rule.subject]
-        visible = ~np.isnan(ctx.frame.values[subject, rows, : ctx.j_as_of])
+        # Every row's subject series: (rows, periods). Whole blocks when the entities are
+        # the frame's rows in order (the usual case), a gather otherwise.
+        codes = self.metric_codes[self.rule.subject]
+        entity_rows = ctx.rows(entities)
+        values = ctx.frame.values
+        if len(entity_rows) == values.shape[1] and (entity_rows == np.arange(n)).all():
+            series = np.take(values, codes, axis=0).reshape(count * n, values.shape[2])
+        else:
+            series = values[metrics[self.rule.subject], rows]
+        visible = ~np.isnan(series[:, : ctx.j_as_of])
         has = visible.any(axis=1)
         cases: list[Case] = []
         scalar: list[IntArray] = []
         judged = np.flatnonzero(has)
         if len(judged):
             seen = visible[judged]
-            for group in _groups(_row_codes(seen)):
+            same = bool((seen == seen[0]).all())  # the usual case: one group
+            for group in [np.arange(len(judged))] if same else _groups(_row_codes(seen)):
                 members = judged[group]
                 obs = [int(c) for c in np.flatnonzero(seen[group[0]])]
                 scope = _Scope(
                     ctx, self.rule, rows[members], {k: v[members] for k, v in metrics.items()}, None
                 )
                 try:
-                    group_cases, unclean = self.judge_group(scope, obs)
+                    group_cases, unclean = self.judge_group(scope, obs, series[members])
                 except Unsupported:
                     scalar.append(members)
                     continue
@@ -820,9 +829,10 @@ class FamilyJudge:
 
     # -- a group: entities whose subject was observed in the same periods ----------------
 
-    def judge_group(self, scope: _Scope, obs: list[int]) -> tuple[list[Case], BoolArray]:
+    def judge_group(
+        self, scope: _Scope, obs: list[int], subject_rows: FloatArray
+    ) -> tuple[list[Case], BoolArray]:
         n = scope.n
-        subject_rows = self.ctx.frame.values[scope.metrics[self.rule.subject], scope.rows]
         base = self.find_baseline(subject_rows, obs)
         scope.baseline = None if base is None else base.values
         unclean = np.zeros(n, dtype=bool)

@@ -30,7 +30,6 @@ import ast
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,6 +67,10 @@ def process(args: list[str], cwd: Path = ROOT) -> tuple[float, str]:
     if done.returncode not in (0, 1, 2):
         raise RuntimeError(f"{args} failed:\n{done.stderr}")
     return took, done.stdout
+
+
+def say(label: str, seconds: float, note: str) -> None:
+    print(f"  {label:<28} {fmt(seconds):>9}   ({note})")
 
 
 def fmt(seconds: float) -> str:
@@ -154,7 +157,7 @@ def simpleeval_per_pair(work: Workload, frame: Any, sample: int) -> dict[str, fl
     rng = random.Random(1)
     pairs = []
     for _ in range(sample):
-        goal_id, rule, baseline, _unit = rng.choice(specs)
+        _, rule, baseline, _ = rng.choice(specs)
         entity = rng.randrange(work.entities)
         checked = compile_rule(rule)
         text = ast.unparse(_Flatten().visit(checked.tree))
@@ -181,9 +184,9 @@ def simpleeval_per_pair(work: Workload, frame: Any, sample: int) -> dict[str, fl
 
 
 def judging(work: Workload, repeats: int, sample: int) -> dict[str, Any]:
+    import handwritten
     import numpy as np
 
-    import handwritten
     from goalengine.data.columnar import read_frame
     from goalengine.rulefile import load_rules
     from goalengine.vectorized import evaluate_frame, write_report
@@ -192,7 +195,13 @@ def judging(work: Workload, repeats: int, sample: int) -> dict[str, Any]:
     assert ruleset.as_of is not None
     frame = read_frame(work.data)
     goals = list(ruleset.goals)
-    ours, report = best(lambda: evaluate_frame(goals, frame, ruleset.as_of), repeats)
+    from goalengine.vectorized import engine
+
+    def ours_once() -> Any:
+        engine.clear_caches()  # every run learns its rules afresh
+        return evaluate_frame(goals, frame, ruleset.as_of)
+
+    ours, report = best(ours_once, repeats)
     with open(os.devnull, "w", encoding="utf-8") as sink:
         with_json, _ = best(
             lambda: write_report(goals, frame, ruleset.as_of, sink), max(1, repeats - 1)
@@ -203,7 +212,7 @@ def judging(work: Workload, repeats: int, sample: int) -> dict[str, Any]:
     names = ["met", "on-track", "at-risk", "missed"]
     agree = 0
     for block, mine in zip(report.blocks, codes, strict=True):
-        tally = {name: 0 for name in names}
+        tally = dict.fromkeys(names, 0)
         for case in block.cases:
             tally[case.verdict.value] = tally.get(case.verdict.value, 0) + case.size
         for result in block.scalar.values():
@@ -248,10 +257,15 @@ def scaling(sizes: list[tuple[int, int, int]], repeats: int) -> list[dict[str, A
         ruleset = load_rules(work.rules)
         assert ruleset.as_of is not None
         frame = read_frame(work.data)
+        goals_, day = list(ruleset.goals), ruleset.as_of
         with open(os.devnull, "w", encoding="utf-8") as sink:
-            took, totals = best(
-                lambda: write_report(list(ruleset.goals), frame, ruleset.as_of, sink), repeats
-            )
+
+            def run(
+                goals_: Any = goals_, frame: Any = frame, sink: Any = sink, day: Any = day
+            ) -> Any:
+                return write_report(goals_, frame, day, sink)
+
+            took, totals = best(run, repeats)
         rows.append(
             {"entities": entities, "goals": goals, "results": totals.results, "seconds": took}
         )
@@ -296,9 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         f"numpy {numpy.__version__}"
     )
     work = generate(CACHE, entities, metrics, goals)
+    size = work.data.stat().st_size / 2**20
     print(
         f"workload: {goals:,} goals over {metrics} metrics x {entities:,} entities x 20 periods "
-        f"= {work.observations:,} observations ({work.data.stat().st_size / 2**20:.1f} MB Parquet); "
+        f"= {work.observations:,} observations ({size:.1f} MB Parquet); "
         f"{goals * entities:,} (goal, entity) results"
     )
     targets: list[tuple[str, str, bool]] = []
@@ -309,45 +324,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  whole process            {fmt(e2e['wall'])}   ({phases})")
     print(f"  python -c 'import numpy' {fmt(e2e['numpy'])}   (for scale)")
     print(f"  report: {e2e['results']:,} results, {e2e['report_mb']:.0f} MB of JSON")
-    limit = 5.0 if not quick else 5.0 * (goals * entities) / 1e6
-    targets.append(
-        (
-            "end to end ≤ 5 s" + (" (scaled)" if quick else ""),
-            fmt(e2e["wall"]),
-            e2e["wall"] <= limit,
-        )
-    )
+    if not quick:  # the targets are for the full workload
+        targets.append(("end to end ≤ 5 s", fmt(e2e["wall"]), e2e["wall"] <= 5.0))
 
     print("\n2. judging (the frame already in memory): goalengine vs two baselines")
     judged = judging(work, repeats, 2000 if quick else 20000)
     naive = judged["simpleeval"]
     vs_naive = naive["total"] / judged["ours"]
     vs_hand = judged["ours"] / judged["hand"]
-    print(
-        f"  goalengine evaluate_frame      {fmt(judged['ours'])}   (verdicts, projections, probabilities)"
-    )
-    print(
-        f"  ... and the JSON report        {fmt(judged['with_json'])}   (explanations for every result)"
-    )
-    print(
-        f"  hand-written numpy             {fmt(judged['hand'])}   ({judged['agree']} of {goals} goals: same verdict counts)"
-    )
-    print(
-        f"  fresh simpleeval per pair      {fmt(naive['total'])}   "
-        f"({naive['per_pair'] * 1e6:.1f} µs per pair, measured on a sample, x {goals * entities:,} pairs)"
-    )
-    print(
-        f"  -> {vs_naive:.0f}x faster than simpleeval per pair; {vs_hand:.2f}x the hand-written program"
-    )
+    say("goalengine evaluate_frame", judged["ours"], "verdicts, projections, probabilities")
+    say("... and the JSON report", judged["with_json"], "explanations for every result")
+    say("hand-written numpy", judged["hand"], f"{judged['agree']} of {goals} goals agree")
+    per_pair = f"{naive['per_pair'] * 1e6:.1f} µs a pair, on a sample, x {goals * entities:,}"
+    say("fresh simpleeval per pair", naive["total"], per_pair)
+    print(f"  -> {vs_naive:.0f}x faster than simpleeval per pair; {vs_hand:.2f}x hand-written")
     targets.append(("≥ 20x faster than simpleeval per pair", f"{vs_naive:.0f}x", vs_naive >= 20))
     targets.append(("within 3x of hand-written numpy", f"{vs_hand:.2f}x", vs_hand <= 3))
 
     print("\n3. peak memory of the end-to-end process")
     raw = work.raw_bytes / 2**20
     allowed = 3 * raw + 200
-    print(
-        f"  peak RSS {e2e['maxrss_mb']:.0f} MB; raw float64 data {raw:.1f} MB; allowed 3x + 200 = {allowed:.0f} MB"
-    )
+    print(f"  peak RSS {e2e['maxrss_mb']:.0f} MB; raw float64 data {raw:.1f} MB;")
+    print(f"  allowed 3 x {raw:.1f} + 200 = {allowed:.0f} MB")
     targets.append(
         (
             "peak memory ≤ 3x data + 200 MB",

@@ -88,6 +88,11 @@ class _Anatomy:
 _ANATOMY: dict[int, tuple[CheckedRule, _Anatomy]] = {}
 
 
+def clear_caches() -> None:
+    """Forget what was learnt about rules (benchmarks measure a first run with it)."""
+    _ANATOMY.clear()
+
+
 def anatomy(rule: CheckedRule) -> _Anatomy:
     """The rule's :class:`_Anatomy` (cached per rule object).
 

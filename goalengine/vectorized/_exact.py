@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,16 +31,21 @@ BoolArray = NDArray[np.bool_]
 _NEUMAIER = sum([1.0, 1e100, 1.0, -1e100]) == 2.0
 
 
-def py_sum(terms: Sequence[FloatArray]) -> FloatArray:
-    """``sum(column_k for k ...)`` elementwise, exactly as CPython's ``sum`` computes it."""
-    total: FloatArray = 0.0 + np.asarray(terms[0], dtype=np.float64)
+def py_sum(terms: Iterable[FloatArray]) -> FloatArray:
+    """``sum(column_k for k ...)`` elementwise, exactly as CPython's ``sum`` computes it.
+
+    ``terms`` may be a generator that reuses one buffer: each term is used up before the
+    next is asked for.
+    """
+    items = iter(terms)
+    total: FloatArray = np.add(0.0, np.asarray(next(items), dtype=np.float64))
     if not _NEUMAIER:
-        for term in terms[1:]:
-            total = total + term
+        for term in items:
+            np.add(total, term, out=total)  # total = total + term
         return total
     compensation = np.zeros_like(total)
     with np.errstate(all="ignore"):
-        for term in terms[1:]:
+        for term in items:
             step = total + term
             compensation = compensation + np.where(
                 np.abs(total) >= np.abs(term), (total - step) + term, (term - step) + total
@@ -49,6 +54,31 @@ def py_sum(terms: Sequence[FloatArray]) -> FloatArray:
         fix = (compensation != 0) & np.isfinite(compensation)
         result: FloatArray = np.where(fix, total + compensation, total)
     return result
+
+
+def products(
+    xs: Sequence[float], ys: Sequence[FloatArray], y_shift: FloatArray
+) -> Iterator[FloatArray]:
+    """``(x - mean_x) * (y - mean_y)`` for each pair, in one reused buffer (``xs`` shifted
+    already: the scalar ``x - mean_x`` times the array ``y - mean_y`` -- products commute)."""
+    buffer = np.empty(len(y_shift))
+    for x, y in zip(xs, ys, strict=True):
+        np.subtract(y, y_shift, out=buffer)
+        buffer *= x
+        yield buffer
+
+
+def squared_residuals(
+    xs: Sequence[float], ys: Sequence[FloatArray], intercept: FloatArray, slope: FloatArray
+) -> Iterator[FloatArray]:
+    """``r * r`` with ``r = y - (intercept + slope * x)``, in one reused buffer."""
+    buffer = np.empty(len(intercept))
+    for x, y in zip(xs, ys, strict=True):
+        np.multiply(slope, x, out=buffer)
+        buffer += intercept  # intercept + slope * x (sums commute)
+        np.subtract(y, buffer, out=buffer)
+        buffer *= buffer
+        yield buffer
 
 
 def _math(function: Any, values: FloatArray, exact: bool = True) -> FloatArray:

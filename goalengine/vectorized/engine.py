@@ -1073,12 +1073,8 @@ class FamilyJudge:
             if sxx == 0:
                 intercept, slope = mean_y, np.zeros(n)
             else:
-                slope = (
-                    _exact.py_sum(
-                        [(x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)]
-                    )
-                    / sxx
-                )
+                shifted = [x - mean_x for x in xs]
+                slope = _exact.py_sum(_exact.products(shifted, ys, mean_y)) / sxx
                 intercept = mean_y - slope * mean_x
             at_deadline = year_fraction(origin, end)
             projected = intercept + slope * at_deadline
@@ -1117,8 +1113,8 @@ class FamilyJudge:
         if sxx2 == 0:
             return assessed, unclean
         with np.errstate(all="ignore"):
-            residuals = [y - (intercept + slope * x) for y, x in zip(ys, xs, strict=True)]
-            scatter = _exact.py_sum([r * r for r in residuals]) / (count - 2)
+            squares = _exact.squared_residuals(xs, ys, intercept, slope)
+            scatter = _exact.py_sum(squares) / (count - 2)
             leverage = 1.0 + 1.0 / count + (at_deadline - mean_x) * (at_deadline - mean_x) / sxx2
             estimate = intercept + slope * at_deadline
             se = np.sqrt(scatter * leverage)

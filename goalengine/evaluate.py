@@ -62,7 +62,7 @@ def evaluate(
         ruleset = RuleSet(goals=(ruleset,))
     day = _report_date(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data)
-    results = [r for goal in ruleset.goals for r in _judge(goal, dataset, day, method)]
+    results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
 
 
@@ -90,12 +90,12 @@ def evaluate_many(
         except GoalEngineError as error:
             results.extend(_failed(goal, error) for goal in ruleset.goals)
             continue
-        results.extend(r for g in ruleset.goals for r in _judge(g, dataset, day, method))
+        results.extend(r for g in ruleset.goals for r in judge(g, dataset, day, method))
     report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
     return Report(as_of=report_day, results=tuple(results), warnings=tuple(warnings))
 
 
-def _judge(goal: Goal, data: Dataset, as_of: date, method: str | None) -> list[Result]:
+def judge(goal: Goal, data: Dataset, as_of: date, method: str | None = None) -> list[Result]:
     """One result, or one per entity for a goal with ``for_each`` (goalengine.entities)."""
     if goal.for_each is not None:
         from .entities import evaluate_for_each

@@ -326,7 +326,7 @@ class _Reader:
             self.check_keys(entry, TEST_KEYS, "test")
             expect: dict[str, Verdict] = {}
             for goal_id, verdict in self.mapping(entry, "expect").items():
-                if goal_id not in goal_ids:
+                if str(goal_id).partition("@")[0] not in goal_ids:
                     hint = did_you_mean(str(goal_id), goal_ids)
                     self.error(f"test expects unknown goal '{goal_id}'",
                                self.span(entry["expect"], goal_id), hint)  # fmt: skip

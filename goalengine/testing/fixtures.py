@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import GoalEngineError
-from ..evaluate import evaluate_goal
+from ..evaluate import judge
 from ..models import Result, Verdict
 from ..periods import parse_as_of
 from ..resolve import DataCache, load_ruleset_data
@@ -54,23 +54,35 @@ def run_fixture(
     if case.data is not None:
         data = data.merged(case.data)
     as_of = case.as_of or ruleset.as_of or parse_as_of("2100")
-    wanted = set(case.expect) | set(case.expect_explanation)
-    results = tuple(evaluate_goal(goal, data, as_of) for goal in ruleset.goals if goal.id in wanted)
-    by_goal = {r.goal: r for r in results}
+    wanted = {key.partition("@")[0] for key in (*case.expect, *case.expect_explanation)}
+    results = tuple(
+        result for goal in ruleset.goals if goal.id in wanted for result in judge(goal, data, as_of)
+    )
     mismatches = []
-    for goal_id, expected in case.expect.items():
-        result = by_goal[goal_id]
-        if result.verdict is not Verdict(expected):
-            mismatches.append(
-                Mismatch(goal_id, expected.value, result.verdict.value, result.explanation)
-            )
-    for goal_id, fragment in case.expect_explanation.items():
-        result = by_goal[goal_id]
-        if fragment not in result.explanation:
-            mismatches.append(
-                Mismatch(goal_id, fragment, result.explanation, result.explanation, "explanation")
-            )
+    for key, expected in case.expect.items():
+        for name, result in _matching(key, results):
+            if result is None:
+                mismatches.append(Mismatch(name, expected.value, "no result", ""))
+            elif result.verdict is not Verdict(expected):
+                mismatches.append(
+                    Mismatch(name, expected.value, result.verdict.value, result.explanation)
+                )
+    for key, fragment in case.expect_explanation.items():
+        for name, result in _matching(key, results):
+            text = result.explanation if result is not None else ""
+            if fragment not in text:
+                mismatches.append(Mismatch(name, fragment, text, text, "explanation"))
     return FixtureOutcome(ruleset.path, case.name, case.line, tuple(mismatches), results)
+
+
+def _matching(key: str, results: tuple[Result, ...]) -> list[tuple[str, Result | None]]:
+    """The results an ``expect`` key names: ``goal`` (for a per-entity goal: every entity)
+    or ``goal@entity`` (that one)."""
+    goal_id, _, entity = key.partition("@")
+    found = [r for r in results if r.goal == goal_id and (not entity or r.entity == entity)]
+    if not found:
+        return [(key, None)]
+    return [(f"{r.goal}@{r.entity}" if r.entity else r.goal, r) for r in found]
 
 
 def run_fixtures(ruleset: RuleSet, cache: DataCache | None = None) -> list[FixtureOutcome]:

@@ -1,6 +1,6 @@
 """One end-to-end run, as a user would script it: rule file + Parquet -> JSON report.
 
-Usage: python bench/e2e.py RULES.yaml OUT.json [--tracemalloc]
+Usage: python bench/e2e.py RULES.yaml OUT.json [--workers N] [--tracemalloc]
 
 Prints one JSON line on stdout with the time of each phase (seconds, measured inside the
 process; bench/run.py adds the wall time of the whole process) and the peak resident set
@@ -19,6 +19,7 @@ import time
 def main(argv: list[str]) -> None:
     rules_path, out_path = argv[0], argv[1]
     traced = "--tracemalloc" in argv
+    workers = int(argv[argv.index("--workers") + 1]) if "--workers" in argv else 1
     if traced:
         import tracemalloc
 
@@ -43,7 +44,7 @@ def main(argv: list[str]) -> None:
     lap("parquet")
     assert ruleset.as_of is not None
     with open(out_path, "w", encoding="utf-8") as stream:
-        totals = write_report(list(ruleset.goals), frame, ruleset.as_of, stream)
+        totals = write_report(list(ruleset.goals), frame, ruleset.as_of, stream, workers=workers)
     lap("judge+json")
     result = {
         "phases": phases,

@@ -55,6 +55,7 @@ from .text import (
     Memo,
     ScalarFormats,
     Template,
+    fill,
     json_floats,
     json_text,
     linear_reason,
@@ -330,10 +331,6 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _lit(text: str) -> str:
-    return text.replace("%", "%%")
-
-
 def _case_lines(
     block: GoalBlock, case: Case, names: dict[str, str], memo: Memo | None = None
 ) -> list[str]:
@@ -393,31 +390,23 @@ def _case_lines(
     if ahead is not None and ahead.projected is not None:
         projected = ahead.projected if rule.subject_is_bare else ahead.projected_side
     period = None if case.latest_period is None else str(case.latest_period)
-    pattern = (
-        _lit(f'{{"file": {_dumps(goal.file)}, "goal": {_dumps(goal.id)}, "entity": ')
-        + "%s"
-        + _lit(f', "verdict": "{case.verdict.value}", "explanation": "')
-        + explanation.pattern
-        + _lit('", "latest": ')
-        + "%s"
-        + _lit(f', "latest_period": {_dumps(period)}, "target": ')
-        + "%s"
-        + _lit(', "projected": ')
-        + "%s"
-        + _lit(', "progress_ratio": ')
-        + "%s"
-        + _lit(', "error": null}')
-    )
     entities = [names[block.entities[p]] for p in case.positions.tolist()]
-    columns = [
+    parts: list[str | list[str]] = [
+        f'{{"file": {_dumps(goal.file)}, "goal": {_dumps(goal.id)}, "entity": ',
         entities,
-        *explanation.columns,
+        f', "verdict": "{case.verdict.value}", "explanation": "',
+        *explanation.parts,
+        '", "latest": ',
         json_floats(case.latest, size, memo) if case.latest is not None else ["null"] * size,
+        f', "latest_period": {_dumps(period)}, "target": ',
         json_floats(None if case.sides is None else case.sides[1], size, memo),
+        ', "projected": ',
         json_floats(projected, size),
+        ', "progress_ratio": ',
         json_floats(None if outcome is None else outcome.ratio, size),
+        ', "error": null}',
     ]
-    return [pattern % row for row in zip(*columns, strict=True)]
+    return fill(parts, size)
 
 
 def _block_lines(block: GoalBlock, names: dict[str, str], memo: Memo | None = None) -> list[str]:

@@ -25,6 +25,7 @@ __all__ = [
     "ColumnFormats",
     "Memo",
     "Template",
+    "fill",
     "format_numbers",
     "json_floats",
     "linear_reason",
@@ -198,27 +199,34 @@ class ColumnFormats:
 
 
 class Template:
-    """A sentence with placeholders, filled per entity by ``%`` formatting."""
+    """A sentence with placeholders: literal pieces and columns of strings, in order."""
 
     def __init__(self, text: str, columns: list[list[str]], escape: Callable[[str], str]) -> None:
-        parts = text.split(_MARK)
-        pieces: list[str] = []
-        self.columns: list[list[str]] = []
-        for k, part in enumerate(parts):
+        self.parts: list[str | list[str]] = []
+        for k, part in enumerate(text.split(_MARK)):
             if k % 2:
-                pieces.append("%s")
-                self.columns.append(columns[int(part)])
-            else:
-                pieces.append(escape(part).replace("%", "%%"))
-        self.pattern = "".join(pieces)
+                self.parts.append(columns[int(part)])
+            elif part:
+                self.parts.append(escape(part))
 
-    def fill(self, *extra: list[str]) -> list[str]:
-        """One string per entity; ``extra`` columns fill trailing ``%s`` slots."""
-        columns = [*self.columns, *extra]
-        if not columns:
-            return []
-        pattern = self.pattern
-        return [pattern % row for row in zip(*columns, strict=True)]
+
+def fill(parts: Sequence[str | list[str]], size: int) -> list[str]:
+    """One string per entity from literal pieces and columns; a column whose entries are all
+    the same is folded into the pattern, so the per-entity ``%`` has less to do."""
+    pieces: list[str] = []
+    columns: list[list[str]] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part.replace("%", "%%"))
+        elif part.count(part[0]) == len(part):
+            pieces.append(part[0].replace("%", "%%"))
+        else:
+            pieces.append("%s")
+            columns.append(part)
+    pattern = "".join(pieces)
+    if not columns:
+        return [pattern % ()] * size
+    return [pattern % row for row in zip(*columns, strict=True)]
 
 
 def json_text(text: str) -> str:

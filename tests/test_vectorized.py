@@ -398,9 +398,7 @@ def families(draw: st.DrawFn) -> list[Goal]:
     goals_ = []
     for i, (subject, other) in enumerate([("a", "b"), ("b", "c"), ("c", "a")]):
         rule = template.format(s=subject, t=target.format(s=subject, o=other))
-        goals_.append(
-            Goal.parse(rule, baseline=baseline, id=f"g{i}", for_each="entity", unit=unit)
-        )
+        goals_.append(Goal.parse(rule, baseline=baseline, id=f"g{i}", for_each="entity", unit=unit))
     return goals_
 
 

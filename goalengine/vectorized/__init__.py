@@ -21,6 +21,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -76,11 +77,27 @@ def evaluate_entities(
 ) -> list[Result]:
     """Judge one ``for_each`` goal per entity; the same results as the scalar path."""
     if isinstance(data, Dataset):
-        frame = Frame.from_dataset(data)
-        report = evaluate_frame([goal], frame, as_of, method=method, dataset=data)
+        report = evaluate_frame([goal], _frame_of(data), as_of, method=method, dataset=data)
     else:
         report = evaluate_frame([goal], data, as_of, method=method)
     return report.results()
+
+
+_FRAMES: list[tuple[Dataset, Frame]] = []
+_FRAMES_LOCK = threading.Lock()
+
+
+def _frame_of(dataset: Dataset) -> Frame:
+    """The dataset as a frame; the last few are kept, since a rule file's goals share one."""
+    with _FRAMES_LOCK:
+        for known, frame in _FRAMES:
+            if known is dataset:
+                return frame
+    frame = Frame.from_dataset(dataset)
+    with _FRAMES_LOCK:
+        _FRAMES.insert(0, (dataset, frame))
+        del _FRAMES[4:]
+    return frame
 
 
 def evaluate_frame(

@@ -171,9 +171,16 @@ class Report(_Frozen):
     def worst(self) -> Verdict | None:
         return max((r.verdict for r in self.results), key=lambda v: v.rank, default=None)
 
+    def rollups(self) -> list[Any]:
+        """Per-entity goals counted: ``RollUp`` "7 of 10 entities on track, 2 at risk"."""
+        from .entities import rollup
+
+        return rollup(self.results)
+
     def to_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")
         data["summary"] = self.summary
+        data["rollups"] = [r.to_dict() for r in self.rollups()]
         return data
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "file_infos",
     "latest_cell",
     "report_date",
+    "summary_head",
     "summary_line",
     "summary_parts",
     "target_cell",
@@ -79,11 +80,21 @@ def summary_parts(report: Report) -> list[tuple[str, int]]:
 
 
 def summary_line(report: Report) -> str:
-    """``34 goals: 12 met, 9 on track, 6 at risk, 5 missed, 2 unknown``."""
-    total = len(report.results)
-    noun = "goal" if total == 1 else "goals"
+    """``34 goals: 12 met, 9 on track, 6 at risk, 5 missed, 2 unknown``.
+
+    With per-entity goals the verdicts count results: ``49 goals, 53 results: ...``.
+    """
     parts = [f"{n} {v.replace('-', ' ')}" for v, n in summary_parts(report)]
-    return f"{total} {noun}: " + ", ".join(parts) if parts else f"{total} {noun}"
+    head = summary_head(report)
+    return f"{head}: " + ", ".join(parts) if parts else head
+
+
+def summary_head(report: Report) -> str:
+    """``34 goals``, or ``49 goals, 53 results`` when goals are judged per entity."""
+    total = len(report.results)
+    goals = len({(r.file, r.goal) for r in report.results})
+    noun = "goal" if goals == 1 else "goals"
+    return f"{goals} {noun}" if goals == total else f"{goals} {noun}, {total} results"
 
 
 def _digits(result: Result) -> int | None:

@@ -68,6 +68,27 @@ def report_schema() -> dict[str, Any]:
         "properties": {v: {"type": "integer", "minimum": 0} for v in verdicts},
         "additionalProperties": False,
     }
+    schema["properties"]["rollups"] = {
+        "title": "Roll-ups",
+        "description": "One entry per goal judged per entity (for_each): its verdicts counted.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "file": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                "goal": {"type": "string"},
+                "total": {"type": "integer", "minimum": 0},
+                "counts": {
+                    "type": "object",
+                    "properties": {v: {"type": "integer", "minimum": 1} for v in verdicts},
+                    "additionalProperties": False,
+                },
+                "text": {"type": "string"},
+            },
+            "required": ["file", "goal", "total", "counts", "text"],
+            "additionalProperties": False,
+        },
+    }
     _require_all(schema)
     return {
         "$schema": DRAFT,

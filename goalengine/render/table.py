@@ -24,6 +24,7 @@ from . import (
     file_info,
     file_infos,
     latest_cell,
+    summary_head,
     summary_parts,
     target_cell,
     verdict_label,
@@ -44,8 +45,7 @@ def verdict_text(verdict: Verdict | str) -> Text:
 
 def summary_text(report: Report) -> Text:
     """The summary line with each count in its verdict's colour."""
-    total = len(report.results)
-    text = Text(f"{total} {'goal' if total == 1 else 'goals'}", style="bold")
+    text = Text(summary_head(report), style="bold")
     for index, (verdict, count) in enumerate(summary_parts(report)):
         text.append(": " if index == 0 else ", ")
         text.append(f"{count} {verdict.replace('-', ' ')}", style=STYLES[verdict])
@@ -196,5 +196,8 @@ def _parts(
         if not shown:
             continue
         yield FileTable(file_info(infos, file, results), shown, verbose=verbose)
+        for rolled in report.rollups():
+            if (rolled.file or "goals") == file:
+                yield Text.assemble((f"{rolled.goal}: ", "bold"), rolled.text)
         yield Text("")
     yield summary_text(report)

@@ -72,7 +72,7 @@ def test_every_key_is_required() -> None:
     schema = report_schema()
     result = schema["$defs"]["Result"]
     assert set(result["required"]) == set(result["properties"])
-    assert set(schema["required"]) == {"as_of", "results", "warnings", "summary"}
+    assert set(schema["required"]) == {"as_of", "results", "warnings", "summary", "rollups"}
 
 
 def test_schema_command_writes_and_checks(

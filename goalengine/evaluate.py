@@ -27,7 +27,6 @@ from .data import Dataset
 from .errors import GoalEngineError
 from .explain import distinct_digits, format_change, format_number, format_value, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
-from .language.check import key_text
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
@@ -244,23 +243,11 @@ class _Judgement:
                 hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
             )
         # Without a declared baseline, the earliest period the rule names anchors the trend.
-        named = sorted(self.named_periods())
-        for period in named:
+        for period in self.rule.subject_periods():
             found = next((o for o in visible if o.period == period), None)
             if found is not None:
                 return found
         return None
-
-    def named_periods(self) -> list[Period]:
-        return [
-            Period.parse(key_text(node.slice))
-            for node in ast.walk(self.rule.tree)
-            if isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == self.rule.subject
-            and isinstance(node.slice, ast.Constant)
-            and node.slice.value != "*"
-        ]
 
     # -- deciding -------------------------------------------------------------------
 

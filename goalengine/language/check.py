@@ -92,6 +92,18 @@ class CheckedRule:
     def subject_is_bare(self) -> bool:
         return isinstance(self.subject_side, ast.Name)
 
+    def subject_periods(self) -> list[Period]:
+        """The periods the rule names for its subject (``x[2010]``, a bare 2010), in order."""
+        return sorted(
+            Period.parse(key_text(node.slice))
+            for node in ast.walk(self.tree)
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == self.subject
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value != "*"
+        )
+
 
 def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRule:
     """Validate ``parsed``; ``metrics`` (when known) are the names a rule may mention."""

@@ -874,23 +874,11 @@ class FamilyJudge:
             if found is None:
                 return None
             return _Base(self.periods[found], rows[:, found], found)
-        named = sorted(self.named_periods())
-        for period in named:
+        for period in self.rule.subject_periods():
             found = next((c for c in obs if self.periods[c] == period), None)
             if found is not None:
                 return _Base(period, rows[:, found], found)
         return None
-
-    def named_periods(self) -> list[Period]:
-        return [
-            Period.parse(key_text(node.slice))
-            for node in ast.walk(self.rule.tree)
-            if isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == self.rule.subject
-            and isinstance(node.slice, ast.Constant)
-            and node.slice.value != "*"
-        ]
 
     def holds_now(self, scope: _Scope, at: date) -> _Held:
         """Evaluate the rule on ``at`` recording lookups, then its two sides."""

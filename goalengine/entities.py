@@ -26,7 +26,7 @@ from datetime import date
 from typing import Literal, Protocol
 
 from .errors import GoalEngineError, did_you_mean
-from .evaluate import _failed, evaluate_goal
+from .evaluate import _failed, evaluate_goal, goal_fields
 from .explain import sentence
 from .language import CheckedRule
 from .models import Result, Step, Verdict
@@ -158,11 +158,7 @@ def missing_result(
         error = GoalEngineError(message, goal.span, hint="the goal says missing: error")
         return _failed(goal, error, entity).model_copy(update={"as_of": as_of})
     return Result(
-        file=goal.file,
-        goal=goal.id,
-        title=goal.title,
-        rule=goal.rule,
-        entity=entity,
+        **goal_fields(goal, entity),
         as_of=as_of,
         verdict=Verdict.UNKNOWN,
         explanation=sentence(message, verdict=Verdict.UNKNOWN.label),
@@ -170,9 +166,7 @@ def missing_result(
             Step(kind="reason", label="reason", detail=message),
             Step(kind="verdict", label="verdict", value=Verdict.UNKNOWN.value),
         ),
-        unit=goal.unit,
         method=method or goal.method or "linear",
-        tags=goal.tags,
     )
 
 

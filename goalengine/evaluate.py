@@ -133,18 +133,25 @@ def evaluate_goal(
     return result.model_copy(update={"as_of": as_of})
 
 
+def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
+    """The fields every result of ``goal`` shares, whatever its verdict."""
+    return {
+        "file": goal.file,
+        "goal": goal.id,
+        "title": goal.title,
+        "rule": goal.rule,
+        "entity": entity,
+        "unit": goal.unit,
+        "tags": goal.tags,
+    }
+
+
 def _failed(goal: Goal, error: GoalEngineError, entity: str | None = None) -> Result:
     span = error.span if error.span.file or error.span.line else goal.span
     return Result(
-        file=goal.file,
-        goal=goal.id,
-        title=goal.title,
-        rule=goal.rule,
-        entity=entity,
+        **goal_fields(goal, entity),
         verdict=Verdict.ERROR,
         explanation=f"error: {error.message}" + (f" ({error.hint})" if error.hint else ""),
-        unit=goal.unit,
-        tags=goal.tags,
         error=ResultError(
             message=error.message,
             hint=error.hint,
@@ -408,15 +415,10 @@ class _Judgement:
         steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
         clauses = self.clauses(found)
         return Result(
-            file=self.goal.file,
-            goal=self.goal.id,
-            title=self.goal.title,
-            rule=self.goal.rule,
-            entity=self.entity,
+            **goal_fields(self.goal, self.entity),
             verdict=verdict,
             explanation=sentence(*clauses, verdict=verdict.label),
             steps=tuple(steps),
-            unit=self.unit,
             latest=latest.value if latest else None,
             latest_period=latest.period if latest else None,
             baseline=self.baseline.value if self.baseline else None,
@@ -430,7 +432,6 @@ class _Judgement:
             score=outcome.score if outcome else None,
             probability=outcome.probability if outcome and not passed else None,
             interval=outcome.interval if outcome and not passed else None,
-            tags=self.goal.tags,
         )
 
     def project_subject_side(self, outcome: MethodOutcome, deadline: Period | None) -> float | None:

@@ -10,18 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from ..explain import format_number, format_value
-from ..models import Step, Verdict
+from ..models import Step
 from ._growth import outcome
 from .base import MethodInput, MethodOutcome, Trend
+from .linear import VERDICTS  # the same labels as linear: on_track / off_track
 
 __all__ = ["METHOD", "VERDICTS", "LastMethod"]
-
-#: Native label -> our verdict (the table in docs/methods.md); the same labels as ``linear``.
-VERDICTS: dict[str, Verdict] = {
-    "on_track": Verdict.ON_TRACK,
-    "off_track": Verdict.AT_RISK,
-    "not_available": Verdict.UNKNOWN,
-}
 
 
 class LastMethod:

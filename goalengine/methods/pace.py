@@ -12,19 +12,13 @@ import math
 from datetime import date
 
 from ..explain import format_change, format_value
-from ..models import Step, Verdict
+from ..models import Step
 from ..periods import year_fraction
 from ._growth import outcome
 from .base import MethodInput, MethodOutcome
+from .linear import VERDICTS  # the same labels as linear: on_track / off_track
 
 __all__ = ["METHOD", "VERDICTS", "PaceMethod"]
-
-#: Native label -> our verdict (the table in docs/methods.md); the same labels as ``linear``.
-VERDICTS: dict[str, Verdict] = {
-    "on_track": Verdict.ON_TRACK,
-    "off_track": Verdict.AT_RISK,
-    "not_available": Verdict.UNKNOWN,
-}
 
 
 class PaceMethod:

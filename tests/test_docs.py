@@ -101,3 +101,13 @@ def test_console_examples_print_what_the_docs_show(
     assert done.returncode == 0, f"{where}: {command}\n{done.stdout}"
     actual = done.stdout.rstrip("\n").splitlines()
     assert _matches(expected, actual), f"{where}: {command}\n" + "\n".join(actual)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = FENCE.search(readme)
+    assert first_block is not None and first_block[1] == "sh"
+    install, test = (line.split("#")[0].strip() for line in first_block[2].splitlines()[:2])
+    assert install == "pip install -e . && goalengine check rules/"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test in ci

@@ -16,7 +16,7 @@ from datetime import date
 from ..explain import format_number, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
-from .base import Direction, MethodOutcome, Trend
+from .base import Direction, MethodInput, MethodOutcome, Trend
 
 __all__ = [
     "Growth",
@@ -181,6 +181,46 @@ def growth_steps(
     if math.isfinite(growth.ratio):
         steps.append(Step(kind="progress_ratio", label=ratio_label, value=growth.ratio))
     return tuple(steps)
+
+
+def growth_outcome(
+    status: str,
+    verdicts: dict[str, Verdict],
+    start: Observation,
+    current: Observation,
+    growth: Growth,
+    goal: MethodInput,
+    reason: str,
+    *,
+    ratio_label: str,
+    target: float | None = None,
+    lead: tuple[Step, ...] = (),
+    tail: tuple[Step, ...] = (),
+    score: float | None = None,
+) -> MethodOutcome:
+    """The outcome of a computed growth comparison: the shared steps (between ``lead`` and
+    ``tail``), the ratio, and the compounding trend at the observed rate.
+
+    ``target`` defaults to the goal's (Open SDG passes its substituted one).
+    """
+    steps = growth_steps(
+        start,
+        current,
+        growth,
+        unit=goal.unit,
+        target=goal.target if target is None else target,
+        deadline=goal.deadline,
+        ratio_label=ratio_label,
+    )
+    return outcome(
+        status,
+        verdicts,
+        (*lead, *steps, *tail),
+        reason,
+        ratio=growth.ratio,
+        score=score,
+        trend=compound_trend(current, growth.observed),
+    )
 
 
 def growth_reason(start: Observation, current: Observation, growth: Growth, status: str) -> str:

@@ -41,6 +41,11 @@ class MethodInput:
     """Whether the rule holds at the deadline if the subject follows a trend."""
     options: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def target_year(self) -> int | None:
+        """The deadline's calendar year (growth-rate methods count whole years)."""
+        return self.deadline.year if self.deadline is not None else None
+
     def since_baseline(self) -> tuple[Observation, ...]:
         """Observations from the baseline period on (all of them without a baseline)."""
         if self.baseline is None:

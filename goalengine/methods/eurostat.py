@@ -11,10 +11,9 @@ from __future__ import annotations
 from ..errors import UnknownNameError, did_you_mean
 from ..models import Step, Verdict
 from ._growth import (
-    compound_trend,
+    growth_outcome,
     growth_progress,
     growth_reason,
-    growth_steps,
     reached,
     unavailable,
 )
@@ -85,8 +84,7 @@ class EurostatMethod:
             period=start.period,
             detail=f"{len(window)} observations {start.period}–{current.period}",
         )
-        target_year = goal.deadline.year if goal.deadline is not None else None
-        growth = growth_progress(start, current, goal.direction, goal.target, target_year)
+        growth = growth_progress(start, current, goal.direction, goal.target, goal.target_year)
 
         if goal.target_reached(current.value):
             assert goal.target is not None
@@ -103,24 +101,18 @@ class EurostatMethod:
             status = classify(growth.ratio, growth.required is not None)
             reason = growth_reason(start, current, growth, status)
 
-        steps = growth_steps(
+        return growth_outcome(
+            status,
+            VERDICTS,
             start,
             current,
             growth,
-            unit=goal.unit,
-            target=goal.target,
-            deadline=goal.deadline,
+            goal,
+            reason,
             ratio_label="ratio of observed to required growth (RR)"
             if growth.required is not None
             else "directed growth rate",
-        )
-        return _outcome(
-            status,
-            VERDICTS,
-            (window_step, *steps),
-            reason,
-            ratio=growth.ratio,
-            trend=compound_trend(current, growth.observed),
+            lead=(window_step,),
         )
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from ..models import Observation, Step, Verdict
 from ._growth import (
     Growth,
-    compound_trend,
+    growth_outcome,
     growth_progress,
     growth_reason,
-    growth_steps,
     reached,
     unavailable,
 )
@@ -93,8 +92,7 @@ class OpenSdgMethod:
             substituted.append("a base value of 0 is taken as 0.001")
 
         achieved = _achieved(goal, current.value, target)
-        target_year = goal.deadline.year if goal.deadline is not None else None
-        growth = growth_progress(base, current, goal.direction, target, target_year)
+        growth = growth_progress(base, current, goal.direction, target, goal.target_year)
         notes = tuple(Step(kind="note", label=note) for note in substituted)
 
         if isinstance(growth, str):
@@ -107,27 +105,19 @@ class OpenSdgMethod:
         with_target = growth.required is not None
         status = "target_achieved" if achieved else classify(growth.ratio, with_target)
         value = 5.0 if achieved else score(growth.ratio, with_target)
-        steps = (
-            *notes,
-            *growth_steps(
-                base,
-                current,
-                growth,
-                unit=goal.unit,
-                target=target,
-                deadline=goal.deadline,
-                ratio_label="progress ratio",
-            ),
-            Step(kind="score", label="Open SDG score (-5..5)", value=value),
-        )
-        return _outcome(
+        return growth_outcome(
             status,
             VERDICTS,
-            steps,
+            base,
+            current,
+            growth,
+            goal,
             _reason(base, current, growth, status, target, goal.unit),
-            ratio=growth.ratio,
+            ratio_label="progress ratio",
+            target=target,
+            lead=notes,
+            tail=(Step(kind="score", label="Open SDG score (-5..5)", value=value),),
             score=value,
-            trend=compound_trend(current, growth.observed),
         )
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 from ..models import Observation, Verdict
 from ._growth import (
     Growth,
-    compound_trend,
+    growth_outcome,
     growth_progress,
     growth_reason,
-    growth_steps,
     reached,
     unavailable,
 )
@@ -64,51 +63,34 @@ class UnSdgMethod:
             return unavailable(VERDICTS, "no observations")
         current = goal.observations[-1]
         base = goal.baseline or goal.observations[0]
-        growth = growth_progress(base, current, goal.direction, goal.target, _year(goal))
+        growth = growth_progress(base, current, goal.direction, goal.target, goal.target_year)
         if goal.target_reached(current.value):
             assert goal.target is not None
             reason = reached(current, goal.target, goal.unit)
             if isinstance(growth, str):
                 return _outcome("target_achieved", VERDICTS, (), reason)
-            return self._result("target_achieved", goal, base, current, growth, reason)
+            return _result("target_achieved", goal, base, current, growth, reason)
         if isinstance(growth, str):
             return unavailable(VERDICTS, growth)
         status = classify(growth.ratio, growth.required is not None)
         reason = growth_reason(base, current, growth, status)
-        return self._result(status, goal, base, current, growth, reason)
-
-    @staticmethod
-    def _result(
-        status: str,
-        goal: MethodInput,
-        base: Observation,
-        current: Observation,
-        growth: Growth,
-        reason: str,
-    ) -> MethodOutcome:
-        steps = growth_steps(
-            base,
-            current,
-            growth,
-            unit=goal.unit,
-            target=goal.target,
-            deadline=goal.deadline,
-            ratio_label="current-trend ratio (CR)"
-            if growth.required is not None
-            else "directed growth rate",
-        )
-        return _outcome(
-            status,
-            VERDICTS,
-            steps,
-            reason,
-            ratio=growth.ratio,
-            trend=compound_trend(current, growth.observed),
-        )
+        return _result(status, goal, base, current, growth, reason)
 
 
-def _year(goal: MethodInput) -> int | None:
-    return goal.deadline.year if goal.deadline is not None else None
+def _result(
+    status: str,
+    goal: MethodInput,
+    base: Observation,
+    current: Observation,
+    growth: Growth,
+    reason: str,
+) -> MethodOutcome:
+    ratio_label = (
+        "current-trend ratio (CR)" if growth.required is not None else "directed growth rate"
+    )
+    return growth_outcome(
+        status, VERDICTS, base, current, growth, goal, reason, ratio_label=ratio_label
+    )
 
 
 METHOD = UnSdgMethod()

@@ -25,7 +25,7 @@ from typing import Any
 from . import methods
 from .data import Dataset
 from .errors import GoalEngineError
-from .explain import distinct_digits, format_change, format_number, format_value, sentence
+from .explain import TEXT_FORMATS, TextFormats, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
@@ -541,23 +541,6 @@ class _Judgement:
             projected_side=projected,
             reason=found.reason,
         )
-
-
-class TextFormats:
-    """How :func:`explanation_clauses` writes numbers (the functions of ``explain``).
-
-    ``goalengine.vectorized`` passes a stand-in that returns placeholders for whole columns
-    of numbers and so builds every entity's sentence with this same function: keep it free
-    of branches on the numbers themselves (ask ``formats`` instead).
-    """
-
-    value = staticmethod(format_value)
-    change = staticmethod(format_change)
-    number = staticmethod(format_number)
-    distinct_digits = staticmethod(distinct_digits)
-
-
-TEXT_FORMATS = TextFormats()
 
 
 def explanation_clauses(

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["distinct_digits", "format_change", "format_number", "format_value", "sentence"]
+__all__ = [
+    "TEXT_FORMATS",
+    "TextFormats",
+    "distinct_digits",
+    "format_change",
+    "format_number",
+    "format_value",
+    "sentence",
+]
 
 
 def format_number(value: float, digits: int | None = None) -> str:
@@ -68,3 +76,21 @@ def sentence(*clauses: str | None, verdict: str) -> str:
     """Join the non-empty clauses with '; ' and end with the verdict: 'a; b → on track.'"""
     body = "; ".join(c for c in clauses if c)
     return f"{body} → {verdict}." if body else f"{verdict}."
+
+
+class TextFormats:
+    """How explanations write numbers: this module's functions, under one roof.
+
+    Sentence builders take a ``formats`` argument (default :data:`TEXT_FORMATS`);
+    ``goalengine.vectorized`` passes a stand-in that returns placeholders for whole columns
+    of numbers, so every entity's sentence comes from the same code. Keep such builders
+    free of branches on the numbers themselves (ask ``formats`` instead).
+    """
+
+    value = staticmethod(format_value)
+    change = staticmethod(format_change)
+    number = staticmethod(format_number)
+    distinct_digits = staticmethod(distinct_digits)
+
+
+TEXT_FORMATS = TextFormats()

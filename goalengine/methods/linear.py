@@ -17,14 +17,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from ..explain import format_change, format_value
+from ..explain import TEXT_FORMATS, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 from . import _student_t
 from .base import MethodInput, MethodOutcome, Trend
 
-__all__ = ["METHOD", "VERDICTS", "LinearMethod", "Prediction", "fit_line", "predict"]
+__all__ = [
+    "METHOD",
+    "VERDICTS",
+    "LinearMethod",
+    "Prediction",
+    "fit_line",
+    "linear_reason",
+    "predict",
+    "trend_steps",
+]
 
 #: Native label -> our verdict (the table in docs/methods.md).
 VERDICTS: dict[str, Verdict] = {
@@ -140,39 +150,17 @@ class LinearMethod:
             needed = (goal.target - base.value) / years if years > 0 else 0.0
             if needed != 0 and math.isfinite(slope / needed):
                 ratio = slope / needed
-        steps = [
-            Step(
-                kind="trend",
-                label="change per year",
-                value=slope,
-                unit=unit,
-                detail=f"least squares through {len(points)} observations",
-            ),
-            Step(
-                kind="projection",
-                label="projected value",
-                value=projected,
-                unit=unit,
-                period=goal.deadline,
-            ),
-        ]
-        if ratio is not None:
-            steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
-        reason = (
-            f"at {format_change(slope, unit)} a year it reaches "
-            f"{format_value(projected, unit)} by {goal.deadline}"
-        )
-
-        probability = interval = None
+        steps = trend_steps(slope, projected, len(points), goal.deadline, unit, ratio)
+        probability = interval = chance = None
         prediction = predict(points, deadline)
         if prediction is not None and goal.target is not None and goal.direction != 0:
             probability = prediction.probability(goal.target, goal.direction)
             interval = prediction.interval()
             steps.append(_probability_step(prediction, probability, interval, goal.deadline, unit))
-            reason += (
-                f"; {_chance(probability)} chance to reach "
-                f"{format_value(goal.target, unit)} by {goal.deadline}"
-            )
+            chance = _chance(probability)
+        reason = linear_reason(
+            TEXT_FORMATS, slope, projected, goal.deadline, unit, chance, goal.target
+        )
 
         status = "on_track" if holds else "off_track"
         return MethodOutcome(
@@ -186,6 +174,55 @@ class LinearMethod:
             reason=reason,
             trend=trend,
         )
+
+
+def trend_steps(
+    slope: float,
+    projected: float,
+    n_points: int,
+    deadline: Period,
+    unit: str | None,
+    ratio: float | None,
+) -> list[Step]:
+    """The method's own steps: the fitted change per year, the projection, the ratio."""
+    steps = [
+        Step(
+            kind="trend",
+            label="change per year",
+            value=slope,
+            unit=unit,
+            detail=f"least squares through {n_points} observations",
+        ),
+        Step(
+            kind="projection", label="projected value", value=projected, unit=unit, period=deadline
+        ),  # fmt: skip
+    ]
+    if ratio is not None:
+        steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
+    return steps
+
+
+def linear_reason(
+    formats: Any,
+    slope: Any,
+    projected: Any,
+    deadline: Period,
+    unit: str | None,
+    chance: str | None,
+    target: Any,
+) -> str:
+    """The method's clause for the explanation sentence.
+
+    ``formats`` is :data:`~goalengine.explain.TEXT_FORMATS`, or the vectorised evaluator's
+    column formats, which turn this into a template for many entities at once.
+    """
+    reason = (
+        f"at {formats.change(slope, unit)} a year it reaches "
+        f"{formats.value(projected, unit)} by {deadline}"
+    )
+    if chance is not None:
+        reason += f"; {chance} chance to reach {formats.value(target, unit)} by {deadline}"
+    return reason
 
 
 def _probability_step(

@@ -36,7 +36,7 @@ from ..errors import GoalEngineError
 from ..evaluate import _failed, _Judgement, evaluate_goal, explanation_clauses
 from ..explain import sentence
 from ..methods.base import MethodOutcome
-from ..methods.linear import Prediction, _chance, _probability_step
+from ..methods.linear import Prediction, _chance, _probability_step, trend_steps
 from ..models import Observation, Result, Step, Verdict
 from ..resolve import resolve_goal
 from ..ruleset import Goal
@@ -284,26 +284,10 @@ def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodO
         return MethodOutcome(outcome.status, outcome.verdict, (step,), reason=_FLAT_WHY)
     assert outcome.slope is not None and outcome.projected is not None
     slope, projected = float(outcome.slope[k]), float(outcome.projected[k])
-    steps = [
-        Step(
-            kind="trend",
-            label="change per year",
-            value=slope,
-            unit=unit,
-            detail=f"least squares through {outcome.n_points} observations",
-        ),
-        Step(
-            kind="projection",
-            label="projected value",
-            value=projected,
-            unit=unit,
-            period=outcome.deadline,
-        ),
-    ]
     ratio = None
     if outcome.ratio is not None and not np.isnan(outcome.ratio[k]):
         ratio = float(outcome.ratio[k])
-        steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
+    steps = trend_steps(slope, projected, outcome.n_points, outcome.deadline, unit, ratio)
     probability = interval = chance = target = None
     if outcome.probability is not None:
         assert outcome.se is not None and outcome.low is not None and outcome.high is not None

@@ -18,8 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..explain import distinct_digits, format_change, format_number, format_value
-from ..methods.linear import _chance
-from ..periods import Period
+from ..methods.linear import _chance, linear_reason
 
 __all__ = [
     "ColumnFormats",
@@ -232,25 +231,6 @@ def fill(parts: Sequence[str | list[str]], size: int) -> list[str]:
 def json_text(text: str) -> str:
     """A string's JSON form without the quotes (as ``json.dumps(..., ensure_ascii=False)``)."""
     return json.dumps(text, ensure_ascii=False)[1:-1]
-
-
-def linear_reason(
-    formats: Any,
-    slope: Any,
-    projected: Any,
-    deadline: Period,
-    unit: str | None,
-    chance: str | None,
-    target: Any,
-) -> str:
-    """The linear method's clause -- the f-strings of ``LinearMethod.assess``, verbatim."""
-    reason = (
-        f"at {formats.change(slope, unit)} a year it reaches "
-        f"{formats.value(projected, unit)} by {deadline}"
-    )
-    if chance is not None:
-        reason += f"; {chance} chance to reach {formats.value(target, unit)} by {deadline}"
-    return reason
 
 
 class ScalarFormats:

@@ -195,7 +195,7 @@ def trend_steps(
         ),
         Step(
             kind="projection", label="projected value", value=projected, unit=unit, period=deadline
-        ),  # fmt: skip
+        ),
     ]
     if ratio is not None:
         steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))

@@ -9,13 +9,14 @@ see rule text, files or other goals, so adding one never touches the evaluator.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, runtime_checkable
 
 from ..models import Observation, Step, Verdict
-from ..periods import Period
+from ..periods import Period, year_fraction
 
 __all__ = ["Direction", "MethodInput", "MethodOutcome", "ProgressMethod", "Trend"]
 
@@ -45,6 +46,17 @@ class MethodInput:
     def target_year(self) -> int | None:
         """The deadline's calendar year (growth-rate methods count whole years)."""
         return self.deadline.year if self.deadline is not None else None
+
+    def progress_ratio(self, per_year: float, base: Observation) -> float | None:
+        """``per_year`` against the change per year needed from ``base`` to the target by
+        the deadline (1 = exactly on pace, negative = moving away); None where undefined."""
+        if self.target is None or self.deadline is None:
+            return None
+        years = year_fraction(base.date, self.deadline.end)
+        needed = (self.target - base.value) / years if years > 0 else 0.0
+        if needed == 0 or not math.isfinite(per_year / needed):
+            return None
+        return per_year / needed
 
     def since_baseline(self) -> tuple[Observation, ...]:
         """Observations from the baseline period on (all of them without a baseline)."""

@@ -143,13 +143,7 @@ class LinearMethod:
             why = "the values are too large for a least-squares trend"
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
-        ratio = None
-        base = goal.baseline or points[0]
-        if goal.target is not None:
-            years = year_fraction(base.date, deadline)
-            needed = (goal.target - base.value) / years if years > 0 else 0.0
-            if needed != 0 and math.isfinite(slope / needed):
-                ratio = slope / needed
+        ratio = goal.progress_ratio(slope, goal.baseline or points[0])
         steps = trend_steps(slope, projected, len(points), goal.deadline, unit, ratio)
         probability = interval = chance = None
         prediction = predict(points, deadline)
@@ -183,15 +177,19 @@ def trend_steps(
     deadline: Period,
     unit: str | None,
     ratio: float | None,
+    detail: str | None = None,
 ) -> list[Step]:
-    """The method's own steps: the fitted change per year, the projection, the ratio."""
+    """The steps of a straight-line projection: change per year, projection, ratio.
+
+    ``detail`` says how the change was found (default: the least-squares fit).
+    """
     steps = [
         Step(
             kind="trend",
             label="change per year",
             value=slope,
             unit=unit,
-            detail=f"least squares through {n_points} observations",
+            detail=detail or f"least squares through {n_points} observations",
         ),
         Step(
             kind="projection", label="projected value", value=projected, unit=unit, period=deadline

@@ -12,11 +12,10 @@ import math
 from datetime import date
 
 from ..explain import format_change, format_value
-from ..models import Step
 from ..periods import year_fraction
 from ._growth import outcome
 from .base import MethodInput, MethodOutcome
-from .linear import VERDICTS  # the same labels as linear: on_track / off_track
+from .linear import VERDICTS, trend_steps  # the same labels as linear: on_track / off_track
 
 __all__ = ["METHOD", "VERDICTS", "PaceMethod"]
 
@@ -48,30 +47,9 @@ class PaceMethod:
             return outcome("not_available", VERDICTS, (), "the projection is not finite")
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         status = "on_track" if holds else "off_track"
-        ratio = None
-        span = year_fraction(base.date, goal.deadline.end)
-        if goal.target is not None and span > 0:
-            needed = (goal.target - base.value) / span
-            if needed != 0 and math.isfinite(pace / needed):
-                ratio = pace / needed
-        steps = [
-            Step(
-                kind="trend",
-                label="change per year",
-                value=pace,
-                unit=goal.unit,
-                detail=f"from {base.period} to {latest.period}",
-            ),
-            Step(
-                kind="projection",
-                label="projected value",
-                value=projected,
-                unit=goal.unit,
-                period=goal.deadline,
-            ),
-        ]
-        if ratio is not None:
-            steps.append(Step(kind="progress_ratio", label="progress ratio", value=ratio))
+        ratio = goal.progress_ratio(pace, base)
+        detail = f"from {base.period} to {latest.period}"
+        steps = trend_steps(pace, projected, 2, goal.deadline, goal.unit, ratio, detail)
         reason = (
             f"at the pace since {base.period} ({format_change(pace, goal.unit)} a year) "
             f"it reaches {format_value(projected, goal.unit)} by {goal.deadline}"

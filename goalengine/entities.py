@@ -97,7 +97,7 @@ def evaluate_for_each(
 
     problem = _goal_problem(goal)
     if problem is not None:
-        return [_failed(goal, problem).model_copy(update={"as_of": as_of})]
+        return [_failed(goal, problem, as_of=as_of)]
     if engine == "vector" or (
         engine == "auto" and isinstance(data, Dataset) and _vector_worthwhile(goal, data)
     ):
@@ -111,7 +111,7 @@ def evaluate_for_each(
         rule = resolve_goal(goal, data).rule
         entities = entity_list(goal, rule, data)
     except GoalEngineError as error:
-        return [_failed(goal, error).model_copy(update={"as_of": as_of})]
+        return [_failed(goal, error, as_of=as_of)]
     results: list[Result] = []
     for entity in entities:
         series = data.get(rule.subject, entity)
@@ -156,7 +156,7 @@ def missing_result(
         return None
     if goal.missing == "error":
         error = GoalEngineError(message, goal.span, hint="the goal says missing: error")
-        return _failed(goal, error, entity).model_copy(update={"as_of": as_of})
+        return _failed(goal, error, entity, as_of)
     return Result(
         **goal_fields(goal, entity),
         as_of=as_of,

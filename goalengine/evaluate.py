@@ -87,7 +87,7 @@ def evaluate_many(
         try:
             dataset = load_ruleset_data(ruleset, data, cache)
         except GoalEngineError as error:
-            results.extend(_failed(goal, error) for goal in ruleset.goals)
+            results.extend(_failed(goal, error, as_of=day) for goal in ruleset.goals)
             continue
         results.extend(r for g in ruleset.goals for r in judge(g, dataset, day, method))
     report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
@@ -126,11 +126,11 @@ def evaluate_goal(
         resolved = resolve_goal(goal, data)
         result = _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
     except GoalEngineError as error:
-        result = _failed(goal, error, entity)
+        result = _failed(goal, error, entity, as_of)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
         message = f"evaluation failed: {type(error).__name__}: {error}"
-        result = _failed(goal, GoalEngineError(message, goal.span), entity)
-    return result.model_copy(update={"as_of": as_of})
+        result = _failed(goal, GoalEngineError(message, goal.span), entity, as_of)
+    return result
 
 
 def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
@@ -146,10 +146,13 @@ def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
     }
 
 
-def _failed(goal: Goal, error: GoalEngineError, entity: str | None = None) -> Result:
+def _failed(
+    goal: Goal, error: GoalEngineError, entity: str | None = None, as_of: date | None = None
+) -> Result:
     span = error.span if error.span.file or error.span.line else goal.span
     return Result(
         **goal_fields(goal, entity),
+        as_of=as_of,
         verdict=Verdict.ERROR,
         explanation=f"error: {error.message}" + (f" ({error.hint})" if error.hint else ""),
         error=ResultError(
@@ -416,6 +419,7 @@ class _Judgement:
         clauses = self.clauses(found)
         return Result(
             **goal_fields(self.goal, self.entity),
+            as_of=self.as_of,
             verdict=verdict,
             explanation=sentence(*clauses, verdict=verdict.label),
             steps=tuple(steps),

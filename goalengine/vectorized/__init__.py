@@ -160,7 +160,7 @@ def _prepare(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalB
         block.rule = rule
         block.entities = entity_list(goal, rule, ctx.frame)
     except GoalEngineError as error:
-        block.failed = _failed(goal, error).model_copy(update={"as_of": as_of})
+        block.failed = _failed(goal, error, as_of=as_of)
         return block
     if supported(goal, rule, ctx.frame, method_name) is not None:
         data = ctx.dataset(rule.metrics)
@@ -274,7 +274,7 @@ def _case_results(block: GoalBlock, case: Case, method: str | None) -> Iterator[
         result = judgement.result(
             case.verdict, latest=latest, reason=case.reason, outcome=outcome, passed=case.passed
         )
-        yield position, result.model_copy(update={"as_of": block.as_of})
+        yield position, result
 
 
 def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodOutcome:

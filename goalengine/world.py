@@ -165,20 +165,23 @@ class World:
         if self.projects(metric, self.at):
             assert self.trend is not None
             return self.trend(self.at)
-        # Judged "now" (or later), every figure the report can see counts, including
-        # figures published ahead of their period (next year's budget).
-        day = date.max if self.at >= self.as_of else self.at
-        found = self.series(metric).latest(day, self.as_of)
+        found = self.observed(self.series(metric))
         if found is None:
             raise MissingValue(f"no value of {metric} by {self.at.isoformat()}")
         return found.value
 
     # -- other entities (docs/entities.md): observed values, never projected ----------------
 
+    @property
+    def horizon(self) -> date:
+        """The last period end that counts. Judged at a past moment (a passed deadline),
+        later figures do not; judged now or later, every figure the report can see does,
+        including figures published ahead of their period (next year's budget)."""
+        return date.max if self.at >= self.as_of else self.at
+
     def observed(self, series: Series) -> Observation | None:
         """The series' latest figure on the evaluation day, as a bare metric would see it."""
-        day = date.max if self.at >= self.as_of else self.at
-        return series.latest(day, self.as_of)
+        return series.latest(self.horizon, self.as_of)
 
     def peers(self, metric: str) -> list[tuple[str, float]]:
         """Every entity's observed value of ``metric`` (entity-less and ``@`` ones excluded)."""
@@ -230,11 +233,11 @@ class World:
 
     def window(self, metric: str, first: Period, last: Period) -> Window:
         series = self.series(metric)
-        # As with latest(): judged at a past moment (a passed deadline), later figures do
-        # not count; judged now, every visible figure does.
-        day = date.max if self.at >= self.as_of else self.at
+        horizon = self.horizon
         seen = [
-            o for o in series.within(first, last) if o.visible_from <= self.as_of and o.date <= day
+            o
+            for o in series.within(first, last)
+            if o.visible_from <= self.as_of and o.date <= horizon
         ]
         values = [o.value for o in seen]
         if self.trace is not None:

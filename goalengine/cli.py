@@ -917,11 +917,11 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as error:
-        if error.name != name:
+        if error.name not in (name, "hypothesis"):
             raise
         _usage(
             "--properties: property checks are not available in this installation",
-            f"{name} is missing; run the fixtures without --properties",
+            "they need Hypothesis: pip install 'goalengine[testing]'",
         )
     checker = getattr(module, "check_ruleset", None)
     if not callable(checker):

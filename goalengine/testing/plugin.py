@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["FixtureItem", "PropertyItem", "RuleFile"]
 
 _GOALS = re.compile(r"^goals\s*:", re.MULTILINE)
+_SKIPPED_PROPERTIES = pytest.StashKey[bool]()
 _SUFFIXES = (".yaml", ".yml")
 
 
@@ -79,6 +80,22 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     collector: RuleFile = RuleFile.from_parent(parent, path=file_path)
     return collector
+
+
+def _has_hypothesis() -> bool:
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.stash.get(_SKIPPED_PROPERTIES, False):
+        terminalreporter.write_line(
+            "goalengine: goal properties not checked: they need Hypothesis "
+            "(pip install 'goalengine[testing]')"
+        )
 
 
 def _wanted(config: pytest.Config, path: Path) -> bool:
@@ -142,6 +159,9 @@ class RuleFile(pytest.File):
         for case in ruleset.tests:
             yield FixtureItem.from_parent(self, name=f"fixture[{case.name}]", case=case)
         if self.config.getoption("goalengine_no_properties"):
+            return
+        if not _has_hypothesis():  # without goalengine[testing]: fixtures only, and a note
+            self.config.stash[_SKIPPED_PROPERTIES] = True
             return
         checker = self.checker
         for goal in ruleset.goals:

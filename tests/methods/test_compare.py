@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from goalengine.methods import available
-from goalengine.methods.compare import comparison_table
+from goalengine.compare import comparison_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,7 +15,7 @@ def test_docs_table_is_current() -> None:
     start = text.index("<!-- comparison:start -->\n") + len("<!-- comparison:start -->\n")
     end = text.index("<!-- comparison:end -->")
     assert text[start:end] == comparison_table([ROOT / "rules"]), (
-        "regenerate with: python -m goalengine.methods.compare rules"
+        "regenerate with: python -m goalengine.compare rules"
     )
 
 

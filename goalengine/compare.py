@@ -1,4 +1,4 @@
-"""Compare every progress method on the same goals: ``python -m goalengine.methods.compare``.
+"""Compare every progress method on the same goals: ``python -m goalengine.compare``.
 
 Prints a Markdown table (goal × method, each cell "verdict (native label)"). The table in
 docs/methods.md is this command's output on ``rules/``; a test keeps it current.
@@ -10,9 +10,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..evaluate import evaluate_many
-from ..rulefile import find_rule_files, read_rules
-from . import available
+from .evaluate import evaluate_many
+from .methods import available
+from .rulefile import find_rule_files, read_rules
 
 __all__ = ["comparison_table", "main"]
 

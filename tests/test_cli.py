@@ -307,7 +307,7 @@ def test_method_applies_to_every_goal(cli: Callable[..., Run]) -> None:
 def test_missing_data_file(cli: Callable[..., Run]) -> None:
     run = cli("check", VERDICTS, "--data", "missing.csv")
     assert run.code == EXIT_USAGE
-    assert run.err == "missing.csv: error: data file not found: missing.csv\n"
+    assert run.err == "missing.csv: error: data file not found: 'missing.csv'\n"
 
 
 def test_unreadable_data_names_file_and_line(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -338,7 +338,7 @@ def test_rule_files_own_data_missing_fails_its_goals(
     assert run.code == EXIT_USAGE
     assert json.loads(run.out)["results"][0]["verdict"] == "error"
     assert run.err == (
-        f"{rules}:1:7: error: data file not found: gone.csv "
+        f"{rules}:1:7: error: data file not found: 'gone.csv' "
         "(paths in 'data:' are relative to the rule file)\n"
         "    data: gone.csv\n"
         "          ^^^^^^^^\n"

@@ -72,7 +72,7 @@ def inside_root(
         raise DataError(f"cannot resolve data path {name}: {error}", where) from None
     if root is not None and not resolved.is_relative_to(root.resolve()):
         raise DataError(
-            f"data path {name} lies outside the data root ({describe_root(root)})",
+            f"data path '{name}' lies outside the data root ({describe_root(root)})",
             where,
             "data files must be inside the data root; widen it with --data-root DIR",
         )
@@ -91,7 +91,7 @@ def confine(
     resolved = inside_root(path, root, span, name=name)
     if not os.path.lexists(resolved):
         where = span or Span(file=str(path))
-        raise DataError(f"data file not found: {name or path}", where, missing_hint)
+        raise DataError(f"data file not found: '{name or path}'", where, missing_hint)
     return resolved
 
 

@@ -803,7 +803,7 @@ def _validate(session: _Session) -> int:
                 problems.append(
                     Diagnostic(
                         "warning",
-                        f"metric names not checked: data file not found: {missing[0].name}",
+                        f"metric names not checked: data file not found: '{missing[0].name}'",
                         missing[0].span or Span(file=ruleset.path),
                         "paths in 'data:' are relative to the rule file",
                     )

@@ -71,8 +71,11 @@ def inside_root(
     except (OSError, RuntimeError) as error:  # symlink loops, permissions
         raise DataError(f"cannot resolve data path {name}: {error}", where) from None
     if root is not None and not resolved.is_relative_to(root.resolve()):
+        linked = resolved != Path(os.path.abspath(path))
         raise DataError(
-            f"data path '{name}' lies outside the data root ({describe_root(root)})",
+            f"data path '{name}'"
+            + (f" (a link to {resolved})" if linked else "")
+            + f" lies outside the data root ({describe_root(root)})",
             where,
             "data files must be inside the data root; widen it with --data-root DIR",
         )
@@ -105,9 +108,24 @@ def _check(
     hint: str = _GROW_HINT,
 ) -> None:
     if not stat.S_ISREG(info.st_mode):
-        raise error(f"not a regular file: {name}", where, f"a {what} must be a plain file")
+        raise error(
+            f"{what} '{name}' is {_kind(info.st_mode)}, not a regular file",
+            where,
+            f"a {what} must be a plain file",
+        )
     if info.st_size > limit:
         raise error(f"{what} is {info.st_size:,} bytes; the limit is {limit:,}", where, hint)
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISDIR: "a directory",
+        stat.S_ISFIFO: "a FIFO",
+        stat.S_ISCHR: "a device",
+        stat.S_ISBLK: "a device",
+        stat.S_ISSOCK: "a socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "something else")
 
 
 def check_data_file(

@@ -10,7 +10,9 @@ from goalengine import RuleFileError, Verdict, evaluate, load_rules, read_rules
 Write = Callable[[str, str], Path]
 
 
-def test_a_complete_rule_file(write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_complete_rule_file(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # the project's folder is the data root: rules/ reads ../
     write(
         "data.csv",

@@ -56,7 +56,8 @@ def goalengine(*args: str, cwd: Path, timeout: float = 60) -> subprocess.Complet
 
 
 def rule_file(data: str) -> str:
-    return f"as_of: 2012-01-01\ndata:\n  - {data}\ngoals:\n  - id: visits-up\n    rule: visits >= 140\n"
+    goals = "goals:\n  - id: visits-up\n    rule: visits >= 140\n"
+    return f"as_of: 2012-01-01\ndata:\n  - {data}\n{goals}"
 
 
 @pytest.fixture
@@ -89,9 +90,13 @@ def test_data_inside_the_root_is_read(project: Path) -> None:
 ESCAPES: dict[str, Callable[[Path], str]] = {
     "absolute path": lambda project: str(project.parent / "outside" / "canary.csv"),
     "../ escape": lambda project: "../../outside/canary.csv",
-    "symlink to an outside file": lambda project: _link(project, project.parent / "outside" / "canary.csv"),
+    "symlink to an outside file": lambda project: _link(project, _canary(project)),
     "symlink to /proc/self/environ": lambda project: _link(project, Path("/proc/self/environ")),
-}  # fmt: skip
+}
+
+
+def _canary(project: Path) -> Path:
+    return project.parent / "outside" / "canary.csv"
 
 
 def _link(project: Path, target: Path) -> str:
@@ -192,9 +197,10 @@ def test_max_data_bytes_bounds_a_sparse_file(project: Path) -> None:
     (project / "rules" / "big.yaml").write_text(rule_file("../data/big.csv"))
     run = goalengine("check", "rules/", "-f", "json", "--max-data-bytes", "1000000", cwd=project)
     assert run.returncode == 2
-    assert "rules/big.yaml:3:5: error: data file is 52,428,800 bytes; the limit is 1,000,000" in (
+    assert "rules/big.yaml:3:5: error: data file '../data/big.csv' is 52,428,800 bytes" in (
         run.stderr
     )
+    assert "the limit is 1,000,000 (raise it with --max-data-bytes)" in run.stderr
     results = {r["file"]: r["verdict"] for r in json.loads(run.stdout)["results"]}
     assert results == {"rules/big.yaml": "error", "rules/visits.yaml": "met"}
     bad = goalengine("check", "rules/", "--max-data-bytes", "lots", cwd=project)
@@ -226,7 +232,9 @@ def test_api_default_root_is_the_cwd_when_the_rule_file_is_in_it(
     monkeypatch.chdir(project)
     assert default_data_root("rules/visits.yaml") == project
     assert default_data_root(project.parent / "outside") == project.parent / "outside"
-    assert default_data_root(project.parent / "outside" / "canary.csv") == project.parent / "outside"
+    assert (
+        default_data_root(project.parent / "outside" / "canary.csv") == project.parent / "outside"
+    )
     assert evaluate(read_rules("rules/visits.yaml")).results[0].verdict == "met"
 
 

@@ -114,7 +114,9 @@ def _check(
             f"a {what} must be a plain file",
         )
     if info.st_size > limit:
-        raise error(f"{what} is {info.st_size:,} bytes; the limit is {limit:,}", where, hint)
+        raise error(
+            f"{what} '{name}' is {info.st_size:,} bytes; the limit is {limit:,}", where, hint
+        )
 
 
 def _kind(mode: int) -> str:

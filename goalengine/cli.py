@@ -23,7 +23,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
+from .limits import DEFAULT_LIMITS, MAX_DATA_FILE_BYTES, Limits
 from .models import Report, Result, Verdict
 from .rulefile import find_rule_files, read_rules
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from .render import FileInfo
     from .render.console import OutputMode
     from .render.explain import SeriesView
-    from .ruleset import Goal, RuleSet
+    from .ruleset import DataSource, Goal, RuleSet
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
@@ -157,6 +158,31 @@ def _add_common(parser: argparse.ArgumentParser, top: bool, quiet: bool = True) 
         )
 
 
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-root",
+        metavar="DIR",
+        help="data files named in rule files may lie anywhere under DIR (default: the "
+        "current directory if PATH is in it, else PATH's folder)",
+    )
+    parser.add_argument(
+        "--max-data-bytes",
+        metavar="N",
+        type=_byte_count,
+        help=f"refuse data files larger than N bytes (default: {MAX_DATA_FILE_BYTES:,})",
+    )
+
+
+def _byte_count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of bytes: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _subparser(
     commands: Any, name: str, help: str, description: str, epilog: str
 ) -> argparse.ArgumentParser:
@@ -222,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
+    _add_data(check)
     _add_common(check, top=False)
 
     validate = _subparser(
@@ -233,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
     validate.add_argument("--data", metavar="FILE", help="check metric names against this data")
+    _add_data(validate)
     _add_common(validate, top=False)
 
     explain = _subparser(
@@ -251,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--format", "-f", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    _add_data(explain)
     _add_common(explain, top=False, quiet=False)
 
     test = _subparser(
@@ -266,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also check the goals' properties (goalengine.testing.properties)",
     )
+    _add_data(test)
     _add_common(test, top=False)
     return parser
 
@@ -367,6 +397,21 @@ class _Session:
     def no_color(self) -> bool:
         return bool(getattr(self.args, "no_color", False))
 
+    @cached_property
+    def limits(self) -> Limits:
+        size = getattr(self.args, "max_data_bytes", None)
+        return DEFAULT_LIMITS if size is None else replace(DEFAULT_LIMITS, data_file_bytes=size)
+
+    @cached_property
+    def data_root(self) -> Path | None:
+        """``--data-root``, checked; None: each PATH's default root."""
+        given = getattr(self.args, "data_root", None)
+        if given is None:
+            return None
+        if not Path(given).is_dir():
+            _usage(f"--data-root: not a directory: {given}")
+        return Path(given)
+
     def mode(self, stream: TextIO) -> OutputMode:
         from .render.console import output_mode
 
@@ -426,9 +471,15 @@ def _usage(message: str, hint: str | None = None) -> NoReturn:
 # -- shared steps -------------------------------------------------------------------------
 
 
-def _collect(paths: Sequence[str]) -> tuple[list[Path], list[Diagnostic]]:
-    """Rule files under ``paths`` (each once), and a diagnostic per path that has none."""
-    files: list[Path] = []
+def _collect(
+    paths: Sequence[str], data_root: Path | None = None
+) -> tuple[dict[Path, Path], list[Diagnostic]]:
+    """Rule files under ``paths`` (each once) with the data root of each, and a diagnostic
+    per path that has none. A file's data root is ``data_root`` if given, else that of the
+    PATH it was found under (:func:`~goalengine.data.files.default_data_root`)."""
+    from .data.files import default_data_root
+
+    files: dict[Path, Path] = {}
     seen: set[Path] = set()
     problems: list[Diagnostic] = []
     for raw in paths:
@@ -446,35 +497,36 @@ def _collect(paths: Sequence[str]) -> tuple[list[Path], list[Diagnostic]]:
                     "rule files end in .yaml or .yml",
                 )
             )
+        root = data_root if data_root is not None else default_data_root(path)
         for file in found:
             key = file.resolve()
             if key not in seen:
                 seen.add(key)
-                files.append(file)
+                files[file] = root
     return files, problems
 
 
-def _read(files: Iterable[Path]) -> tuple[list[RuleSet], list[Diagnostic]]:
+def _read(files: dict[Path, Path], limits: Limits) -> tuple[list[RuleSet], list[Diagnostic]]:
     rulesets: list[RuleSet] = []
     problems: list[Diagnostic] = []
-    for path in files:
+    for path, root in files.items():
         try:
-            ruleset = read_rules(path)
+            ruleset = read_rules(path, limits=limits)
         except GoalEngineError as error:
             problems.append(error.diagnostic())
             continue
         problems.extend(ruleset.diagnostics)
-        rulesets.append(ruleset)
+        rulesets.append(ruleset.model_copy(update={"data_root": root}))
     return rulesets, problems
 
 
 def _rulesets(session: _Session, paths: Sequence[str]) -> tuple[list[RuleSet], list[Diagnostic]]:
     """Read the rule files under ``paths``; a path without any is a usage error (exit 2)."""
-    files, problems = _collect(paths)
+    files, problems = _collect(paths, session.data_root)
     if problems:
         session.diagnostics(problems)
         raise _Exit(EXIT_USAGE)
-    return _read(files)
+    return _read(files, session.limits)
 
 
 class _Exit(Exception):
@@ -507,12 +559,13 @@ def _method(name: str | None) -> None:
         _usage(f"--method: {error.message}", error.hint)
 
 
-def _dataset(path: str | None) -> Dataset | None:
+def _dataset(path: str | None, limits: Limits) -> Dataset | None:
+    """``--data``: named by the user, so read from anywhere (a regular file within limits)."""
     if path is None:
         return None
     from .data import load_dataset
 
-    return load_dataset(path)  # a DataError names the file (and line) -> exit 2
+    return load_dataset(path, limits=limits)  # a DataError names the file (and line) -> exit 2
 
 
 def _judged_on(ruleset: RuleSet, as_of: date | None) -> date:
@@ -590,7 +643,7 @@ def _evaluate(
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
     if total <= PROGRESS_ABOVE or not tty or session.quiet:
-        return evaluate_many(rulesets, data=data, as_of=as_of, method=method)
+        return evaluate_many(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -614,7 +667,7 @@ def _evaluate(
                     yield ruleset.model_copy(update={"goals": goals, "diagnostics": diagnostics})
                     progress.advance(task, len(goals))
 
-        return evaluate_many(feed(), data=data, as_of=as_of, method=method)
+        return evaluate_many(feed(), data=data, as_of=as_of, method=method, limits=session.limits)
 
 
 def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
@@ -650,7 +703,7 @@ def _check(session: _Session) -> int:
         _usage(f"--output: no such directory: {output.parent}")
     if output is not None and output.is_dir():
         _usage(f"--output: {output} is a directory", "name a file")
-    data = _dataset(args.data)
+    data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = _select(session, rulesets, _patterns(args.select), _patterns(args.exclude))
     report = _evaluate(session, rulesets, data, as_of, args.method)
@@ -731,27 +784,31 @@ def _validate(session: _Session) -> int:
     from .resolve import DataCache, load_ruleset_data, resolve_goal
 
     args = session.args
-    data = _dataset(args.data)
-    files, problems = _collect(args.paths)
-    cache = DataCache()
+    data = _dataset(args.data, session.limits)
+    files, problems = _collect(args.paths, session.data_root)
+    cache = DataCache(limits=session.limits)
     goals = 0
-    rulesets, read_problems = _read(files)
+    rulesets, read_problems = _read(files, session.limits)
     problems.extend(read_problems)
     for ruleset in rulesets:
         goals += len(ruleset.goals)
-        if data is None and not ruleset.data_files and ruleset.inline_data is None:
+        if data is None and not ruleset.data_sources and ruleset.inline_data is None:
             continue  # no data named: only the rules themselves can be checked
-        missing = [p for p in ruleset.data_files if not p.exists()] if data is None else []
-        if missing:  # data not here (yet): check the rules without it
-            problems.append(
-                Diagnostic(
-                    "warning",
-                    f"metric names not checked: data file not found: {missing[0]}",
-                    Span(file=ruleset.path),
-                    "paths in 'data:' are relative to the rule file",
+        if data is None:
+            outside, missing = _data_problems(ruleset)
+            problems.extend(outside)
+            if outside:
+                continue
+            if missing:  # data not here (yet): check the rules without it
+                problems.append(
+                    Diagnostic(
+                        "warning",
+                        f"metric names not checked: data file not found: '{missing[0].name}'",
+                        missing[0].span or Span(file=ruleset.path),
+                        "paths in 'data:' are relative to the rule file",
+                    )
                 )
-            )
-            continue
+                continue
         try:
             dataset = load_ruleset_data(ruleset, data, cache)
         except GoalEngineError as error:  # data that is there but wrong is an error
@@ -781,6 +838,26 @@ def _validate(session: _Session) -> int:
             line.append(f", {_plural(warnings, 'warning')}", style="yellow")
         session.print(line, lines=True)
     return EXIT_OK
+
+
+def _data_problems(ruleset: RuleSet) -> tuple[list[Diagnostic], list[DataSource]]:
+    """The rule set's data entries outside its data root (errors), and the missing ones."""
+    from .data.files import inside_root
+    from .errors import DataError
+    from .resolve import data_root_of
+
+    root = data_root_of(ruleset)
+    outside: list[Diagnostic] = []
+    missing: list[DataSource] = []
+    for source in ruleset.data_sources:
+        try:
+            resolved = inside_root(source.path, root, source.span, name=source.name)
+        except DataError as error:
+            outside.append(error.diagnostic())
+            continue
+        if not os.path.lexists(resolved):
+            missing.append(source)
+    return outside, missing
 
 
 def _sorted(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -833,17 +910,17 @@ def _explain(session: _Session) -> int:
     args = session.args
     as_of = _as_of(args.as_of)
     _method(args.method)
-    given = _dataset(args.data)
+    given = _dataset(args.data, session.limits)
     ruleset, goal, _ = _find_goal(session, args.path, args.goal)
     try:
-        data: Dataset | None = load_ruleset_data(ruleset, given)
+        data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
     except GoalEngineError:
         data = None  # the goal is judged `error`, with the reason
     single = ruleset.model_copy(update={"goals": (goal,)})
     from .evaluate import evaluate_many
 
     report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
-                           method=args.method)  # fmt: skip
+                           method=args.method, limits=session.limits)  # fmt: skip
     in_error = any(r.verdict is Verdict.ERROR for r in report.results)
     session.code = EXIT_USAGE if in_error else EXIT_OK
     if args.format == "json":
@@ -937,7 +1014,7 @@ def _test(session: _Session) -> int:
     args = session.args
     checker = _property_checker() if args.properties else None
     rulesets, problems = _rulesets(session, args.paths)
-    cache = DataCache()
+    cache = DataCache(limits=session.limits)
     parts: list[RenderableType] = []
     total = failed = 0
     properties = properties_failed = properties_skipped = 0

@@ -27,6 +27,7 @@ from .data import Dataset
 from .errors import GoalEngineError
 from .explain import TEXT_FORMATS, TextFormats, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
+from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
@@ -52,15 +53,21 @@ def evaluate(
     as_of: date | str | Period | None = None,
     *,
     method: str | None = None,
+    data_root: str | Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data)
-    on ``as_of`` (default: the rule set's ``as_of``, else today)."""
+    on ``as_of`` (default: the rule set's ``as_of``, else today).
+
+    The rule set's own data files must lie inside ``data_root`` (default: see
+    :func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted. Data files
+    larger than ``limits.data_file_bytes`` are refused."""
     if isinstance(ruleset, str):
         ruleset = RuleSet.of(ruleset)
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
     day = _report_date(ruleset, as_of)
-    dataset = load_ruleset_data(ruleset, data)
+    dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
 
@@ -71,12 +78,15 @@ def evaluate_many(
     as_of: date | str | Period | None = None,
     *,
     method: str | None = None,
+    data_root: str | Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Report:
     """Judge several rule sets into one report; data files shared between them load once.
 
-    A rule set whose data cannot be loaded gets ``error`` results for all its goals.
+    A rule set whose data cannot be loaded (or lies outside its data root: ``data_root``
+    or :func:`goalengine.resolve.data_root_of`) gets ``error`` results for all its goals.
     """
-    cache = DataCache()
+    cache = DataCache(data_root=None if data_root is None else Path(data_root), limits=limits)
     results: list[Result] = []
     warnings: list[str] = []
     days = set()

@@ -13,46 +13,99 @@ from pathlib import Path
 from typing import Any
 
 from .data import Dataset, load_dataset
+from .data.files import check_data_file, default_data_root
 from .errors import DataError, GoalEngineError, Span, UnknownNameError, did_you_mean
 from .language import CheckedRule
 from .language.parse import span_of
-from .ruleset import Goal, RuleSet
+from .limits import DEFAULT_LIMITS, Limits
+from .ruleset import DataSource, Goal, RuleSet
 
-__all__ = ["DataCache", "ResolvedGoal", "load_ruleset_data", "resolve_goal"]
+__all__ = ["DataCache", "ResolvedGoal", "data_root_of", "load_ruleset_data", "resolve_goal"]
+
+
+_RELATIVE = "paths in 'data:' are relative to the rule file"
 
 
 class DataCache:
-    """Loaded datasets by path, so rule files sharing a CSV read it once."""
+    """Loaded datasets by file, so rule files sharing a CSV read it once.
 
-    def __init__(self) -> None:
-        self._loaded: dict[Path, Dataset] = {}
+    ``data_root`` and ``limits`` apply to loads that do not name their own. The root is
+    checked on every load, before the cache is asked: a file loaded for one rule set is
+    not handed to another whose root it lies outside.
+    """
 
-    def load(self, path: Path) -> Dataset:
-        key = path.resolve()
-        if key not in self._loaded:
-            self._loaded[key] = load_dataset(path)
+    def __init__(self, *, data_root: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.data_root = data_root
+        self.limits = limits
+        self._loaded: dict[tuple[Path, str | None], Dataset] = {}
+
+    def load(
+        self,
+        source: DataSource | str | Path,
+        root: Path | None = None,
+        limits: Limits | None = None,
+    ) -> Dataset:
+        if not isinstance(source, DataSource):
+            source = DataSource(path=Path(source))
+        root = root if root is not None else self.data_root
+        limits = limits or self.limits
+        try:
+            # The file-level checks (root, kind, size) before the cache, placed at the entry.
+            checked = check_data_file(
+                source.path, root=root, limits=limits, span=source.span, name=source.name,
+                missing_hint=None if source.written is None else _RELATIVE,
+            )  # fmt: skip
+            key = (checked, source.decimal)
+            if key not in self._loaded:
+                self._loaded[key] = load_dataset(
+                    source.path, decimal=source.decimal, root=root, limits=limits
+                )
+        except DataError as error:
+            if error.span.line is None and source.span is not None:
+                raise error.at(source.span) from None  # a whole-file problem: at the entry
+            raise
         return self._loaded[key]
+
+
+def data_root_of(ruleset: RuleSet, data_root: str | Path | None = None) -> Path | None:
+    """The folder a rule set's data files must lie in.
+
+    ``data_root`` if given, else the rule set's own (the command line sets it from its
+    PATH), else :func:`~goalengine.data.files.default_data_root` of the rule file -- the
+    current directory if the file lies in it, else the file's folder. A rule set built in
+    Python without a file has no root: its author wrote the paths.
+    """
+    if data_root is not None:
+        return Path(data_root)
+    if ruleset.data_root is not None:
+        return ruleset.data_root
+    if ruleset.path is None:
+        return None
+    return default_data_root(ruleset.path)
 
 
 def load_ruleset_data(
     ruleset: RuleSet,
     data: Dataset | Mapping[str, Any] | str | Path | None = None,
     cache: DataCache | None = None,
+    *,
+    data_root: str | Path | None = None,
+    limits: Limits | None = None,
 ) -> Dataset:
     """The data a rule set is judged against: ``data`` if given, else its own files and
-    inline data (inline data replaces file data metric by metric)."""
+    inline data (inline data replaces file data metric by metric).
+
+    ``data`` comes from the caller and is trusted (no root; the size limit holds); the
+    rule set's files must lie inside :func:`data_root_of`.
+    """
+    cache = cache or DataCache(limits=limits or DEFAULT_LIMITS)
+    limits = limits or cache.limits
     if data is not None:
-        return load_dataset(data)
-    cache = cache or DataCache()
+        return load_dataset(data, limits=limits)
+    root = data_root_of(ruleset, data_root if data_root is not None else cache.data_root)
     combined = Dataset()
-    for path in ruleset.data_files:
-        if not path.exists():
-            raise DataError(
-                f"data file not found: {path}",
-                Span(file=ruleset.path),
-                hint="paths in 'data:' are relative to the rule file",
-            )
-        combined = combined.merged(cache.load(path))
+    for source in ruleset.data_sources:
+        combined = combined.merged(cache.load(source, root, limits))
     if ruleset.inline_data is not None:
         combined = combined.merged(ruleset.inline_data)
     return combined

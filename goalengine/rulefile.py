@@ -7,20 +7,26 @@ that goal, so the rest of the file is still read and judged.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .data.dataset import Dataset
+from .data.files import read_regular_file
 from .data.inline import position, read_mapping
 from .errors import Diagnostic, GoalEngineError, RuleFileError, Span, did_you_mean
 from .language import warnings_for
+from .limits import DEFAULT_LIMITS, Limits
 from .models import Verdict
 from .periods import Period, parse_as_of
-from .ruleset import Baseline, FixtureCase, Goal, RuleSet
+from .ruleset import Baseline, DataSource, FixtureCase, Goal, RuleSet
 
-__all__ = ["FILE_KEYS", "GOAL_KEYS", "TEST_KEYS", "find_rule_files", "load_rules", "read_rules"]
+__all__ = [
+    "FILE_KEYS", "GOAL_KEYS", "SOURCE_KEYS", "TEST_KEYS", "find_rule_files", "load_rules",
+    "read_rules",
+]  # fmt: skip
 
 FILE_KEYS = ("title", "source", "as_of", "data", "defaults", "goals", "tests", "properties")
 GOAL_KEYS = (
@@ -29,14 +35,33 @@ GOAL_KEYS = (
 )  # fmt: skip
 DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
 TEST_KEYS = ("name", "as_of", "data", "expect", "expect_explanation")
+SOURCE_KEYS = ("path", "decimal")
+DECIMALS = ("point", "comma")
 
 
 def find_rule_files(path: str | Path) -> list[Path]:
-    """``path`` itself if it is a file, else every ``*.yaml``/``*.yml`` under it, sorted."""
+    """``path`` itself if it is not a directory, else every regular ``*.yaml``/``*.yml``
+    file under it, sorted.
+
+    The walk does not follow symbolic links to directories (no loops) and leaves out a
+    linked file whose target lies outside the directory: a rule file in a pull request
+    cannot pull in a file from elsewhere on the machine.
+    """
     root = Path(path)
-    if root.is_dir():
-        return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    return [root]
+    if not root.is_dir():
+        return [root]
+    inside = root.resolve()
+    found: list[Path] = []
+    for folder, _, names in os.walk(root, followlinks=False):
+        for name in names:
+            file = Path(folder, name)
+            if file.suffix not in (".yaml", ".yml"):
+                continue
+            if file.is_symlink() and not file.resolve().is_relative_to(inside):
+                continue
+            if file.is_file():  # regular files only (a FIFO would hang the read)
+                found.append(file)
+    return sorted(found)
 
 
 def load_rules(path: str | Path) -> RuleSet:
@@ -51,16 +76,30 @@ def load_rules(path: str | Path) -> RuleSet:
     return ruleset
 
 
-def read_rules(path: str | Path, text: str | None = None) -> RuleSet:
-    """Read a rule file, collecting every problem; only unreadable YAML raises."""
+def read_rules(
+    path: str | Path, text: str | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> RuleSet:
+    """Read a rule file, collecting every problem; only an unreadable file or YAML raises.
+
+    The file is read as named (links followed) but only if it is a regular file of at
+    most ``limits.rule_file_bytes``.
+    """
     name = str(path)
     if text is None:
+        raw = read_regular_file(
+            path,
+            limits.rule_file_bytes,
+            what="rule file",
+            error=RuleFileError,
+            hint="split it into several rule files",
+        )
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise RuleFileError("no such file", Span(file=name)) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise RuleFileError(f"cannot read rule file: {error}", Span(file=name)) from None
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            raise RuleFileError(
+                "rule file is not UTF-8", Span(file=name, line=line), "save it as UTF-8"
+            ) from None
     return _Reader(name, text).read()
 
 
@@ -105,7 +144,7 @@ class _Reader:
             title=_str(document.get("title")),
             source=_str(document.get("source")),
             as_of=self.as_of(document, "as_of"),
-            data_files=tuple(data_files),
+            data_sources=tuple(data_files),
             inline_data=inline,
             defaults={k: defaults[k] for k in defaults if k in DEFAULT_KEYS},
             goals=tuple(goals),
@@ -150,15 +189,25 @@ class _Reader:
             self.error(error.message, self.span(mapping, key, value=True), error.hint)
             return None
 
-    def data(self, value: Any, document: Any, base: Path) -> tuple[list[Path], Dataset | None]:
-        """Paths (relative to the file) and inline maps, in any mix; inline data wins."""
+    def data(
+        self, value: Any, document: Any, base: Path
+    ) -> tuple[list[DataSource], Dataset | None]:
+        """Data files (relative to the rule file) and inline maps, in any mix; inline data
+        wins. An entry is a path, ``{path: x.csv, decimal: comma}`` or ``{metric: {period:
+        value}}``."""
         if value is None:
             return [], None
         entries = value if isinstance(value, list) else [value]
-        paths: list[Path] = []
+        sources: list[DataSource] = []
         inline: Dataset | None = None
         for index, entry in enumerate(entries):
-            if isinstance(entry, dict):
+            where = self.span(value, index, True) if isinstance(value, list) else None
+            where = where or self.span(document, "data", value=True)
+            if isinstance(entry, dict) and _is_source(entry):
+                source = self.source(entry, base, where)
+                if source is not None:
+                    sources.append(source)
+            elif isinstance(entry, dict):
                 try:
                     read = read_mapping(entry, self.name)
                 except GoalEngineError as error:
@@ -166,14 +215,41 @@ class _Reader:
                     continue
                 inline = read if inline is None else inline.merged(read)
             elif isinstance(entry, str):
-                paths.append(base / entry)
+                sources.append(DataSource(path=base / entry, span=where, written=entry))
             else:
-                where = self.span(value, index, True) if isinstance(value, list) else None
                 self.error(
                     "'data' must be a path, a {metric: {period: value}} map or a list of these",
-                    where or self.span(document, "data", value=True),
+                    where,
                 )
-        return paths, inline
+        return sources, inline
+
+    def source(self, entry: Any, base: Path, where: Span) -> DataSource | None:
+        """``{path: x.csv, decimal: comma}``; None (after an error) if it cannot be read."""
+        ok = self.check_keys(entry, SOURCE_KEYS, "data source")
+        path = entry.get("path")
+        if not isinstance(path, str) or not path:
+            self.error(
+                "a data source needs 'path': the data file, relative to the rule file",
+                self.span(entry, "path", value=True) if "path" in entry else where,
+                "{path: data.csv, decimal: comma}",
+            )
+            return None
+        decimal = entry.get("decimal")
+        if decimal is not None and decimal not in DECIMALS:
+            self.error(
+                f"unknown decimal convention '{decimal}'",
+                self.span(entry, "decimal", value=True),
+                did_you_mean(str(decimal), DECIMALS) or "decimal: point or decimal: comma",
+            )
+            return None
+        if not ok:
+            return None
+        return DataSource(
+            path=base / path,
+            decimal=decimal,
+            span=self.span(entry, "path", value=True),
+            written=path,
+        )
 
     def fill(self, span: Span) -> Span:
         if span.line is not None and span.source_line is None and span.line <= len(self.lines):
@@ -356,6 +432,17 @@ class _Reader:
                 },
                 line=line,
             )
+
+
+def _is_source(entry: dict[Any, Any]) -> bool:
+    """A data entry naming a file, not inline data: a string ``path``, or a plain value
+    under a key that is (or is close to) a source key -- a typo gets a did-you-mean."""
+    if isinstance(entry.get("path"), str):
+        return True
+    return any(
+        not isinstance(v, dict) and (k in SOURCE_KEYS or did_you_mean(str(k), SOURCE_KEYS))
+        for k, v in entry.items()
+    )
 
 
 def _period(value: Any) -> Period:

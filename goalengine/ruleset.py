@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from .data.dataset import Dataset
 from .errors import Diagnostic, GoalEngineError, Span
@@ -19,7 +19,7 @@ from .language import CheckedRule, compile_rule
 from .models import Verdict
 from .periods import Period
 
-__all__ = ["Baseline", "FixtureCase", "Goal", "RuleSet"]
+__all__ = ["Baseline", "DataSource", "FixtureCase", "Goal", "RuleSet"]
 
 
 class _Frozen(BaseModel):
@@ -131,6 +131,23 @@ class FixtureCase(_Frozen):
     line: int | None = None
 
 
+class DataSource(_Frozen):
+    """A data file a rule file names, and where it names it (errors about it point there)."""
+
+    path: Path
+    """Joined to the rule file's folder; confined to the data root when it is read."""
+    decimal: Literal["point", "comma"] | None = None
+    """The file's number convention, when the entry states it (else the separator's)."""
+    span: Span | None = None
+    """The ``data:`` entry in the rule file."""
+    written: str | None = None
+    """The path as the rule file writes it, for messages."""
+
+    @property
+    def name(self) -> str:
+        return self.written if self.written is not None else str(self.path)
+
+
 class RuleSet(_Frozen):
     """One rule file's goals, their data sources and embedded tests."""
 
@@ -138,7 +155,11 @@ class RuleSet(_Frozen):
     title: str | None = None
     source: str | None = None
     as_of: date | None = None
-    data_files: tuple[Path, ...] = ()
+    data_sources: tuple[DataSource, ...] = ()
+    """The data files of ``data:``, in order (later files replace earlier ones' figures)."""
+    data_root: Path | None = None
+    """The folder data files must lie in; None: the default of
+    :func:`goalengine.resolve.data_root_of` (set by the command line from its PATH)."""
     inline_data: Dataset | None = None
     defaults: dict[str, Any] = {}
     goals: tuple[Goal, ...] = ()
@@ -146,6 +167,21 @@ class RuleSet(_Frozen):
     properties: tuple[dict[str, Any], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     """Problems found while reading (errors also sit on their goals), and warnings."""
+
+    @field_validator("data_sources", mode="before")
+    @classmethod
+    def _sources(cls, value: Any) -> Any:
+        """Plain paths are accepted for code that builds rule sets by hand."""
+        if isinstance(value, list | tuple):
+            return tuple(
+                DataSource(path=Path(v)) if isinstance(v, str | Path) else v for v in value
+            )
+        return value
+
+    @property
+    def data_files(self) -> tuple[Path, ...]:
+        """The paths of :attr:`data_sources`."""
+        return tuple(source.path for source in self.data_sources)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:

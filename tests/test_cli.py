@@ -307,7 +307,7 @@ def test_method_applies_to_every_goal(cli: Callable[..., Run]) -> None:
 def test_missing_data_file(cli: Callable[..., Run]) -> None:
     run = cli("check", VERDICTS, "--data", "missing.csv")
     assert run.code == EXIT_USAGE
-    assert run.err == "missing.csv: error: cannot read data file: No such file or directory\n"
+    assert run.err == "missing.csv: error: data file not found: 'missing.csv'\n"
 
 
 def test_unreadable_data_names_file_and_line(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -338,8 +338,10 @@ def test_rule_files_own_data_missing_fails_its_goals(
     assert run.code == EXIT_USAGE
     assert json.loads(run.out)["results"][0]["verdict"] == "error"
     assert run.err == (
-        f"{rules}: error: data file not found: {tmp_path / 'gone.csv'} "
+        f"{rules}:1:7: error: data file not found: 'gone.csv' "
         "(paths in 'data:' are relative to the rule file)\n"
+        "    data: gone.csv\n"
+        "          ^^^^^^^^\n"
     )
 
 
@@ -355,7 +357,7 @@ def test_unreadable_rule_file(cli: Callable[..., Run], tmp_path: Path) -> None:
     rules.write_bytes(b"title: K\xf8benhavn\ngoals: []\n")
     run = cli("check", str(rules))
     assert run.code == EXIT_USAGE
-    assert run.err.startswith(f"{rules}: error: cannot read rule file: ")
+    assert run.err.startswith(f"{rules}:1: error: rule file is not UTF-8")
 
 
 def test_output_into_a_missing_directory(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -537,7 +539,9 @@ def test_validate_needs_no_data(cli: Callable[..., Run], tmp_path: Path) -> None
     missing.write_text("data: gone.csv\ngoals:\n  - id: a\n    rule: m >= 1\n", encoding="utf-8")
     run = cli("validate", str(missing))
     assert run.code == EXIT_OK
-    assert run.err.startswith(f"{missing}: warning: metric names not checked: data file not found")
+    assert run.err.startswith(
+        f"{missing}:1:7: warning: metric names not checked: data file not found"
+    )
 
 
 def test_validate_broken_data_is_an_error(cli: Callable[..., Run], tmp_path: Path) -> None:

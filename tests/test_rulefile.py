@@ -10,7 +10,10 @@ from goalengine import RuleFileError, Verdict, evaluate, load_rules, read_rules
 Write = Callable[[str, str], Path]
 
 
-def test_a_complete_rule_file(write: Write) -> None:
+def test_a_complete_rule_file(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the project's folder is the data root: rules/ reads ../
     write(
         "data.csv",
         "metric,period,value\nemployment_rate,2007-H1,54.4\nemployment_rate,2008-08,59.9\n",

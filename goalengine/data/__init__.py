@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import DataError, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from .csv import read_csv, read_csv_text
 from .dataset import Dataset, Series
+from .files import check_data_file
 
 __all__ = ["Dataset", "Series", "load_dataset", "read_csv", "read_csv_text"]
 
 
-def load_dataset(source: str | Path | Mapping[str, Any] | Dataset) -> Dataset:
-    """A dataset from a CSV or Parquet path, a ``{metric: {period: value}}`` mapping, or as is."""
+def load_dataset(
+    source: str | Path | Mapping[str, Any] | Dataset,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
+    """A dataset from a CSV or Parquet path, a ``{metric: {period: value}}`` mapping, or as is.
+
+    A path must be a regular file of at most ``limits.data_file_bytes``, inside ``root``
+    when one is given (see :mod:`goalengine.data.files`).
+    """
     if isinstance(source, Dataset):
         return source
     if isinstance(source, Mapping):
@@ -23,14 +35,15 @@ def load_dataset(source: str | Path | Mapping[str, Any] | Dataset) -> Dataset:
         return read_mapping(source)
     path = Path(source)
     suffix = path.suffix.lower()
-    if suffix == ".csv" or suffix == ".txt":
+    if suffix not in (".csv", ".txt", ".parquet", ".pq"):
+        raise DataError(
+            f"unknown data format '{suffix or path.name}'",
+            Span(file=str(path)),
+            hint="use a .csv file (or .parquet with goalengine[parquet])",
+        )
+    check_data_file(path, root=root, limits=limits)
+    if suffix in (".csv", ".txt"):
         return read_csv(path)
-    if suffix in (".parquet", ".pq"):
-        from .parquet import read_parquet
+    from .parquet import read_parquet
 
-        return read_parquet(path)
-    raise DataError(
-        f"unknown data format '{suffix or path.name}'",
-        Span(file=str(path)),
-        hint="use a .csv file (or .parquet with goalengine[parquet])",
-    )
+    return read_parquet(path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from goalengine import read_rules
 from goalengine.testing import run_fixtures
 
@@ -23,6 +25,12 @@ tests:
   - name: one area
     expect: {no-new-area@north: missed}
 """
+
+
+@pytest.fixture(autouse=True)
+def _in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from the project's folder, so rules/ may read ../areas.csv (the data root)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_goal_and_goal_at_entity_keys(write: Callable[[str, str], Path]) -> None:

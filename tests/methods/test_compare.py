@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from goalengine.methods import available
 from goalengine.compare import comparison_table
+from goalengine.methods import available
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import DataError, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from .csv import read_csv, read_csv_text
 from .dataset import Dataset, Series
 
 __all__ = ["Dataset", "Series", "load_dataset", "read_csv", "read_csv_text"]
 
 
-def load_dataset(source: str | Path | Mapping[str, Any] | Dataset) -> Dataset:
-    """A dataset from a CSV or Parquet path, a ``{metric: {period: value}}`` mapping, or as is."""
+def load_dataset(
+    source: str | Path | Mapping[str, Any] | Dataset,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
+    """A dataset from a CSV or Parquet path, a ``{metric: {period: value}}`` mapping, or as is.
+
+    ``decimal`` states a CSV file's number convention (None: from its separator; Parquet
+    ignores it); ``root`` confines the path (None: anywhere); ``limits`` bounds the work.
+    """
     if isinstance(source, Dataset):
         return source
     if isinstance(source, Mapping):
@@ -24,11 +35,11 @@ def load_dataset(source: str | Path | Mapping[str, Any] | Dataset) -> Dataset:
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
-        return read_csv(path)
+        return read_csv(path, decimal=decimal, root=root, limits=limits)
     if suffix in (".parquet", ".pq"):
         from .parquet import read_parquet
 
-        return read_parquet(path)
+        return read_parquet(path, decimal=decimal, root=root, limits=limits)
     raise DataError(
         f"unknown data format '{suffix or path.name}'",
         Span(file=str(path)),

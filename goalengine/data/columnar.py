@@ -17,16 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import DataError, PeriodError, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Observation
 from ..periods import Period
 from .csv import COLUMNS, REQUIRED, parse_number, read_csv
 from .dataset import Dataset, Series
+from .files import read_data_bytes
 
 __all__ = ["Frame", "read_csv_frame", "read_frame", "read_parquet_frame"]
 
@@ -319,17 +321,30 @@ def _check_duplicates(
 # -- readers ---------------------------------------------------------------------------------
 
 
-def read_frame(path: str | Path) -> Frame:
-    """A frame from a ``.parquet`` or ``.csv`` file."""
+def read_frame(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
+    """A frame from a ``.parquet`` or ``.csv`` file (keywords as :func:`load_dataset`)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".parquet", ".pq"):
-        return read_parquet_frame(path)
+        return read_parquet_frame(path, decimal=decimal, root=root, limits=limits)
     if suffix in (".csv", ".txt"):
-        return read_csv_frame(path)
+        return read_csv_frame(path, decimal=decimal, root=root, limits=limits)
     raise DataError(f"unknown data format '{suffix or path}'", Span(file=str(path)))
 
 
-def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
+def read_parquet_frame(
+    path: str | Path,
+    batch_size: int = 1 << 16,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
     """Read long-format Parquet (the CSV's columns), batch by batch, with pyarrow.
 
     Strings (metric, entity, period) are read as dictionaries and turned into small integer
@@ -501,7 +516,13 @@ def _published(
     return found
 
 
-def read_csv_frame(path: str | Path) -> Frame:
+def read_csv_frame(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
     """Read a long-format CSV into a frame.
 
     Plain files (``,``-separated, dot decimals) are read cell by cell without building
@@ -510,13 +531,17 @@ def read_csv_frame(path: str | Path) -> Frame:
     """
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return Frame.from_dataset(read_csv(path))  # raises the positioned error
+        text = read_data_bytes(path, root=root, limits=limits).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Frame.from_dataset(
+            read_csv(path, decimal=decimal, root=root, limits=limits)
+        )  # raises the positioned error
     try:
         return _read_plain_csv(text, name)
     except (ValueError, KeyError, IndexError, PeriodError, DataError):
-        frame = Frame.from_dataset(read_csv(path))  # the full reader raises the real error
+        frame = Frame.from_dataset(
+            read_csv(path, decimal=decimal, root=root, limits=limits)
+        )  # the full reader raises the real error
         return Frame(
             frame.metrics,
             frame.entity_names,

@@ -13,11 +13,14 @@ import io
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import Literal
 
 from ..errors import DataError, PeriodError, Span, did_you_mean
+from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Observation
 from ..periods import Period, parse_as_of
 from .dataset import Dataset, Series
+from .files import read_data_bytes
 
 __all__ = ["COLUMNS", "REQUIRED", "parse_number", "read_csv", "read_csv_text"]
 
@@ -27,13 +30,16 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}([ .\u00a0\u202f]\d{3})+(,\d+)?$")
 
 
-def read_csv(path: str | Path) -> Dataset:
+def read_csv(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
     """Read one CSV file; errors name ``path``."""
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise DataError(f"cannot read data file: {error.strerror}", Span(file=name)) from None
+    raw = read_data_bytes(path, root=root, limits=limits)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

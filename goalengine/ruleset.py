@@ -7,11 +7,12 @@ its ``problem`` and is judged ``error``, so one broken goal never hides the othe
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from .data.dataset import Dataset
 from .errors import Diagnostic, GoalEngineError, Span
@@ -33,6 +34,14 @@ class Baseline(_Frozen):
 
     period: Period | None = None
     value: float | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        # inf would make every goal against it met or missed without a word
+        if value is not None and not math.isfinite(value):
+            raise ValueError("a baseline value must be a finite number")
+        return value
 
 
 class Goal(_Frozen):

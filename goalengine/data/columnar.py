@@ -10,6 +10,7 @@ order a :class:`~goalengine.data.Series` keeps its observations in.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,7 +29,7 @@ from ._text import escape, is_plain
 from .csv import COLUMNS, REQUIRED, Table, decode, read_csv_text
 from .dataset import Dataset, Series
 from .files import open_data_file, read_data_bytes
-from .numbers import Convention
+from .numbers import GROUPING, PATTERNS, Convention
 
 __all__ = [
     "Frame",
@@ -623,6 +624,13 @@ def read_csv_frame(
 
 def read_csv_text_frame(text: str, name: str, *, decimal: Convention | None = None) -> Frame:
     table = Table(text, name, decimal)
+    fast = _columns_of(table)
+    return fast if fast is not None else _rows_of(table, text, decimal)
+
+
+def _rows_of(table: Table, text: str, decimal: Convention | None) -> Frame:
+    """The exact reader: row by row, every cell read and placed by :class:`Table`."""
+    name = table.name
     dated = "published" in table.columns
     metrics: dict[str, int] = {}
     entities: dict[str, int] = {}
@@ -661,3 +669,112 @@ def read_csv_text_frame(text: str, name: str, *, decimal: Convention | None = No
     except DataError:  # a conflicting duplicate: the row reader places it by line and column
         read_csv_text(text, name, decimal=decimal)
         raise
+
+
+def _columns_of(table: Table) -> Frame | None:
+    """The same frame as :func:`_rows_of`, read column-wise with pyarrow; None if unsure.
+
+    pyarrow splits the cells (all kept as text); the values are then checked with the
+    convention's own pattern (:data:`~goalengine.data.numbers.PATTERNS`) and converted in
+    one pass. Anything this path cannot vouch for -- a cell pyarrow and the csv module might
+    split differently, a value the pattern refuses, a bad period, a duplicate -- returns
+    None, and the exact reader reads the file (and places the error).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    if "published" in table.columns:
+        return None
+    width = max(table.columns.values()) + 1
+    labelled = {table.columns[c] for c in ("metric", "entity", "period") if c in table.columns}
+    body = table.body().encode("utf-8")
+    try:
+        data = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(
+                column_names=[f"c{i}" for i in range(width)], use_threads=False
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=table.delimiter, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    f"c{i}": pa.dictionary(pa.int32(), pa.string())
+                    if i in labelled
+                    else pa.string()
+                    for i in range(width)
+                },
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        del body
+        if data.num_columns != width or any(
+            _longest(chunk) > csv.field_size_limit()
+            for column in data.columns
+            for chunk in column.chunks
+        ):
+            return None
+        raw = data.column(f"c{table.columns['value']}")
+        pattern = PATTERNS[table.decimal]
+        if not pc.all(pc.match_substring_regex(raw, pattern)).as_py() and len(raw):
+            return None
+        number = pc.struct_field(pc.extract_regex(raw, pattern), [0])
+        if table.decimal == "comma":
+            number = pc.replace_substring_regex(number, f"[{GROUPING}]", "")
+            number = pc.replace_substring(number, ",", ".")
+        # A chunked array's to_numpy goes through pandas; one chunk does not.
+        v = pc.cast(number, pa.float64()).combine_chunks().to_numpy(zero_copy_only=False)
+        if not np.isfinite(v).all():
+            return None
+        metric_labels, m = _labels(data.column(f"c{table.columns['metric']}"))
+        if "" in metric_labels:
+            return None
+        period_labels, p = _labels(data.column(f"c{table.columns['period']}"))
+        period_list = [table.period(label) for label in period_labels]
+        if "entity" in table.columns:
+            entity_labels, e = _labels(data.column(f"c{table.columns['entity']}"), blank=-1)
+        else:
+            entity_labels, e = [], np.full(len(v), -1, dtype=np.int32)
+    except (pa.ArrowException, ValueError, PeriodError):
+        return None
+    del data
+    period_list, p = _merge_equal(period_list, p)
+    try:
+        return _build(
+            metric_labels, entity_labels, period_list, m, e, p, v,
+            source=table.name, where=lambda row: f"row {row + 1}",
+        )  # fmt: skip
+    except DataError:
+        return None
+
+
+def _longest(chunk: Any) -> int:
+    """Bytes of the longest cell (the csv module refuses cells beyond its field limit)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+    return int(pc.max(pc.binary_length(cells)).as_py() or 0)
+
+
+def _labels(column: Any, blank: int | None = None) -> tuple[list[str], IntArray]:
+    """Distinct stripped labels of a text column and each row's code (``blank`` for '')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_dictionary(encoded.type):
+        encoded = pc.dictionary_encode(encoded)
+    stripped = [label.strip() for label in encoded.dictionary.to_pylist()]
+    unique: dict[str, int] = {}
+    remap = np.array(
+        [
+            blank if (blank is not None and not label) else unique.setdefault(label, len(unique))
+            for label in stripped
+        ],
+        dtype=np.int32,
+    )
+    codes = remap[encoded.indices.to_numpy(zero_copy_only=False)] if len(stripped) else remap
+    return list(unique), codes

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import DataError, PeriodError, Span, did_you_mean
@@ -89,30 +90,43 @@ class Table:
     """A CSV text's layout -- separator, number convention, header -- and its data rows."""
 
     def __init__(self, text: str, name: str, decimal: Convention | None = None) -> None:
-        text = text.lstrip("\ufeff")
+        text = self.text = text.lstrip("\ufeff")
         self.name = name
-        self.lines = _LINES.split(text)
-        header_at = next((i for i, line in enumerate(self.lines) if line.strip()), None)
+        header_at, first = next(
+            ((i, line) for i, line in enumerate(_iter_lines(text)) if line.strip()), (None, "")
+        )
         if header_at is None:
             raise DataError("data file is empty", Span(file=name, line=1))
-        first = self.lines[header_at]
         self.delimiter = ";" if first.count(";") > first.count(",") else ","
         self.decimal: Convention = decimal or ("comma" if self.delimiter == ";" else "point")
         self.stated = decimal is not None
-        self._reader = csv.reader(io.StringIO(text), delimiter=self.delimiter)
         self._periods: dict[str, Period] = {}
-        header: list[str] | None = None
+        # The header is one line (a header cell with a line break is no plausible name).
         try:
-            for cells in self._reader:
-                if any(cell.strip() for cell in cells):
-                    header = [cell.strip().lower() for cell in cells]
-                    break
+            header = [
+                cell.strip().lower() for cell in next(csv.reader([first], delimiter=self.delimiter))
+            ]
         except csv.Error:
-            header = None
-        if header is None or not _plausible(header):
+            header = []
+        if not _plausible(header):
             raise DataError(NOT_DATA, Span(file=name, line=header_at + 1))
-        self.header_line = self._reader.line_num
+        self.header_line = header_at + 1
         self.columns = self._columns(header)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split only when an error needs one."""
+        return _LINES.split(self.text)
+
+    def body(self) -> str:
+        """The text after the header line."""
+        start = 0
+        for _ in range(self.header_line):
+            found = _LINES.search(self.text, start)
+            if found is None:
+                return ""
+            start = found.end()
+        return self.text[start:]
 
     def _columns(self, header: list[str]) -> dict[str, int]:
         columns: dict[str, int] = {}
@@ -141,7 +155,8 @@ class Table:
 
     def rows(self) -> Iterator[Row]:
         """The data rows, blank lines skipped; a line the csv module refuses is an error."""
-        reader = self._reader
+        reader = csv.reader(io.StringIO(self.body()), delimiter=self.delimiter)
+        before = self.header_line
         while True:
             try:
                 cells = next(reader)
@@ -150,11 +165,11 @@ class Table:
             except csv.Error as error:
                 raise DataError(
                     f"cannot read this line as CSV: {_csv_problem(error)}",
-                    Span(file=self.name, line=reader.line_num, column=1),
+                    Span(file=self.name, line=before + reader.line_num, column=1),
                     "quote cells that hold the separator, quotes or line breaks",
                 ) from None
             if any(cell.strip() for cell in cells):
-                yield Row(self, reader.line_num, cells)
+                yield Row(self, before + reader.line_num, cells)
 
     def span(self, line: int, index: int | None) -> Span:
         """Where the ``index``-th cell of ``line`` stands, quoting the line only if it is safe."""
@@ -261,6 +276,14 @@ class Row:
             published=self.published(),
         )
         return metric, entity, observation
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    start = 0
+    for end in _LINES.finditer(text):
+        yield text[start : end.start()]
+        start = end.end()
+    yield text[start:]
 
 
 def _plausible(header: list[str]) -> bool:

@@ -70,7 +70,7 @@ class NumberError(ValueError):
 
 def read_number(text: str, convention: Convention) -> float:
     """The finite float ``text`` writes under ``convention``; :class:`NumberError` otherwise."""
-    match = _COMPILED[convention].match(text)
+    match = _COMPILED[convention].fullmatch(text)
     if match is None:
         if text.strip().lstrip("+-").lower() in _NON_FINITE:
             raise NumberError(f"'{escape(text.strip())}' is not a finite number")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,3 +137,24 @@ def test_inline_values_refused(raw: object) -> None:
     with pytest.raises(DataError) as caught:
         load_dataset({"x": {2010: raw}})
     assert "x in 2010" in caught.value.message
+
+
+FAST_CASES = [
+    "metric,period,value,entity\nx,2010,58.678,a\nx,2011, 1e-3 %, a \n\ny,2010-H1,-.5,\n",
+    "\ufeffmetric;period;value;note\nx;2010;1.234,5;n\nx;2011;1\u00a0234\u00a0567,25 %;\n",
+    "metric,period,value\r\nx,2010,1\r\nx,2010,1.0\r\n",
+]
+
+
+@pytest.mark.parametrize("text", FAST_CASES)
+def test_the_columnar_path_reads_what_the_row_path_reads(text: str) -> None:
+    from goalengine.data.columnar import _columns_of, _rows_of
+    from goalengine.data.csv import Table
+
+    fast = _columns_of(Table(text, "d.csv"))
+    assert fast is not None, "the columnar path vouches for plain files"
+    exact = _rows_of(Table(text, "d.csv"), text, None)
+    assert fast.metrics == exact.metrics and fast.entity_names == exact.entity_names
+    assert fast.periods == exact.periods
+    assert np.array_equal(fast.values, exact.values, equal_nan=True)
+    assert np.array_equal(fast.unscoped, exact.unscoped, equal_nan=True)

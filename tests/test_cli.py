@@ -307,7 +307,7 @@ def test_method_applies_to_every_goal(cli: Callable[..., Run]) -> None:
 def test_missing_data_file(cli: Callable[..., Run]) -> None:
     run = cli("check", VERDICTS, "--data", "missing.csv")
     assert run.code == EXIT_USAGE
-    assert run.err == "missing.csv: error: cannot read data file: No such file or directory\n"
+    assert run.err == "missing.csv: error: data file not found: missing.csv\n"
 
 
 def test_unreadable_data_names_file_and_line(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -548,7 +548,9 @@ def test_validate_broken_data_is_an_error(cli: Callable[..., Run], tmp_path: Pat
     assert run.code == EXIT_USAGE
     assert run.err == (
         f"{tmp_path / 'd.csv'}:3:8: error: cannot read value 'lots' as a number "
-        "(write e.g. 54.4 (or 54,4 in a ';'-separated file))\n"
+        "(a ','-separated file writes numbers with a decimal point and no grouping "
+        "(58.678, -1.5e3); if it uses a decimal comma, state it: "
+        "data: [{path: ..., decimal: comma}])\n"
         "    m,2012,lots\n"
         "           ^^^^\n"
     )

@@ -998,7 +998,9 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
             raise
         _usage(
             "--properties: property checks are not available in this installation",
-            "they need Hypothesis: pip install 'goalengine[testing]'",
+            "they need Hypothesis: pip install 'goalengine[testing]'"
+            if error.name == "hypothesis"
+            else f"{name} is missing; run the fixtures without --properties",
         )
     checker = getattr(module, "check_ruleset", None)
     if not callable(checker):

@@ -16,6 +16,7 @@ from typing import Any
 from .data.dataset import Dataset
 from .data.files import read_regular_file
 from .data.inline import position, read_mapping
+from .data.numbers import NumberError, number_from_value
 from .errors import Diagnostic, GoalEngineError, RuleFileError, Span, did_you_mean
 from .language import warnings_for
 from .limits import DEFAULT_LIMITS, Limits
@@ -379,13 +380,17 @@ class _Reader:
                 number = value.get("value")
                 return Baseline(
                     period=None if period is None else _period(period),
-                    value=None if number is None else float(number),
+                    value=None if number is None else number_from_value(number),
                 )
             if isinstance(value, float):
-                return Baseline(value=value)
+                return Baseline(value=number_from_value(value))
             return Baseline(period=_period(value))
         except GoalEngineError as error:
             self.error(error.message, span, error.hint)
+        except NumberError as error:  # before ValueError: it is one, with a reason to show
+            self.error(
+                f"baseline value: {error.reason}", span, "write a finite number, e.g. {value: 54.4}"
+            )
         except (TypeError, ValueError):
             self.error(f"cannot read baseline {value!r}", span, "write 2007-H1 or {value: 54.4}")
         return None

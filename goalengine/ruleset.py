@@ -7,6 +7,7 @@ its ``problem`` and is judged ``error``, so one broken goal never hides the othe
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,14 @@ class Baseline(_Frozen):
 
     period: Period | None = None
     value: float | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        # inf would make every goal against it met or missed without a word
+        if value is not None and not math.isfinite(value):
+            raise ValueError("a baseline value must be a finite number")
+        return value
 
 
 class Goal(_Frozen):

@@ -552,7 +552,9 @@ def test_validate_broken_data_is_an_error(cli: Callable[..., Run], tmp_path: Pat
     assert run.code == EXIT_USAGE
     assert run.err == (
         f"{tmp_path / 'd.csv'}:3:8: error: cannot read value 'lots' as a number "
-        "(write e.g. 54.4 (or 54,4 in a ';'-separated file))\n"
+        "(a ','-separated file writes numbers with a decimal point and no grouping "
+        "(58.678, -1.5e3); if it uses a decimal comma, state it: "
+        "data: [{path: ..., decimal: comma}])\n"
         "    m,2012,lots\n"
         "           ^^^^\n"
     )

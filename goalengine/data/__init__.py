@@ -10,7 +10,6 @@ from ..errors import DataError, Span
 from ..limits import DEFAULT_LIMITS, Limits
 from .csv import read_csv, read_csv_text
 from .dataset import Dataset, Series
-from .files import check_data_file
 
 __all__ = ["Dataset", "Series", "load_dataset", "read_csv", "read_csv_text"]
 
@@ -26,6 +25,8 @@ def load_dataset(
 
     A path must be a regular file of at most ``limits.data_file_bytes``, inside ``root``
     when one is given (see :mod:`goalengine.data.files`).
+    ``decimal`` states a CSV file's number convention (None: from its separator; Parquet
+    ignores it).
     """
     if isinstance(source, Dataset):
         return source
@@ -35,15 +36,14 @@ def load_dataset(
         return read_mapping(source)
     path = Path(source)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".txt", ".parquet", ".pq"):
-        raise DataError(
-            f"unknown data format '{suffix or path.name}'",
-            Span(file=str(path)),
-            hint="use a .csv file (or .parquet with goalengine[parquet])",
-        )
-    check_data_file(path, root=root, limits=limits)
-    if suffix in (".csv", ".txt"):
-        return read_csv(path)
-    from .parquet import read_parquet
+    if suffix == ".csv" or suffix == ".txt":
+        return read_csv(path, decimal=decimal, root=root, limits=limits)
+    if suffix in (".parquet", ".pq"):
+        from .parquet import read_parquet
 
-    return read_parquet(path)
+        return read_parquet(path, decimal=decimal, root=root, limits=limits)
+    raise DataError(
+        f"unknown data format '{suffix or path.name}'",
+        Span(file=str(path)),
+        hint="use a .csv file (or .parquet with goalengine[parquet])",
+    )

@@ -11,24 +11,33 @@ order a :class:`~goalengine.data.Series` keeps its observations in.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import DataError, PeriodError, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Observation
 from ..periods import Period
-from .csv import COLUMNS, REQUIRED, parse_number, read_csv
+from ._text import escape, is_plain
+from .csv import COLUMNS, REQUIRED, Table, decode, read_csv_text
 from .dataset import Dataset, Series
+from .files import open_data_file, read_data_bytes
+from .numbers import GROUPING, PATTERNS, Convention
 
-__all__ = ["Frame", "read_csv_frame", "read_frame", "read_parquet_frame"]
+__all__ = [
+    "Frame",
+    "read_csv_frame",
+    "read_csv_text_frame",
+    "read_frame",
+    "read_parquet_frame",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -319,17 +328,30 @@ def _check_duplicates(
 # -- readers ---------------------------------------------------------------------------------
 
 
-def read_frame(path: str | Path) -> Frame:
-    """A frame from a ``.parquet`` or ``.csv`` file."""
+def read_frame(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
+    """A frame from a ``.parquet`` or ``.csv`` file (keywords as :func:`load_dataset`)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".parquet", ".pq"):
-        return read_parquet_frame(path)
+        return read_parquet_frame(path, decimal=decimal, root=root, limits=limits)
     if suffix in (".csv", ".txt"):
-        return read_csv_frame(path)
+        return read_csv_frame(path, decimal=decimal, root=root, limits=limits)
     raise DataError(f"unknown data format '{suffix or path}'", Span(file=str(path)))
 
 
-def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
+def read_parquet_frame(
+    path: str | Path,
+    batch_size: int = 1 << 16,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
     """Read long-format Parquet (the CSV's columns), batch by batch, with pyarrow.
 
     Strings (metric, entity, period) are read as dictionaries and turned into small integer
@@ -348,67 +370,67 @@ def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
     def where(row: int) -> str:
         return f"row {row + 1}"
 
-    try:
-        schema = pq.read_schema(path)
-        columns = schema.names
-        missing = [c for c in REQUIRED if c not in columns]
-        if missing:
-            raise DataError(f"missing column(s) {', '.join(missing)}", Span(file=name))
-        unknown = [c for c in columns if c not in COLUMNS]
-        if unknown:
-            raise DataError(
-                f"unknown column '{unknown[0]}'",
-                Span(file=name),
-                f"columns are {', '.join(COLUMNS)}",
+    with open_data_file(path, root=root, limits=limits) as stream:
+        try:
+            first = pq.ParquetFile(stream, pre_buffer=False)
+            columns = _parquet_columns(first.schema_arrow, first.metadata, name, limits)
+            strings = [c for c in ("metric", "entity", "period") if c in columns]
+            parquet = pq.ParquetFile(
+                stream, metadata=first.metadata, read_dictionary=strings, pre_buffer=False
             )
-        strings = [c for c in ("metric", "entity", "period") if c in columns]
-        parquet = pq.ParquetFile(path, read_dictionary=strings, pre_buffer=False)
-        total = parquet.metadata.num_rows
-        codes = {c: np.empty(total, dtype=np.int32) for c in strings}
-        labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
-        v = np.empty(total, dtype=np.float64)
-        published_cells: list[Any] = []
-        start = 0
-        pool = pa.default_memory_pool()
-        for batch in parquet.iter_batches(
-            batch_size=batch_size, columns=columns, use_threads=False
-        ):
-            size = batch.num_rows
-            for column in strings:
-                array = batch.column(column)
-                if not pa.types.is_dictionary(array.type):
-                    if pa.types.is_integer(array.type):
-                        array = array.cast(pa.string())
-                    array = pc.dictionary_encode(array)
-                known = labels[column]
-                remap = np.array(
-                    [known.setdefault(label, len(known)) for label in array.dictionary.to_pylist()]
-                    + [-1],
-                    dtype=np.int32,
-                )
-                indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-                codes[column][start : start + size] = remap[indices]
-            value = batch.column("value")
-            if value.null_count:
-                row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
-                raise DataError(f"{where(row)}: missing value", Span(file=name))
-            v[start : start + size] = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
-            if "published" in columns:
-                published_cells.extend(batch.column("published").to_pylist())
-            start += size
-            del batch
-            pool.release_unused()  # keep decoding buffers from piling up
-    except (OSError, ValueError) as error:
-        raise DataError(f"cannot read Parquet file: {error}", Span(file=name)) from None
-    finally:
-        pa.default_memory_pool().release_unused()  # decoding buffers, back to the system
+            total = parquet.metadata.num_rows
+            codes = {c: np.empty(total, dtype=np.int32) for c in strings}
+            labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
+            v = np.empty(total, dtype=np.float64)
+            published_cells: list[Any] = []
+            start = 0
+            pool = pa.default_memory_pool()
+            for batch in parquet.iter_batches(
+                batch_size=batch_size, columns=columns, use_threads=False
+            ):
+                size = batch.num_rows
+                for column in strings:
+                    array = batch.column(column)
+                    if not pa.types.is_dictionary(array.type):
+                        if not pa.types.is_string(array.type):
+                            array = array.cast(pa.string())
+                        array = pc.dictionary_encode(array)
+                    known = labels[column]
+                    remap = np.array(
+                        [
+                            known.setdefault(label, len(known))
+                            for label in array.dictionary.to_pylist()
+                        ]
+                        + [-1],
+                        dtype=np.int32,
+                    )
+                    indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                    codes[column][start : start + size] = remap[indices]
+                value = batch.column("value")
+                if value.null_count:
+                    row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
+                    raise DataError(f"{where(row)}: missing value", Span(file=name))
+                figures = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
+                _check_finite(figures, start, name, where)
+                v[start : start + size] = figures
+                if "published" in columns:
+                    published_cells.extend(batch.column("published").to_pylist())
+                start += size
+                del batch
+                pool.release_unused()  # keep decoding buffers from piling up
+        except (OSError, ValueError, NotImplementedError, pa.ArrowException) as error:
+            raise DataError(
+                f"cannot read Parquet file: {escape(str(error), 160)}", Span(file=name)
+            ) from None
+        finally:
+            pa.default_memory_pool().release_unused()  # decoding buffers, back to the system
     m = codes["metric"]
     metric_labels = list(labels["metric"])
     if (m < 0).any():
         raise DataError(f"{where(int(np.argmax(m < 0)))}: missing metric name", Span(file=name))
     for label in metric_labels:
         if not isinstance(label, str) or not label:
-            raise DataError(f"'{label}' is not a metric name", Span(file=name))
+            raise DataError(f"'{escape(str(label))}' is not a metric name", Span(file=name))
     p = codes["period"]
     if (p < 0).any():
         raise DataError(f"{where(int(np.argmax(p < 0)))}: missing period", Span(file=name))
@@ -416,9 +438,18 @@ def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
     for label in labels["period"]:
         try:
             period_list.append(Period.parse(str(label)))
-        except PeriodError as error:
+        except (PeriodError, ValueError) as error:
             row = int(np.argmax(p == len(period_list)))
-            raise DataError(f"{where(row)}: {error.message}", Span(file=name), error.hint) from None
+            text = str(label)
+            if isinstance(error, PeriodError) and len(text) <= 16 and is_plain(text):
+                raise DataError(
+                    f"{where(row)}: {error.message}", Span(file=name), error.hint
+                ) from None
+            raise DataError(
+                f"{where(row)}: '{escape(text, 16)}' is not a period",
+                Span(file=name),
+                "write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15",
+            ) from None
     period_list, p = _merge_equal(period_list, p)
     if "entity" in codes:
         e = codes["entity"]
@@ -444,6 +475,79 @@ def read_parquet_frame(path: str | Path, batch_size: int = 1 << 16) -> Frame:
         source=name,
         where=where,
     )
+
+
+_PARQUET_KINDS: dict[str, str] = {
+    "metric": "text",
+    "entity": "text",
+    "period": "text, an integer year or a date",
+    "value": "numbers",
+    "note": "text",
+    "source": "text",
+    "published": "dates or text",
+}
+
+
+def _parquet_columns(schema: Any, metadata: Any, name: str, limits: Limits) -> list[str]:
+    """The columns to read, after checking names, types and size from the metadata alone."""
+    import pyarrow as pa
+
+    names: list[str] = list(schema.names)
+    for index, column in enumerate(names):
+        if column in names[:index]:
+            raise DataError(
+                f"column '{escape(column)}' appears twice", Span(file=name), "keep one of them"
+            )
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise DataError(f"missing column(s) {', '.join(missing)}", Span(file=name))
+    unknown = [c for c in names if c not in COLUMNS]
+    if unknown:
+        raise DataError(
+            f"unknown column '{escape(unknown[0])}'",
+            Span(file=name),
+            f"columns are {', '.join(COLUMNS)}",
+        )
+    for column in names:
+        kind = schema.field(column).type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+        fits = {
+            "value": numeric or pa.types.is_decimal(kind) or pa.types.is_null(kind),
+            "period": pa.types.is_string(kind)
+            or pa.types.is_large_string(kind)
+            or pa.types.is_integer(kind)
+            or pa.types.is_date(kind),
+        }.get(column, not pa.types.is_nested(kind))
+        if not fits:
+            raise DataError(
+                f"column '{column}' holds {escape(str(kind), 40)}; it must hold "
+                f"{_PARQUET_KINDS[column]}",
+                Span(file=name),
+                "write one figure per row: metric, period, value",
+            )
+    cells = int(metadata.num_rows) * max(int(metadata.num_columns), 1)
+    if cells > limits.parquet_cells:
+        raise DataError(
+            f"Parquet file holds {metadata.num_rows:,} rows x {metadata.num_columns} columns; "
+            f"the limit is {limits.parquet_cells:,} cells",
+            Span(file=name),
+            "split the file, or raise the limit (Limits.parquet_cells)",
+        )
+    return [c for c in names if c in ("metric", "entity", "period", "value", "published")]
+
+
+def _check_finite(figures: FloatArray, start: int, name: str, where: Callable[[int], str]) -> None:
+    bad = ~np.isfinite(figures)
+    if bad.any():
+        first = int(np.argmax(bad))
+        what = "not a number" if np.isnan(figures[first]) else "not a finite number"
+        raise DataError(
+            f"{where(start + first)}: the value is {what}",
+            Span(file=name),
+            "goalengine reads finite figures only",
+        )
 
 
 def _merge_equal(
@@ -501,85 +605,176 @@ def _published(
     return found
 
 
-def read_csv_frame(path: str | Path) -> Frame:
-    """Read a long-format CSV into a frame.
+def read_csv_frame(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Frame:
+    """Read a long-format CSV into a frame: the rows :func:`read_csv` reads, as columns.
 
-    Plain files (``,``-separated, dot decimals) are read cell by cell without building
-    observations; anything unusual -- or any error -- goes through the full CSV reader,
-    so the messages (file, line, column) are exactly those of :func:`read_csv`.
+    Cells are read by the same :class:`~goalengine.data.csv.Table` (same number convention,
+    same positioned errors), without an observation object per row.
     """
     name = str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return Frame.from_dataset(read_csv(path))  # raises the positioned error
-    try:
-        return _read_plain_csv(text, name)
-    except (ValueError, KeyError, IndexError, PeriodError, DataError):
-        frame = Frame.from_dataset(read_csv(path))  # the full reader raises the real error
-        return Frame(
-            frame.metrics,
-            frame.entity_names,
-            frame.periods,
-            frame.values,
-            frame.unscoped,
-            frame.published,
-            source=name,
-        )
+    text = decode(read_data_bytes(path, root=root, limits=limits), name)
+    return read_csv_text_frame(text, name, decimal=decimal)
 
 
-def _read_plain_csv(text: str, name: str) -> Frame:
-    lines = text.lstrip("\ufeff").splitlines()
-    header_at = next(i for i, line in enumerate(lines) if line.strip())
-    header_line = lines[header_at]
-    if header_line.count(";") > header_line.count(","):
-        raise ValueError("';'-separated: the full reader handles decimal commas")
-    reader = csv.reader(io.StringIO("\n".join(lines[header_at:])))
-    header = [cell.strip().lower() for cell in next(reader)]
-    if any(c not in COLUMNS for c in header) or any(c not in header for c in REQUIRED):
-        raise ValueError("header")
-    if "published" in header:
-        raise ValueError("published dates: the full reader keeps them")
-    at = {c: header.index(c) for c in header}
-    i_metric, i_period, i_value = at["metric"], at["period"], at["value"]
-    i_entity = at.get("entity")
+def read_csv_text_frame(text: str, name: str, *, decimal: Convention | None = None) -> Frame:
+    table = Table(text, name, decimal)
+    fast = _columns_of(table)
+    return fast if fast is not None else _rows_of(table, text, decimal)
+
+
+def _rows_of(table: Table, text: str, decimal: Convention | None) -> Frame:
+    """The exact reader: row by row, every cell read and placed by :class:`Table`."""
+    name = table.name
+    dated = "published" in table.columns
     metrics: dict[str, int] = {}
     entities: dict[str, int] = {}
-    period_codes: dict[str, int] = {}
+    periods: dict[Period, int] = {}
     m_codes: list[int] = []
     e_codes: list[int] = []
     p_codes: list[int] = []
     values: list[float] = []
     lines_of: list[int] = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        metric = row[i_metric].strip()
-        if not metric:
-            raise ValueError("empty metric")
-        raw = row[i_value].strip()
-        try:
-            value = float(raw)
-        except ValueError:
-            value = parse_number(raw, decimal_comma=False)
-        if value != value:  # NaN spelled out: the full reader refuses it
-            raise ValueError("nan")
-        entity = row[i_entity].strip() if i_entity is not None and i_entity < len(row) else ""
-        m_codes.append(metrics.setdefault(metric, len(metrics)))
-        e_codes.append(entities.setdefault(entity, len(entities)) if entity else -1)
-        p_codes.append(period_codes.setdefault(row[i_period].strip(), len(period_codes)))
-        values.append(value)
-        lines_of.append(reader.line_num)
-    period_list = [Period.parse(text) for text in period_codes]
-    period_list, p = _merge_equal(period_list, np.array(p_codes, dtype=np.intp))
-    return _build(
-        list(metrics),
-        list(entities),
-        period_list,
-        np.array(m_codes, dtype=np.intp),
-        np.array(e_codes, dtype=np.intp),
-        p,
-        np.array(values, dtype=np.float64),
-        source=name,
-        where=lambda row: f"line {lines_of[row] + header_at}",
+    published: dict[tuple[int, int, int], date] = {}
+    for row in table.rows():
+        m = metrics.setdefault(row.metric(), len(metrics))
+        p = periods.setdefault(row.period(), len(periods))
+        values.append(row.value())
+        entity = row.cell("entity")
+        e = entities.setdefault(entity, len(entities)) if entity else -1
+        if dated and (day := row.published()) is not None:
+            published[(m, e, p)] = day
+        m_codes.append(m)
+        e_codes.append(e)
+        p_codes.append(p)
+        lines_of.append(row.line)
+    try:
+        return _build(
+            list(metrics),
+            list(entities),
+            list(periods),
+            np.array(m_codes, dtype=np.intp),
+            np.array(e_codes, dtype=np.intp),
+            np.array(p_codes, dtype=np.intp),
+            np.array(values, dtype=np.float64),
+            published=published,
+            source=name,
+            where=lambda row: f"line {lines_of[row]}",
+        )
+    except DataError:  # a conflicting duplicate: the row reader places it by line and column
+        read_csv_text(text, name, decimal=decimal)
+        raise
+
+
+def _columns_of(table: Table) -> Frame | None:
+    """The same frame as :func:`_rows_of`, read column-wise with pyarrow; None if unsure.
+
+    pyarrow splits the cells (all kept as text); the values are then checked with the
+    convention's own pattern (:data:`~goalengine.data.numbers.PATTERNS`) and converted in
+    one pass. Anything this path cannot vouch for -- a cell pyarrow and the csv module might
+    split differently, a value the pattern refuses, a bad period, a duplicate -- returns
+    None, and the exact reader reads the file (and places the error).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    if "published" in table.columns:
+        return None
+    width = max(table.columns.values()) + 1
+    labelled = {table.columns[c] for c in ("metric", "entity", "period") if c in table.columns}
+    body = table.body().encode("utf-8")
+    try:
+        data = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(
+                column_names=[f"c{i}" for i in range(width)], use_threads=False
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=table.delimiter, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    f"c{i}": pa.dictionary(pa.int32(), pa.string())
+                    if i in labelled
+                    else pa.string()
+                    for i in range(width)
+                },
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        del body
+        if data.num_columns != width or any(
+            _longest(chunk) > csv.field_size_limit()
+            for column in data.columns
+            for chunk in column.chunks
+        ):
+            return None
+        raw = data.column(f"c{table.columns['value']}")
+        pattern = PATTERNS[table.decimal]
+        if not pc.all(pc.match_substring_regex(raw, pattern)).as_py() and len(raw):
+            return None
+        number = pc.struct_field(pc.extract_regex(raw, pattern), [0])
+        if table.decimal == "comma":
+            number = pc.replace_substring_regex(number, f"[{GROUPING}]", "")
+            number = pc.replace_substring(number, ",", ".")
+        # A chunked array's to_numpy goes through pandas; one chunk does not.
+        v = pc.cast(number, pa.float64()).combine_chunks().to_numpy(zero_copy_only=False)
+        if not np.isfinite(v).all():
+            return None
+        metric_labels, m = _labels(data.column(f"c{table.columns['metric']}"))
+        if "" in metric_labels:
+            return None
+        period_labels, p = _labels(data.column(f"c{table.columns['period']}"))
+        period_list = [table.period(label) for label in period_labels]
+        if "entity" in table.columns:
+            entity_labels, e = _labels(data.column(f"c{table.columns['entity']}"), blank=-1)
+        else:
+            entity_labels, e = [], np.full(len(v), -1, dtype=np.int32)
+    except (pa.ArrowException, ValueError, PeriodError):
+        return None
+    del data
+    period_list, p = _merge_equal(period_list, p)
+    try:
+        return _build(
+            metric_labels, entity_labels, period_list, m, e, p, v,
+            source=table.name, where=lambda row: f"row {row + 1}",
+        )  # fmt: skip
+    except DataError:
+        return None
+
+
+def _longest(chunk: Any) -> int:
+    """Bytes of the longest cell (the csv module refuses cells beyond its field limit)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+    return int(pc.max(pc.binary_length(cells)).as_py() or 0)
+
+
+def _labels(column: Any, blank: int | None = None) -> tuple[list[str], IntArray]:
+    """Distinct stripped labels of a text column and each row's code (``blank`` for '')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_dictionary(encoded.type):
+        encoded = pc.dictionary_encode(encoded)
+    stripped = [label.strip() for label in encoded.dictionary.to_pylist()]
+    unique: dict[str, int] = {}
+    remap = np.array(
+        [
+            blank if (blank is not None and not label) else unique.setdefault(label, len(unique))
+            for label in stripped
+        ],
+        dtype=np.int32,
     )
+    codes = remap[encoded.indices.to_numpy(zero_copy_only=False)] if len(stripped) else remap
+    return list(unique), codes

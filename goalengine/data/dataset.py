@@ -146,14 +146,18 @@ class Dataset(BaseModel):
 
     @staticmethod
     def from_mapping(data: Mapping[str, Mapping[Any, float]], source: str | None = None) -> Dataset:
-        """``{"metric": {"2010": 12, "2011": 14}}`` -> a dataset (no entity)."""
+        """``{"metric": {"2010": 12, "2011": 14}}`` -> a dataset (no entity).
+
+        Values are read as :func:`~goalengine.data.numbers.number_from_value` reads them
+        (finite, unambiguous); a bad one raises :class:`~goalengine.errors.DataError`.
+        """
         return Dataset.of(
             Series.build(
                 metric,
                 (
                     Observation(
                         period=Period.parse(str(p)) if not isinstance(p, Period) else p,
-                        value=float(v),
+                        value=_figure(metric, p, v, source),
                     )
                     for p, v in values.items()
                 ),
@@ -161,3 +165,13 @@ class Dataset(BaseModel):
             )
             for metric, values in data.items()
         )
+
+
+def _figure(metric: str, period: object, raw: object, source: str | None) -> float:
+    from ..errors import DataError, Span
+    from .numbers import NumberError, number_from_value
+
+    try:
+        return number_from_value(raw)
+    except NumberError as error:
+        raise DataError(f"{metric} in {period}: {error.reason}", Span(file=source)) from None

@@ -176,12 +176,19 @@ def _open_checked(
     return os.fdopen(fd, "rb")
 
 
+_CHUNK = 1 << 20
+
+
 def _read_bounded(stream: BinaryIO, limit: int, error: GoalEngineError) -> bytes:
+    # In chunks: ``read(limit + 1)`` would allocate the whole limit up front, and /proc
+    # files report a size of 0, so neither the size nor one big read can be trusted.
+    raw = bytearray()
     with stream:
-        raw = stream.read(limit + 1)
-    if len(raw) > limit:
-        raise error
-    return raw
+        while chunk := stream.read(min(_CHUNK, limit + 1 - len(raw))):
+            raw += chunk
+            if len(raw) > limit:
+                raise error
+    return bytes(raw)
 
 
 def open_data_file(

@@ -12,8 +12,9 @@ from typing import Any
 from ..errors import DataError, PeriodError, Span
 from ..models import Observation
 from ..periods import Period
-from .csv import parse_number
+from ._text import escape
 from .dataset import Dataset, Series
+from .numbers import NumberError, number_from_value
 
 __all__ = ["read_mapping"]
 
@@ -39,7 +40,7 @@ def read_mapping(data: Mapping[Any, Any], file: str | None = None) -> Dataset:
     for metric, values in data.items():
         if not isinstance(metric, str) or not metric.isidentifier():
             raise DataError(
-                f"'{metric}' is not a metric name",
+                f"'{escape(str(metric))}' is not a metric name",
                 position(data, metric, file),
                 "metric names are identifiers like employment_rate",
             )
@@ -55,14 +56,17 @@ def read_mapping(data: Mapping[Any, Any], file: str | None = None) -> Dataset:
                 period = key if isinstance(key, Period) else Period.parse(str(key))
             except PeriodError as error:
                 raise DataError(error.message, position(values, key, file), error.hint) from None
-            try:
-                if isinstance(raw, bool) or raw is None:
-                    raise ValueError(raw)
-                value = float(raw) if isinstance(raw, int | float) else parse_number(str(raw), True)
-            except ValueError:
+            except ValueError:  # a date that does not exist (year 0)
                 raise DataError(
-                    f"cannot read value {raw!r} of {metric} in {period} as a number",
+                    f"'{escape(str(key), 16)}' is not a period", position(values, key, file)
+                ) from None
+            try:
+                value = number_from_value(raw)
+            except NumberError as error:
+                raise DataError(
+                    f"{metric} in {period}: {error.reason}",
                     position(values, key, file, value=True),
+                    "write a finite number with ASCII digits, e.g. 54.4",
                 ) from None
             observations.append(
                 Observation.model_construct(

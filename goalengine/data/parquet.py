@@ -13,14 +13,23 @@ different values is a :class:`~goalengine.errors.DataError` naming the file and 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from ..errors import DataError, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from .dataset import Dataset
 
 __all__ = ["read_parquet"]
 
 
-def read_parquet(path: str | Path) -> Dataset:
+def read_parquet(
+    path: str | Path,
+    *,
+    decimal: Literal["point", "comma"] | None = None,
+    root: Path | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
+    """Read a Parquet file (``decimal`` is accepted for symmetry and ignored)."""
     try:
         from .columnar import read_parquet_frame
     except ImportError:  # numpy is missing
@@ -29,4 +38,4 @@ def read_parquet(path: str | Path) -> Dataset:
             Span(file=str(path)),
             "pip install goalengine[parquet]",
         ) from None
-    return read_parquet_frame(path).to_dataset()
+    return read_parquet_frame(path, root=root, limits=limits).to_dataset()

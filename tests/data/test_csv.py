@@ -43,7 +43,7 @@ def test_same_duplicate_is_fine_a_conflicting_one_is_an_error() -> None:
     [
         ("metric,period,value\nx,2010,abc\n", "cannot read value 'abc' as a number", 2, 8),
         ("metric,period,value\nx,2010-X,1\n", "'2010-X' is not a period", 2, 3),
-        ("metric,period,valeu\nx,2010,1\n", "unknown column 'valeu'", 1, 1),
+        ("metric,period,valeu\nx,2010,1\n", "unknown column 'valeu'", 1, 15),
         ("metric,value\nx,1\n", "missing column period", 1, 1),
         ("", "data file is empty", 1, None),
     ],

@@ -62,7 +62,7 @@ def evaluate(
     day = _report_date(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
-    return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
+    return build_report(day, results, _warnings(ruleset))
 
 
 def evaluate_many(
@@ -91,7 +91,17 @@ def evaluate_many(
             continue
         results.extend(r for g in ruleset.goals for r in judge(g, dataset, day, method))
     report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
-    return Report(as_of=report_day, results=tuple(results), warnings=tuple(warnings))
+    return build_report(report_day, results, warnings)
+
+
+def build_report(day: date, results: Iterable[Result], warnings: Iterable[str]) -> Report:
+    """A report of ``results``, with the roll-ups of its per-entity goals counted."""
+    from .entities import rollup
+
+    found = tuple(results)
+    return Report(
+        as_of=day, results=found, warnings=tuple(warnings), rolled_up=tuple(rollup(found))
+    )
 
 
 def judge(goal: Goal, data: Dataset, as_of: date, method: str | None = None) -> list[Result]:

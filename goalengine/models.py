@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
-
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 

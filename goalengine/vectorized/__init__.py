@@ -221,11 +221,17 @@ class _Replay(_Judgement):
 _EMPTY = Dataset()
 
 
-def _case_results(block: GoalBlock, case: Case, method: str | None) -> Iterator[tuple[int, Result]]:
+def _case_results(
+    block: GoalBlock, case: Case, method: str | None, first: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, Result]]:
+    """The case's results, of the entities at positions ``first`` <= p < ``stop`` only."""
     goal, rule = block.goal, block.rule
     assert rule is not None
     unit = goal.unit
-    for k, position in enumerate(case.positions.tolist()):
+    positions = case.positions
+    wanted = (positions >= first) & (positions < (len(block.entities) if stop is None else stop))
+    for k in np.flatnonzero(wanted).tolist():
+        position = int(positions[k])
         judgement = _Replay(goal, rule, _EMPTY, block.as_of, method, block.entities[position])
         if case.baseline_period is not None and case.baseline is not None:
             judgement.baseline = Observation(
@@ -474,12 +480,27 @@ class FrameReport:
         """Every result as a :class:`Result` (goal by goal, entities in order)."""
         return [result for block in self.blocks for result in self._block_results(block)]
 
-    def _block_results(self, block: GoalBlock) -> list[Result]:
+    def chunks(self, size: int) -> Iterator[list[Result]]:
+        """The results as :meth:`results` orders them, at most ``size`` entities at a time,
+        so a goal with a million entities never has all its Results in memory at once."""
+        for block in self.blocks:
+            if block.failed is not None:
+                yield [block.failed]
+                continue
+            for first in range(0, len(block.entities), max(1, size)):
+                found = self._block_results(block, first, first + size)
+                if found:
+                    yield found
+
+    def _block_results(
+        self, block: GoalBlock, first: int = 0, stop: int | None = None
+    ) -> list[Result]:
         if block.failed is not None:
             return [block.failed]
-        found: dict[int, Result] = dict(block.scalar)
+        end = len(block.entities) if stop is None else stop
+        found: dict[int, Result] = {p: r for p, r in block.scalar.items() if first <= p < end}
         for case in block.cases:
-            found.update(_case_results(block, case, block.override))
+            found.update(_case_results(block, case, block.override, first, end))
         return [found[p] for p in sorted(found)]
 
     def totals(self, noun: str = "entities") -> ReportTotals:

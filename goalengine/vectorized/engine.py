@@ -32,9 +32,9 @@ from numpy.typing import NDArray
 
 from ..data.columnar import Frame
 from ..data.dataset import Dataset
+from ..errors import GoalEngineError
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
-from ..errors import GoalEngineError
 from ..methods import _student_t
 from ..methods import get as get_method
 from ..methods.linear import INTERVAL, METHOD, _chance

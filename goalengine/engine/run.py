@@ -24,6 +24,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from pydantic_core import PydanticSerializationError, to_json
+
 from ..data import Dataset
 from ..entities import VECTOR_MIN_ENTITIES, rollup_counts
 from ..errors import GoalEngineError
@@ -36,7 +38,7 @@ from ..ruleset import RuleSet
 if TYPE_CHECKING:
     from ..data.columnar import Frame
 
-__all__ = ["ROWS", "Run", "Totals", "judge_stream", "write_json"]
+__all__ = ["ROWS", "Run", "Totals", "judge_stream", "result_json", "write_json"]
 
 #: About this many (goal, entity) results are judged and held at a time.
 ROWS = 1 << 13
@@ -197,7 +199,7 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     first = True
     for chunk in run.chunks():
         for result in chunk:
-            text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)
+            text = result_json(result)
             stream.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
             first = False
     totals = run.totals
@@ -216,6 +218,25 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     else:
         stream.write(after + "\n")
     return totals
+
+
+def result_json(result: Result) -> str:
+    """``json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)``.
+
+    The standard encoder has no C implementation with ``indent`` before Python 3.14 and
+    was the slowest step of a large report; pydantic's Rust encoder writes the same text
+    six times faster -- except that it spells floats below 1e-4 without an exponent
+    (``0.00001``, not ``1e-05``) and refuses lone surrogates. A text that holds anything
+    that could be such a float (``0.0000``, ``e-``, ``e+``, also inside strings) is
+    written by the standard encoder, so the report is the same to the byte.
+    """
+    try:
+        text = to_json(result, indent=2, inf_nan_mode="constants").decode()
+    except PydanticSerializationError:
+        text = None
+    if text is None or "0.0000" in text or "e-" in text or "e+" in text:
+        text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return text
 
 
 def _skeleton(document: dict[str, Any]) -> str:

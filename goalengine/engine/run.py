@@ -166,8 +166,8 @@ def _frame(
 
         try:
             frame: Frame | None = read_frame(path)
-        except GoalEngineError:
-            frame = None  # the scalar path raises it again, as it always has
+        except (GoalEngineError, ImportError):
+            frame = None  # the scalar path raises it again (or names the extra to install)
         if frame is not None and len(frame.entity_names) < VECTOR_MIN_ENTITIES:
             frame = None  # few entities: per entity, as evaluate_many judges them
         frames[key] = frame
@@ -177,13 +177,9 @@ def _frame(
 def _frame_chunks(
     ruleset: RuleSet, frame: Frame, day: date, method: str | None, rows: int
 ) -> Iterator[list[Result]]:
-    from ..vectorized import evaluate_frame
+    from ..vectorized import stream_results
 
-    goals = ruleset.goals
-    per = max(1, rows // max(1, len(frame.entity_names)))
-    for start in range(0, len(goals), per):
-        report = evaluate_frame(goals[start : start + per], frame, day, method=method)
-        yield from report.chunks(rows)
+    return stream_results(ruleset.goals, frame, day, method=method, rows=rows)
 
 
 # -- the JSON report ---------------------------------------------------------------------------

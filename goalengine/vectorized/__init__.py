@@ -68,6 +68,7 @@ __all__ = [
     "compact_result",
     "evaluate_entities",
     "evaluate_frame",
+    "stream_results",
     "write_report",
 ]
 
@@ -115,6 +116,18 @@ def evaluate_frame(
     """
     ctx = Context(frame, as_of, dataset)
     return FrameReport(as_of=as_of, blocks=_judge_all(ctx, goals, as_of, method))
+
+
+def stream_results(
+    goals: Sequence[Goal], frame: Frame, as_of: date, *, method: str | None = None, rows: int
+) -> Iterator[list[Result]]:
+    """:meth:`FrameReport.results` in chunks of at most ``rows`` results, judging only
+    about ``rows`` (goal, entity) pairs at a time; the frame's caches are shared by all."""
+    ctx = Context(frame, as_of)
+    per = max(1, rows // max(1, len(frame.entity_names)))
+    for start in range(0, len(goals), per):
+        report = FrameReport(as_of, _judge_all(ctx, goals[start : start + per], as_of, method))
+        yield from report.chunks(rows)
 
 
 #: Goals of one shape are judged together up to this many (goal, entity) rows at a time.

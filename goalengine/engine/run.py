@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["ROWS", "Run", "Totals", "judge_stream", "result_json", "write_json"]
 
 #: About this many (goal, entity) results are judged and held at a time.
-ROWS = 1 << 13
+ROWS = 1 << 11
 
 
 @dataclass

@@ -12,12 +12,16 @@ from __future__ import annotations
 import io
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import goalengine.engine.run
+import goalengine.vectorized
 from goalengine import evaluate_many, methods, read_rules
 from goalengine.cli import main
 from goalengine.data import load_dataset
@@ -74,6 +78,12 @@ def _workload(directory: Path, goals: list[tuple[str, list[str]]] = GOALS) -> Pa
     return rules
 
 
+@pytest.fixture(autouse=True)
+def _columnar_for_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workload is small; it must take the columnar path all the same."""
+    monkeypatch.setattr(goalengine.engine.run, "FRAME_MIN_BYTES", 0)
+
+
 @dataclass
 class Check:
     code: int
@@ -95,6 +105,22 @@ def test_check_json_is_the_api_report_to_the_byte(
     document = json.loads(done.out)
     assert len(document["results"]) > ENTITIES * 10
     assert {r["method"] for r in document["results"]} >= {"linear", "last", "pace"}
+
+
+def test_check_takes_the_columnar_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = _workload(tmp_path)
+    calls: list[int] = []
+    original = goalengine.vectorized.stream_results
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[list[Result]]:
+        calls.append(len(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(goalengine.vectorized, "stream_results", counted)
+    _check(capsys, str(rules), "--format", "json")
+    assert calls == [len(GOALS)]
 
 
 def test_check_json_agrees_with_the_scalar_engine_result_for_result(

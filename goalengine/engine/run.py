@@ -38,8 +38,10 @@ from ..ruleset import RuleSet
 if TYPE_CHECKING:
     from ..data.columnar import Frame
 
-__all__ = ["ROWS", "Run", "Totals", "judge_stream", "result_json", "write_json"]
+__all__ = ["FRAME_MIN_BYTES", "ROWS", "Run", "Totals", "judge_stream", "result_json", "write_json"]
 
+#: Data files from this size on are read as a columnar frame (if they hold enough entities).
+FRAME_MIN_BYTES = 1 << 16
 #: About this many (goal, entity) results are judged and held at a time.
 ROWS = 1 << 11
 
@@ -158,8 +160,10 @@ def _frame(
         path = ruleset.data_files[0]
     else:
         return None
-    if find_spec("numpy") is None or not path.is_file():
+    if not path.is_file():
         return None  # the scalar path words the error about a missing file
+    if path.stat().st_size < FRAME_MIN_BYTES or find_spec("numpy") is None:
+        return None  # a small file reads as fast either way, without importing numpy
     key = path.resolve()
     if key not in frames:
         from ..data.columnar import read_frame

@@ -22,7 +22,7 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from .data import Dataset
+    from .engine.run import Run, Totals
     from .render import FileInfo
     from .render.console import OutputMode
     from .render.explain import SeriesView
@@ -380,6 +381,8 @@ class _Session:
     code: int = EXIT_OK
     """The exit code so far (returned if stdout goes away while writing)."""
     started: float = field(default_factory=time.perf_counter)
+    closing: list[Callable[[], None]] = field(default_factory=list)
+    """What to stop before the command's last messages (a progress bar)."""
 
     @property
     def debug(self) -> bool:
@@ -636,38 +639,44 @@ def _evaluate(
     data: Dataset | None,
     as_of: date | None,
     method: str | None,
-) -> Report:
-    """Judge ``rulesets``; with many goals, a progress bar on stderr (terminals only)."""
-    from .evaluate import evaluate_many
+    *,
+    streamed_here: bool = False,
+) -> Run:
+    """Judge ``rulesets`` as a stream; with many goals, a progress bar on stderr (terminals
+    only, and not while the report itself streams to the terminal: ``streamed_here``)."""
+    from .engine.run import judge_stream
 
+    run = judge_stream(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
-    if total <= PROGRESS_ABOVE or not tty or session.quiet:
-        return evaluate_many(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
+    if total <= PROGRESS_ABOVE or not tty or session.quiet or streamed_here:
+        return run
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(
+    progress = Progress(
         TextColumn("judging goals"),
         BarColumn(),
         MofNCompleteColumn(),
         console=session.err,
         transient=True,
-    ) as progress:
-        task = progress.add_task("judging", total=total)
-        size = max(25, total // 200)
+    )
+    task = progress.add_task("judging", total=total)
+    last: list[tuple[str | None, str]] = []
 
-        def feed() -> Iterator[RuleSet]:
-            # Rule sets in slices of goals (warnings with the first slice only), so the bar
-            # moves within a big file; evaluate_many judges a slice before asking for the
-            # next, and loads each data file once for all of them.
-            for ruleset in rulesets:
-                for start in range(0, len(ruleset.goals), size):
-                    goals = ruleset.goals[start : start + size]
-                    diagnostics = ruleset.diagnostics if start == 0 else ()
-                    yield ruleset.model_copy(update={"goals": goals, "diagnostics": diagnostics})
-                    progress.advance(task, len(goals))
+    def advance(chunk: list[Result]) -> None:
+        # A goal's results are contiguous: count the goals that start in this chunk.
+        if not last:
+            progress.start()
+            last.append((None, ""))
+        for result in chunk:
+            key = (result.file, result.goal)
+            if key != last[0]:
+                last[0] = key
+                progress.advance(task)
 
-        return evaluate_many(feed(), data=data, as_of=as_of, method=method, limits=session.limits)
+    run.on_chunk = advance
+    session.closing.append(progress.stop)
+    return run
 
 
 def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
@@ -678,13 +687,12 @@ def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
 
 
 def _exit_code(
-    report: Report, diagnostics: Iterable[Diagnostic], failing: Collection[Verdict]
+    verdicts: Collection[Verdict], diagnostics: Iterable[Diagnostic], failing: Collection[Verdict]
 ) -> int:
-    if any(d.severity == "error" for d in diagnostics) or any(
-        r.verdict is Verdict.ERROR for r in report.results
-    ):
+    """From the verdicts that occur (a streamed report keeps no results to look at)."""
+    if any(d.severity == "error" for d in diagnostics) or Verdict.ERROR in verdicts:
         return EXIT_USAGE
-    if any(r.verdict in failing for r in report.results):
+    if any(v in failing for v in verdicts):
         return EXIT_FAILED
     return EXIT_OK
 
@@ -706,18 +714,56 @@ def _check(session: _Session) -> int:
     data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = _select(session, rulesets, _patterns(args.select), _patterns(args.exclude))
-    report = _evaluate(session, rulesets, data, as_of, args.method)
-    problems = unique([*problems, *_result_problems(report.results)])
-    session.diagnostics(problems)
+    streamed = _format(session, output) == "json"
+    here = streamed and output is None and session.mode(sys.stdout).terminal
+    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
     failing = FAIL_ON[args.fail_on]
-    session.code = _exit_code(report, problems, failing)
-    _emit(session, report, _infos(rulesets, as_of), failing, output)
+    report: Report | None = None
+    try:
+        if streamed:
+            # Streamed: the results are written as they are judged, never all held.
+            totals = _stream_json(run, output)
+            verdicts, errors = totals.verdicts(), totals.errors
+            count = totals.results
+        else:
+            report = run.report()
+            verdicts, errors = {r.verdict for r in report.results}, list(report.results)
+            count = len(report.results)
+    finally:
+        for close in session.closing:
+            close()
+    problems = unique([*problems, *_result_problems(errors)])
+    session.diagnostics(problems)
+    session.code = _exit_code(verdicts, problems, failing)
+    if report is not None:
+        _emit(session, report, _infos(rulesets, as_of), failing, output)
+    elif output is not None and not session.quiet:
+        from .render import count_head
+        from .render.table import counts_text
+
+        line = counts_text(count_head(len(totals.goals), count), totals.summary)
+        line.append(f" → {output}", style="dim")
+        session.err.print(line, soft_wrap=True)
     if session.verbose:
         elapsed = time.perf_counter() - session.started
-        session.say(
-            f"judged {len(report.results)} goals from {len(rulesets)} files in {elapsed:.2f} s"
-        )
+        session.say(f"judged {count} goals from {len(rulesets)} files in {elapsed:.2f} s")
     return session.code
+
+
+def _stream_json(run: Run, output: Path | None) -> Totals:
+    from .engine.run import write_json
+
+    if output is None:
+        totals = write_json(run, sys.stdout)
+        sys.stdout.flush()
+        return totals
+    from .render.output import atomic_output
+
+    try:
+        with atomic_output(output) as stream:
+            return write_json(run, stream)
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
 
 
 def _format(session: _Session, output: Path | None) -> str:

@@ -21,7 +21,6 @@ results, which the test suite checks property by property.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
@@ -29,7 +28,7 @@ from .errors import GoalEngineError, did_you_mean
 from .evaluate import _failed, evaluate_goal, goal_fields
 from .explain import sentence
 from .language import CheckedRule
-from .models import Result, Step, Verdict
+from .models import Result, RollUp, Step, Verdict
 from .resolve import resolve_goal
 from .ruleset import Goal
 
@@ -202,46 +201,6 @@ def _vector_worthwhile(goal: Goal, data: EntityIndex) -> bool:
 
 
 # -- roll-up ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RollUp:
-    """One goal's per-entity verdicts, counted: "7 of 10 entities on track, 2 at risk"."""
-
-    file: str | None
-    goal: str
-    counts: tuple[tuple[Verdict, int], ...]
-    """(verdict, number of entities), best verdict first, verdicts that occur only."""
-    noun: str = "entities"
-
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.counts)
-
-    def count(self, verdict: Verdict | str) -> int:
-        return dict(self.counts).get(Verdict(verdict), 0)
-
-    @property
-    def worst(self) -> Verdict | None:
-        return max((v for v, _ in self.counts), key=lambda v: v.rank, default=None)
-
-    @property
-    def text(self) -> str:
-        if not self.counts:
-            return f"no {self.noun}"
-        (first, n), *rest = self.counts
-        parts = [f"{n} of {self.total} {self.noun} {first.label}"]
-        parts.extend(f"{m} {verdict.label}" for verdict, m in rest)
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "goal": self.goal,
-            "total": self.total,
-            "counts": {v.value: n for v, n in self.counts},
-            "text": self.text,
-        }
 
 
 def rollup(results: Iterable[Result], noun: str = "entities") -> list[RollUp]:

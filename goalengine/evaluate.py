@@ -31,7 +31,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
-from .resolve import DataCache, load_ruleset_data, resolve_goal
+from .resolve import load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
 
@@ -69,7 +69,7 @@ def evaluate(
     day = _report_date(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
-    return Report(as_of=day, results=tuple(results), warnings=_warnings(ruleset))
+    return build_report(day, results, _warnings(ruleset))
 
 
 def evaluate_many(
@@ -86,22 +86,20 @@ def evaluate_many(
     A rule set whose data cannot be loaded (or lies outside its data root: ``data_root``
     or :func:`goalengine.resolve.data_root_of`) gets ``error`` results for all its goals.
     """
-    cache = DataCache(data_root=None if data_root is None else Path(data_root), limits=limits)
-    results: list[Result] = []
-    warnings: list[str] = []
-    days = set()
-    for ruleset in rulesets:
-        day = _report_date(ruleset, as_of)
-        days.add(day)
-        warnings.extend(_warnings(ruleset))
-        try:
-            dataset = load_ruleset_data(ruleset, data, cache)
-        except GoalEngineError as error:
-            results.extend(_failed(goal, error, as_of=day) for goal in ruleset.goals)
-            continue
-        results.extend(r for g in ruleset.goals for r in judge(g, dataset, day, method))
-    report_day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
-    return Report(as_of=report_day, results=tuple(results), warnings=tuple(warnings))
+    from .engine.run import judge_stream
+
+    run = judge_stream(rulesets, data, as_of, method=method, data_root=data_root, limits=limits)
+    return run.report()
+
+
+def build_report(day: date, results: Iterable[Result], warnings: Iterable[str]) -> Report:
+    """A report of ``results``, with the roll-ups of its per-entity goals counted."""
+    from .entities import rollup
+
+    found = tuple(results)
+    return Report(
+        as_of=day, results=found, warnings=tuple(warnings), rolled_up=tuple(rollup(found))
+    )
 
 
 def judge(goal: Goal, data: Dataset, as_of: date, method: str | None = None) -> list[Result]:

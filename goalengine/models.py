@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .periods import Period
 
@@ -20,6 +21,7 @@ __all__ = [
     "Report",
     "Result",
     "ResultError",
+    "RollUp",
     "Step",
     "Verdict",
 ]
@@ -49,6 +51,46 @@ class Verdict(enum.StrEnum):
 
 
 _RANK = {v: i for i, v in enumerate(Verdict)}
+
+
+@dataclass(frozen=True, slots=True)
+class RollUp:
+    """One goal's per-entity verdicts, counted: "7 of 10 entities on track, 2 at risk"."""
+
+    file: str | None
+    goal: str
+    counts: tuple[tuple[Verdict, int], ...]
+    """(verdict, number of entities), best verdict first, verdicts that occur only."""
+    noun: str = "entities"
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def count(self, verdict: Verdict | str) -> int:
+        return dict(self.counts).get(Verdict(verdict), 0)
+
+    @property
+    def worst(self) -> Verdict | None:
+        return max((v for v, _ in self.counts), key=lambda v: v.rank, default=None)
+
+    @property
+    def text(self) -> str:
+        if not self.counts:
+            return f"no {self.noun}"
+        (first, n), *rest = self.counts
+        parts = [f"{n} of {self.total} {self.noun} {first.label}"]
+        parts.extend(f"{m} {verdict.label}" for verdict, m in rest)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "goal": self.goal,
+            "total": self.total,
+            "counts": {v.value: n for v, n in self.counts},
+            "text": self.text,
+        }
 
 
 class _Frozen(BaseModel):
@@ -160,6 +202,8 @@ class Report(_Frozen):
     as_of: dt.date
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
+    rolled_up: tuple[RollUp, ...] = Field(default=(), exclude=True, repr=False)
+    """The per-goal counts of per-entity results, as the engine counted them."""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -171,11 +215,10 @@ class Report(_Frozen):
     def worst(self) -> Verdict | None:
         return max((r.verdict for r in self.results), key=lambda v: v.rank, default=None)
 
-    def rollups(self) -> list[Any]:
-        """Per-entity goals counted: ``RollUp`` "7 of 10 entities on track, 2 at risk"."""
-        from .entities import rollup
-
-        return rollup(self.results)
+    def rollups(self) -> list[RollUp]:
+        """Per-entity goals counted: "7 of 10 entities on track, 2 at risk" (computed by
+        the engine when it built the report; see ``goalengine.entities.rollup``)."""
+        return list(self.rolled_up)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.model_dump(mode="json")

@@ -7,10 +7,10 @@ that goal alone (with a did-you-mean over the data's metrics), before anything r
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .data import Dataset, load_dataset
 from .data.files import check_data_file, default_data_root
@@ -19,6 +19,11 @@ from .language import CheckedRule
 from .language.parse import span_of
 from .limits import DEFAULT_LIMITS, Limits
 from .ruleset import DataSource, Goal, RuleSet
+
+if TYPE_CHECKING:
+    from .data.columnar import Frame
+
+_T = TypeVar("_T")
 
 __all__ = ["DataCache", "ResolvedGoal", "data_root_of", "load_ruleset_data", "resolve_goal"]
 
@@ -38,6 +43,7 @@ class DataCache:
         self.data_root = data_root
         self.limits = limits
         self._loaded: dict[tuple[Path, str | None], Dataset] = {}
+        self._frames: dict[tuple[Path, str | None], Frame] = {}
 
     def load(
         self,
@@ -45,6 +51,28 @@ class DataCache:
         root: Path | None = None,
         limits: Limits | None = None,
     ) -> Dataset:
+        """The source as a dataset (read once)."""
+        return self._get(self._loaded, load_dataset, source, root, limits)
+
+    def frame(
+        self,
+        source: DataSource | str | Path,
+        root: Path | None = None,
+        limits: Limits | None = None,
+    ) -> Frame:
+        """The source as a columnar frame (read once; needs numpy)."""
+        from .data.columnar import read_frame
+
+        return self._get(self._frames, read_frame, source, root, limits)
+
+    def _get(
+        self,
+        loaded: dict[tuple[Path, str | None], _T],
+        read: Callable[..., _T],
+        source: DataSource | str | Path,
+        root: Path | None,
+        limits: Limits | None,
+    ) -> _T:
         if not isinstance(source, DataSource):
             source = DataSource(path=Path(source))
         root = root if root is not None else self.data_root
@@ -56,15 +84,13 @@ class DataCache:
                 missing_hint=None if source.written is None else _RELATIVE,
             )  # fmt: skip
             key = (checked, source.decimal)
-            if key not in self._loaded:
-                self._loaded[key] = load_dataset(
-                    source.path, decimal=source.decimal, root=root, limits=limits
-                )
+            if key not in loaded:
+                loaded[key] = read(source.path, decimal=source.decimal, root=root, limits=limits)
         except DataError as error:
             if error.span.line is None and source.span is not None:
                 raise error.at(source.span) from None  # a whole-file problem: at the entry
             raise
-        return self._loaded[key]
+        return loaded[key]
 
 
 def data_root_of(ruleset: RuleSet, data_root: str | Path | None = None) -> Path | None:

@@ -372,7 +372,9 @@ def test_internal_errors_never_show_a_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(sys.modules["goalengine.evaluate"], "evaluate_many", boom)
+    import goalengine.engine.run
+
+    monkeypatch.setattr(goalengine.engine.run, "judge_stream", boom)
     run = cli("check", VERDICTS)
     assert run.code == EXIT_USAGE
     assert run.err == (
@@ -394,7 +396,9 @@ def test_interrupt_exits_130(cli: Callable[..., Run], monkeypatch: pytest.Monkey
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sys.modules["goalengine.evaluate"], "evaluate_many", interrupted)
+    import goalengine.engine.run
+
+    monkeypatch.setattr(goalengine.engine.run, "judge_stream", interrupted)
     run = cli("check", VERDICTS)
     assert (run.code, run.err) == (130, "goalengine: interrupted\n")
 

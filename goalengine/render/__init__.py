@@ -22,6 +22,7 @@ __all__ = [
     "SYMBOLS",
     "FileInfo",
     "by_file",
+    "count_head",
     "file_info",
     "file_infos",
     "latest_cell",
@@ -91,8 +92,11 @@ def summary_line(report: Report) -> str:
 
 def summary_head(report: Report) -> str:
     """``34 goals``, or ``49 goals, 53 results`` when goals are judged per entity."""
-    total = len(report.results)
-    goals = len({(r.file, r.goal) for r in report.results})
+    return count_head(len({(r.file, r.goal) for r in report.results}), len(report.results))
+
+
+def count_head(goals: int, total: int) -> str:
+    """:func:`summary_head` from counts (a streamed report holds no results)."""
     noun = "goal" if goals == 1 else "goals"
     return f"{goals} {noun}" if goals == total else f"{goals} {noun}, {total} results"
 

@@ -25,7 +25,6 @@ from . import (
     file_infos,
     latest_cell,
     summary_head,
-    summary_parts,
     target_cell,
     verdict_label,
 )
@@ -45,8 +44,14 @@ def verdict_text(verdict: Verdict | str) -> Text:
 
 def summary_text(report: Report) -> Text:
     """The summary line with each count in its verdict's colour."""
-    text = Text(summary_head(report), style="bold")
-    for index, (verdict, count) in enumerate(summary_parts(report)):
+    return counts_text(summary_head(report), report.summary)
+
+
+def counts_text(head: str, summary: Mapping[str, int]) -> Text:
+    """:func:`summary_text` from ``summary_head`` and the verdict counts."""
+    text = Text(head, style="bold")
+    parts = [(verdict, count) for verdict, count in summary.items() if count]
+    for index, (verdict, count) in enumerate(parts):
         text.append(": " if index == 0 else ", ")
         text.append(f"{count} {verdict.replace('-', ' ')}", style=STYLES[verdict])
     return text

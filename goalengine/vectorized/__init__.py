@@ -68,6 +68,7 @@ __all__ = [
     "compact_result",
     "evaluate_entities",
     "evaluate_frame",
+    "stream_results",
     "write_report",
 ]
 
@@ -115,6 +116,18 @@ def evaluate_frame(
     """
     ctx = Context(frame, as_of, dataset)
     return FrameReport(as_of=as_of, blocks=_judge_all(ctx, goals, as_of, method))
+
+
+def stream_results(
+    goals: Sequence[Goal], frame: Frame, as_of: date, *, method: str | None = None, rows: int
+) -> Iterator[list[Result]]:
+    """:meth:`FrameReport.results` in chunks of at most ``rows`` results, judging only
+    about ``rows`` (goal, entity) pairs at a time; the frame's caches are shared by all."""
+    ctx = Context(frame, as_of)
+    per = max(1, rows // max(1, len(frame.entity_names)))
+    for start in range(0, len(goals), per):
+        report = FrameReport(as_of, _judge_all(ctx, goals[start : start + per], as_of, method))
+        yield from report.chunks(rows)
 
 
 #: Goals of one shape are judged together up to this many (goal, entity) rows at a time.
@@ -221,11 +234,17 @@ class _Replay(_Judgement):
 _EMPTY = Dataset()
 
 
-def _case_results(block: GoalBlock, case: Case, method: str | None) -> Iterator[tuple[int, Result]]:
+def _case_results(
+    block: GoalBlock, case: Case, method: str | None, first: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, Result]]:
+    """The case's results, of the entities at positions ``first`` <= p < ``stop`` only."""
     goal, rule = block.goal, block.rule
     assert rule is not None
     unit = goal.unit
-    for k, position in enumerate(case.positions.tolist()):
+    positions = case.positions
+    wanted = (positions >= first) & (positions < (len(block.entities) if stop is None else stop))
+    for k in np.flatnonzero(wanted).tolist():
+        position = int(positions[k])
         judgement = _Replay(goal, rule, _EMPTY, block.as_of, method, block.entities[position])
         if case.baseline_period is not None and case.baseline is not None:
             judgement.baseline = Observation(
@@ -474,12 +493,27 @@ class FrameReport:
         """Every result as a :class:`Result` (goal by goal, entities in order)."""
         return [result for block in self.blocks for result in self._block_results(block)]
 
-    def _block_results(self, block: GoalBlock) -> list[Result]:
+    def chunks(self, size: int) -> Iterator[list[Result]]:
+        """The results as :meth:`results` orders them, at most ``size`` entities at a time,
+        so a goal with a million entities never has all its Results in memory at once."""
+        for block in self.blocks:
+            if block.failed is not None:
+                yield [block.failed]
+                continue
+            for first in range(0, len(block.entities), max(1, size)):
+                found = self._block_results(block, first, first + size)
+                if found:
+                    yield found
+
+    def _block_results(
+        self, block: GoalBlock, first: int = 0, stop: int | None = None
+    ) -> list[Result]:
         if block.failed is not None:
             return [block.failed]
-        found: dict[int, Result] = dict(block.scalar)
+        end = len(block.entities) if stop is None else stop
+        found: dict[int, Result] = {p: r for p, r in block.scalar.items() if first <= p < end}
         for case in block.cases:
-            found.update(_case_results(block, case, block.override))
+            found.update(_case_results(block, case, block.override, first, end))
         return [found[p] for p in sorted(found)]
 
     def totals(self, noun: str = "entities") -> ReportTotals:

@@ -32,10 +32,12 @@ from numpy.typing import NDArray
 
 from ..data.columnar import Frame
 from ..data.dataset import Dataset
+from ..errors import GoalEngineError
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import _student_t
-from ..methods.linear import INTERVAL, _chance
+from ..methods import get as get_method
+from ..methods.linear import INTERVAL, METHOD, _chance
 from ..models import Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
@@ -121,9 +123,23 @@ def anatomy(rule: CheckedRule) -> _Anatomy:
     return parts
 
 
+def implements(method_name: str) -> bool:
+    """Whether ``method_name`` resolves to the built-in ``linear`` this engine computes.
+
+    A method registered under the same name replaces the built-in for the scalar path, so
+    it must replace it here too: such goals are judged per entity by calling the method.
+    """
+    if method_name != "linear":
+        return False
+    try:
+        return get_method(method_name) is METHOD
+    except GoalEngineError:
+        return False
+
+
 def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> str | None:
     """Why ``goal`` must go scalar, or None when the vectorised path covers it."""
-    if method_name != "linear":
+    if not implements(method_name):
         return f"method '{method_name}'"
     if rule.uses_baseline and goal.baseline is None:
         return "no baseline"  # an error for every entity: the scalar path words it

@@ -1,0 +1,1 @@
+"""Running the engine over many rule sets: judged results as a stream, in bounded memory."""

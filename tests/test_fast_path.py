@@ -1,0 +1,228 @@
+"""``goalengine check`` takes the columnar path and streams its report: same bytes as the API.
+
+A generated workload of 70 entities (enough for the columnar path) and goals of many shapes
+-- some the vectorised engine covers, some it hands back entity by entity (other progress
+methods, missing data) -- is judged three ways: by the command line (a frame, the
+vectorised engine, a streamed JSON report), by ``evaluate_many`` with the JSON renderer,
+and goal by goal by the scalar engine alone. All three must agree result for result.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import goalengine.engine.run
+import goalengine.vectorized
+from goalengine import evaluate_many, methods, read_rules
+from goalengine.cli import main
+from goalengine.data import load_dataset
+from goalengine.engine.run import judge_stream, result_json, write_json
+from goalengine.entities import evaluate_for_each
+from goalengine.methods.base import MethodInput, MethodOutcome
+from goalengine.models import Result, Verdict
+from goalengine.periods import Period
+from goalengine.render.json import render_json
+
+pytest.importorskip("numpy")
+
+ENTITIES = 70
+AS_OF = date(2014, 12, 31)
+
+#: (rule, extra YAML lines): shapes of bench/workload.py plus ones judged per entity.
+GOALS = [
+    ("m0 >= baseline + 5pp by 2018", ["baseline: '2008'", "unit: '%'"]),
+    ("m1 <= 0.9 * m1[2008] by 2020", []),
+    ("m2 >= 40", []),
+    ("m0 / m3 >= 0.8 by 2016", []),
+    ("20 <= m1 <= 80", ["unit: '%'"]),
+    ("m2 >= mean(m2[*])", []),
+    ("m0 > 30 and m3 < 70", []),
+    ("m1 <= baseline + 15 throughout 2010..2014", ["baseline: '2010'"]),
+    ("m3 >= baseline + 10% by 2012", ["baseline: '2006'"]),
+    ("m0 >= 50 by 2018", ["method: last"]),
+    ("m2 <= 45 by 2020", ["method: pace", "baseline: '2006'"]),
+    ("m4 >= 30 by 2018", ["missing: skip"]),
+    ("m4 <= 70", ["missing: unknown"]),
+]
+
+
+def _workload(directory: Path, goals: list[tuple[str, list[str]]] = GOALS) -> Path:
+    rng = random.Random(12)
+    rows = ["metric,period,value,entity"]
+    for e in range(ENTITIES):
+        for m in range(5):
+            if m == 4 and e % 3 == 0:
+                continue  # a third of the entities never report m4
+            start, slope = rng.uniform(25, 75), rng.gauss(0, 1.5)
+            for year in range(2005, 2015):
+                value = round(
+                    min(99.5, max(0.5, start + slope * (year - 2005) + rng.gauss(0, 2))), 1
+                )
+                rows.append(f"m{m},{year},{value},area-{e:02d}")
+    (directory / "data.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    lines = [f"as_of: {AS_OF.isoformat()}", "data: data.csv", "goals:"]
+    for i, (rule, extra) in enumerate(goals):
+        lines += [f"  - id: g{i:02d}", f'    rule: "{rule}"', "    for_each: entity"]
+        lines += [f"    {line}" for line in extra]
+    rules = directory / "rules.yaml"
+    rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rules
+
+
+@pytest.fixture(autouse=True)
+def _columnar_for_small_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workload is small; it must take the columnar path all the same."""
+    monkeypatch.setattr(goalengine.engine.run, "FRAME_MIN_BYTES", 0)
+
+
+@dataclass
+class Check:
+    code: int
+    out: str
+
+
+def _check(capsys: pytest.CaptureFixture[str], *args: str) -> Check:
+    code = main(["check", *args])
+    return Check(code, capsys.readouterr().out)
+
+
+def test_check_json_is_the_api_report_to_the_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _workload(tmp_path)
+    done = _check(capsys, str(rules), "--format", "json")
+    expected = render_json(evaluate_many([read_rules(rules)]))
+    assert done.out == expected
+    document = json.loads(done.out)
+    assert len(document["results"]) > ENTITIES * 10
+    assert {r["method"] for r in document["results"]} >= {"linear", "last", "pace"}
+
+
+def test_check_takes_the_columnar_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = _workload(tmp_path)
+    calls: list[int] = []
+    original = goalengine.vectorized.stream_results
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[list[Result]]:
+        calls.append(len(args[0]))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(goalengine.vectorized, "stream_results", counted)
+    _check(capsys, str(rules), "--format", "json")
+    assert calls == [len(GOALS)]
+
+
+def test_check_json_agrees_with_the_scalar_engine_result_for_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _workload(tmp_path)
+    document = json.loads(_check(capsys, str(rules), "--format", "json").out)
+    ruleset = read_rules(rules)
+    data = load_dataset(tmp_path / "data.csv")
+    scalar = [
+        r for goal in ruleset.goals for r in evaluate_for_each(goal, data, AS_OF, engine="scalar")
+    ]
+    assert document["results"] == [json.loads(result_json(r)) for r in scalar]
+
+
+def test_output_file_is_the_same_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = _workload(tmp_path)
+    target = tmp_path / "out.json"
+    done = _check(capsys, str(rules), "-o", str(target))
+    assert done.out == ""
+    assert target.read_text(encoding="utf-8") == render_json(evaluate_many([read_rules(rules)]))
+
+
+def test_small_chunks_give_the_same_report(tmp_path: Path) -> None:
+    ruleset = read_rules(_workload(tmp_path))
+    whole, parts = io.StringIO(), io.StringIO()
+    write_json(judge_stream([ruleset]), whole)
+    totals = write_json(judge_stream([ruleset], rows=7), parts)
+    assert parts.getvalue() == whole.getvalue()
+    assert totals.results == len(json.loads(whole.getvalue())["results"])
+
+
+def test_a_report_without_results_is_the_api_one() -> None:
+    stream = io.StringIO()
+    write_json(judge_stream([], as_of="2014-12-31"), stream)
+    assert stream.getvalue() == render_json(evaluate_many([], as_of="2014-12-31"))
+
+
+@pytest.mark.parametrize(
+    "number", [1e-05, 3.460667992206048e-05, 1.7951020088609234e-07, 1e16, 2.5e300, 0.0001]
+)
+def test_result_json_spells_floats_as_json_does(number: float) -> None:
+    result = Result(
+        goal="g",
+        rule="x >= 1",
+        verdict=Verdict.AT_RISK,
+        explanation="a re-run, e-mail → at risk.",
+        probability=number,
+        latest=number,
+        latest_period=Period(2010),
+    )
+    expected = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    assert result_json(result) == expected
+
+
+# -- a progress method registered as "linear" ------------------------------------------------
+
+
+class HeldFlat:
+    """A ``linear`` of one's own: the latest value held flat (the built-in ``last``)."""
+
+    name = "linear"
+    description = "the latest value, held flat"
+
+    def assess(self, goal: MethodInput) -> MethodOutcome:
+        return methods.get("last").assess(goal)
+
+
+def test_a_registered_linear_is_used_by_every_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = _workload(tmp_path, [("m0 >= baseline + 8pp by 2018", ["baseline: '2008'"])])
+    builtin = json.loads(_check(capsys, str(rules), "--format", "json").out)["results"]
+    monkeypatch.setitem(methods._registry, "linear", HeldFlat())
+    custom = json.loads(_check(capsys, str(rules), "--format", "json").out)["results"]
+    ruleset = read_rules(rules)
+    (goal,) = ruleset.goals
+    data = load_dataset(tmp_path / "data.csv")
+    scalar = evaluate_for_each(goal, data, AS_OF, engine="scalar")
+    api = evaluate_many([ruleset]).results
+    verdicts = [r["verdict"] for r in custom]
+    assert verdicts == [r.verdict.value for r in scalar] == [r.verdict.value for r in api]
+    assert verdicts != [r["verdict"] for r in builtin]  # the custom method did decide
+    assert all("held at its latest value" in r["explanation"] for r in custom)
+
+
+def test_the_columnar_path_keeps_the_data_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside, project = tmp_path / "outside", tmp_path / "project"
+    outside.mkdir()
+    project.mkdir()
+    rules = _workload(outside)
+    moved = project / "rules.yaml"
+    moved.write_text(rules.read_text().replace("data: data.csv", "data: ../outside/data.csv"))
+    monkeypatch.chdir(project)
+    read: list[object] = []
+    monkeypatch.setattr(goalengine.vectorized, "stream_results", lambda *a, **k: read.append(a))
+    done = _check(capsys, "rules.yaml", "--format", "json")
+    assert done.code == 2
+    results = json.loads(done.out)["results"]
+    assert {r["verdict"] for r in results} == {"error"}
+    assert all("outside the data root" in r["error"]["message"] for r in results)
+    assert {(r["error"]["line"], r["error"]["column"]) for r in results} == {(2, 7)}
+    assert read == []  # refused before the frame was read

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
+from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean, suggestion_budget
 from .models import Report, Result, Verdict
 from .rulefile import find_rule_files, read_rules
 
@@ -291,7 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "test": _test,
     }
     try:
-        return commands[args.command](session)
+        with suggestion_budget():
+            return commands[args.command](session)
     except _Exit as stop:
         return stop.code
     except GoalEngineError as error:

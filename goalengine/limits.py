@@ -17,7 +17,10 @@ __all__ = [
     "MAX_PARQUET_CELLS",
     "MAX_RULE_FILE_BYTES",
     "MAX_SUGGESTION_WORK",
+    "MAX_SUGGESTION_WORK_PER_RUN",
     "MAX_WINDOW_PERIODS",
+    "MAX_WINDOW_PERIODS_PER_RULE",
+    "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "Limits",
 ]
@@ -37,11 +40,20 @@ MAX_YAML_NODES = 200_000
 MAX_WINDOW_PERIODS = 20_000
 """Periods one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
 
-MAX_SUGGESTION_WORK = 2_000_000
+MAX_SUGGESTION_WORK = 200_000
 """Characters compared per did-you-mean hint; beyond it, the hint is left out."""
 
 MAX_EXCERPT_CHARS = 80
 """Characters of a data line an error message may quote (escaped)."""
+
+MAX_SUGGESTION_WORK_PER_RUN = 2_000_000
+"""Characters compared by all did-you-mean hints of one command-line run together."""
+
+MAX_YAML_DEPTH = 64
+"""Mappings and lists a rule file may nest inside each other."""
+
+MAX_WINDOW_PERIODS_PER_RULE = 50_000
+"""Periods all the windows of one rule may span together."""
 
 
 @dataclass(frozen=True, slots=True)

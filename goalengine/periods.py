@@ -26,6 +26,7 @@ _PATTERN = re.compile(
 )
 _MONTHS_PER = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 _DAYS_PER_YEAR = 365.2425
+_YEARS = "years run from 0001 to 9999"
 
 
 @total_ordering
@@ -40,7 +41,15 @@ class Period:
     end: date = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "end", _end(self.year, self.kind, self.index))
+        try:
+            end = _end(self.year, self.kind, self.index)
+        except (ValueError, OverflowError, KeyError):
+            # The calendar has no year 0 and none past 9999; a period computed beyond them
+            # (a window or a projection from hostile input) is an input error, not a crash.
+            if 1 <= self.year <= 9999:
+                raise PeriodError(f"there is no {self.kind} {self.index} in {self.year}") from None
+            raise PeriodError(f"year {self.year} is outside the calendar", hint=_YEARS) from None
+        object.__setattr__(self, "end", end)
 
     @staticmethod
     def parse(text: str | int) -> Period:
@@ -116,6 +125,8 @@ def _parse(text: str) -> Period:
             hint="write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15",
         )
     year = int(match["year"])
+    if year < 1:
+        raise PeriodError(f"'{text}': there is no year 0000", hint=_YEARS)
     if match["half"]:
         return Period(year, "half", int(match["half"]))
     if match["quarter"]:

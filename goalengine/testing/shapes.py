@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..errors import did_you_mean
 from ..periods import Period
-from ._space import GoalSpace
+
+if TYPE_CHECKING:  # the rule-file reader checks shape names without loading Hypothesis
+    from ._space import GoalSpace
 
 __all__ = ["ALIASES", "SHAPES", "ShapeError", "shape_series"]
 

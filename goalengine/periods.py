@@ -10,13 +10,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache, total_ordering
 from typing import Any, Literal
 
 from .errors import PeriodError
 
-__all__ = ["Period", "PeriodKind", "parse_as_of", "year_fraction"]
+__all__ = ["Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
 
 PeriodKind = Literal["year", "half", "quarter", "month", "day"]
 
@@ -90,15 +90,16 @@ class Period:
         return self.start <= day <= self.end
 
     def __str__(self) -> str:
+        year = f"{self.year:04d}"  # year 0047 reads back as a period; '47' would not
         if self.kind == "year":
-            return str(self.year)
+            return year
         if self.kind == "half":
-            return f"{self.year}-H{self.index}"
+            return f"{year}-H{self.index}"
         if self.kind == "quarter":
-            return f"{self.year}-Q{self.index}"
+            return f"{year}-Q{self.index}"
         if self.kind == "month":
-            return f"{self.year}-{self.index:02d}"
-        return f"{self.year}-{self.index // 100:02d}-{self.index % 100:02d}"
+            return f"{year}-{self.index:02d}"
+        return f"{year}-{self.index // 100:02d}-{self.index % 100:02d}"
 
     def __repr__(self) -> str:
         return f"Period({str(self)!r})"
@@ -151,6 +152,14 @@ def parse_as_of(value: str | date | Period) -> date:
     if isinstance(value, date):
         return value
     return Period.parse(value).end
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, kept inside the calendar (a deadline may be in 9999)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def year_fraction(start: date, end: date) -> float:

@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,7 +49,7 @@ from ..periods import Period, parse_as_of
 from ..resolve import load_ruleset_data
 from ..ruleset import Goal, RuleSet
 from ..world import World
-from ._space import Case, GoalSpace, _lookups, describe, fixture_yaml, space_for
+from ._space import Case, GoalSpace, _lookups, describe, fixture_yaml, shift, space_for
 from .authors import entry_problems
 from .shapes import ShapeError, shape_series
 
@@ -452,9 +452,7 @@ class PropertyChecker:
         end = space.end.end
         first = time.start.start if time.start is not None else time.end.start
         standing = _without_time(space.goal) if time.kind == "by" else None
-        days = st.one_of(
-            st.just(end), st.integers(1, 3 * 366).map(lambda n: end + timedelta(days=n))
-        )
+        days = st.one_of(st.just(end), st.integers(1, 3 * 366).map(lambda n: shift(end, n)))
         # A rule that needs a figure from after its deadline (x[2012] by 2010, a window or
         # a baseline that starts later) may stay unknown: the deadline cannot see it.
         later = _needs_later_data(space, end)
@@ -505,7 +503,7 @@ class PropertyChecker:
         name = "as_of_monotone"
         from .strategies import periods
 
-        last_year = space.grid[-1].year + 2
+        last_year = min(space.grid[-1].year + 2, date.max.year)
 
         @st.composite
         def cases(draw: st.DrawFn) -> tuple[Case, Case]:

@@ -197,7 +197,7 @@ class _Reader:
                 continue
             if not entry:
                 self.error("a goal needs an 'id' and a 'rule'", self.span(entries, index, True),
-                           "- id: my-goal\n    rule: x >= 10 by 2030")  # fmt: skip
+                           "give it 'id: my-goal' and 'rule: x >= 10 by 2030'")  # fmt: skip
                 continue
             goal = self.goal(entry, defaults, index)
             if goal.id in seen:
@@ -329,7 +329,7 @@ class _Reader:
             self.error(
                 "'properties' must be a list",
                 self.span(document, "properties", value=True),
-                "- when: {employment_rate: rises_to_target}\n    expect: on-track",
+                "a list of entries like {when: {x: rises_to_target}, expect: on-track}",
             )
             return ()
         kept = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache, total_ordering
 from typing import Any, Literal
 
@@ -149,6 +149,11 @@ def parse_as_of(value: str | date | Period) -> date:
     """A report date from a date or a period (a period means its last day)."""
     if isinstance(value, Period):
         return value.end
+    if isinstance(value, datetime):  # YAML reads 2038-01-19T03:14:08Z as a moment
+        raise PeriodError(
+            f"'{value.isoformat()}' is a moment; a report date is a day",
+            hint=f"write {value.date().isoformat()}",
+        )
     if isinstance(value, date):
         return value
     return Period.parse(value).end

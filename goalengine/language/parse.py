@@ -293,8 +293,10 @@ def _python_parse(text: str, source: str, origin: list[int]) -> ast.expr:
         if not at_end and source[offset] == "=":
             hint = "compare with '==', '>=' or '<='"
         raise RuleSyntaxError(message, span_of(text, column), hint) from None
-    except (RecursionError, MemoryError, ValueError) as error:
-        raise RuleSyntaxError(f"rule is too complex ({type(error).__name__})") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise RuleSyntaxError(
+            "rule is too complex", span_of(text, 0), hint="split it into several goals"
+        ) from None
     encoded = source.encode()
     for node in ast.walk(module.body):
         if isinstance(node, ast.expr):

@@ -143,6 +143,10 @@ class _Builder:
         return items
 
     def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise self.error(
+                "merge keys ('<<') are not supported", node, "write the keys out in full"
+            )
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError):

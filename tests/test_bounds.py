@@ -86,6 +86,7 @@ HOSTILE = {
     + "tests:\n  - {name: a, data: {x: {2011-02-29: 1}}, expect: {g: met}}\n",
     "integer too long to read": "title: " + "9" * 5000 + "\n" + DATA + GOAL,
     "tag that cannot be read": "title: !!int 12a\n" + DATA + GOAL,
+    "merge key": "defaults: &d {owner: x}\nmore: {<<: *d}\n" + DATA + GOAL,
     "alias inside itself": "x: &a [1, *a]\n" + DATA + GOAL,
     "nested too deep": "title: " + "[" * (MAX_YAML_DEPTH + 1) + "]" * (MAX_YAML_DEPTH + 1) + "\n",
     "window too long": _goal("sum(x[1000-01..9999-12]) >= 1 by 2010"),

@@ -38,7 +38,7 @@ MAX_YAML_NODES = 200_000
 """YAML nodes a rule file may expand to, aliases counted at every use (alias bombs)."""
 
 MAX_WINDOW_PERIODS = 20_000
-"""Periods one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
+"""Months one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
 
 MAX_SUGGESTION_WORK = 200_000
 """Characters compared per did-you-mean hint; beyond it, the hint is left out."""
@@ -50,10 +50,10 @@ MAX_SUGGESTION_WORK_PER_RUN = 2_000_000
 """Characters compared by all did-you-mean hints of one command-line run together."""
 
 MAX_YAML_DEPTH = 64
-"""Mappings and lists a rule file may nest inside each other."""
+"""Mappings and lists a rule file may nest inside each other (its top-level mapping is one)."""
 
 MAX_WINDOW_PERIODS_PER_RULE = 50_000
-"""Periods all the windows of one rule may span together."""
+"""Months all the windows (``x[2010..2013]``) of one rule may span together."""
 
 
 @dataclass(frozen=True, slots=True)

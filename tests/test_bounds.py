@@ -275,3 +275,18 @@ def test_data_near_the_largest_float_gets_a_verdict(
     run = cli(command, "f.yaml", *(["g"] if command == "explain" else []))
     assert run.code in (0, 1), run.err
     assert "internal error" not in run.err + run.out
+
+
+def test_strategies_keep_to_the_calendar() -> None:
+    from goalengine.testing.strategies import periods, series
+
+    with pytest.raises(ValueError, match="periods run from year 1 to 9999"):
+        periods(min_year=9990, max_year=10_000)
+    with pytest.raises(ValueError, match="periods run from year 1 to 9999"):
+        series(min_year=0, max_year=3)
+
+    @given(periods(min_year=9998, max_year=9999))
+    def at_the_end(period: Period) -> None:
+        assert period.end.year >= 9998
+
+    at_the_end()

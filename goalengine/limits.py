@@ -40,13 +40,13 @@ MAX_YAML_NODES = 200_000
 MAX_WINDOW_PERIODS = 20_000
 """Months one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
 
-MAX_SUGGESTION_WORK = 200_000
+MAX_SUGGESTION_WORK = 100_000
 """Characters compared per did-you-mean hint; beyond it, the hint is left out."""
 
 MAX_EXCERPT_CHARS = 80
 """Characters of a data line an error message may quote (escaped)."""
 
-MAX_SUGGESTION_WORK_PER_RUN = 2_000_000
+MAX_SUGGESTION_WORK_PER_RUN = 1_000_000
 """Characters compared by all did-you-mean hints of one command-line run together."""
 
 MAX_YAML_DEPTH = 64

@@ -290,3 +290,13 @@ def test_strategies_keep_to_the_calendar() -> None:
         assert period.end.year >= 9998
 
     at_the_end()
+
+
+def test_the_limits_doc_shows_the_values_in_limits_py() -> None:
+    from goalengine import limits
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text("utf-8")
+    rows = re.findall(r"^\| `(MAX_\w+)` \| ([\d,]+) \|", doc, re.MULTILINE)
+    assert len(rows) >= 6
+    for name, value in rows:
+        assert getattr(limits, name) == int(value.replace(",", "")), name

@@ -19,6 +19,7 @@ from .limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 __all__ = ["PositionedDict", "PositionedList", "load"]
 
 _FLOAT_MAX = sys.float_info.max
+_CONTAINERS = (yaml.MappingNode, yaml.SequenceNode)
 _MAX_DIGITS = 4000  # Python refuses to read longer integers (int_max_str_digits)
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,6 +91,7 @@ class _Builder:
         self.lines = lines
         self.built = 0
         self.open: list[yaml.Node] = []  # the mappings and lists being built, outermost first
+        self.open_ids: set[int] = set()
         self.again: list[bool] = []  # for each of them: built before (an alias repeats it)
         self.done: set[int] = set()  # ids of the mappings and lists built so far
 
@@ -102,13 +104,14 @@ class _Builder:
                 self.expanding() or node,
                 "use fewer aliases, or put large data in a CSV file",
             )
-        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if not isinstance(node, _CONTAINERS):
             return self.scalar(node)
-        if any(outer is node for outer in self.open):
+        if id(node) in self.open_ids:
             raise self.error("an alias here refers to the value that contains it", node)
         if len(self.open) >= MAX_YAML_DEPTH:
             raise self.error(f"values nested more than {MAX_YAML_DEPTH} deep", node)
         self.open.append(node)
+        self.open_ids.add(id(node))
         self.again.append(id(node) in self.done)
         try:
             if isinstance(node, yaml.MappingNode):
@@ -116,6 +119,7 @@ class _Builder:
             return self.sequence(node)
         finally:
             self.open.pop()
+            self.open_ids.discard(id(node))
             self.again.pop()
             self.done.add(id(node))
 
@@ -153,7 +157,7 @@ class _Builder:
             # SafeLoader builds dates and numbers with the Python constructors, which fail
             # on days that do not exist (2011-02-29, year 0) and on integers too long to read.
             raise self.error(_unreadable(node), node, "quote it to keep it as text") from None
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
+        if type(value) is int and abs(value) > _FLOAT_MAX:
             raise self.error(
                 f"the number {_short(node.value)} is too large",
                 node,

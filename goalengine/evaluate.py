@@ -209,6 +209,8 @@ class _Judgement:
     baseline: Observation | None = None
     sides: tuple[float, float] | None = None
     """The rule's subject side and target side, as last evaluated."""
+    reads: list[int] = field(default_factory=lambda: [0])
+    """Values its windows have read (bounded by MAX_WINDOW_VALUES_PER_GOAL)."""
 
     def world(self, at: date, trend: Trend | None = None, record: bool = False) -> World:
         return World(
@@ -221,6 +223,7 @@ class _Judgement:
             entity=self.entity,
             trace=self.trace if record else None,
             references=self.rule.references,
+            reads=self.reads,
         )
 
     @property

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_SUGGESTION_WORK_PER_RUN",
     "MAX_WINDOW_PERIODS",
     "MAX_WINDOW_PERIODS_PER_RULE",
+    "MAX_WINDOW_VALUES_PER_GOAL",
     "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "Limits",
@@ -54,6 +55,9 @@ MAX_YAML_DEPTH = 64
 
 MAX_WINDOW_PERIODS_PER_RULE = 50_000
 """Months all the windows (``x[2010..2013]``) of one rule may span together."""
+
+MAX_WINDOW_VALUES_PER_GOAL = 2_000_000
+"""Observations the windows of one goal may read while it is judged (throughout re-reads)."""
 
 
 @dataclass(frozen=True, slots=True)

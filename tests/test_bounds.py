@@ -300,3 +300,28 @@ def test_the_limits_doc_shows_the_values_in_limits_py() -> None:
     assert len(rows) >= 6
     for name, value in rows:
         assert getattr(limits, name) == int(value.replace(",", "")), name
+
+
+def test_windows_read_again_at_every_period_of_a_throughout_are_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from goalengine import world
+    from goalengine.evaluate import evaluate_goal
+    from goalengine.models import Verdict
+    from goalengine.resolve import load_ruleset_data
+
+    monkeypatch.setattr(world, "MAX_WINDOW_VALUES_PER_GOAL", 1_000)
+    days = "".join(f"      2010-{m:02d}-{d:02d}: 1\n" for m in range(1, 13) for d in range(1, 29))
+    text = (
+        f"data:\n  - x:\n{days}goals:\n"
+        '  - id: g\n    rule: "sum(x[2010..2010]) >= 0 throughout 2010..2010"\n'
+        '  - id: short\n    rule: "sum(x[2010-01..2010-01]) >= 0 throughout 2010-01..2010-01"\n'
+    )
+    ruleset = read_rules(Path("r.yaml"), text=text)
+    data = load_ruleset_data(ruleset)
+    # 336 daily figures, each window of 336 read again at each of them: 112,896 reads.
+    result = evaluate_goal(ruleset.goal("g"), data, ruleset.goals[0].compiled().time.end.end)
+    assert result.verdict is Verdict.ERROR and result.error is not None
+    assert "read more than 1,000 values" in result.error.message
+    short = evaluate_goal(ruleset.goal("short"), data, ruleset.goals[1].compiled().time.end.end)
+    assert short.verdict is Verdict.MET  # 28 x 28 reads: well within

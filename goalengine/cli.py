@@ -290,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "explain": _explain,
         "test": _test,
     }
-    from .errors import suggestion_budget  # (imported here: one line, merges cleanly)
+    from .errors import suggestion_budget
 
     try:
         with suggestion_budget():

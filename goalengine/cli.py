@@ -321,8 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "explain": _explain,
         "test": _test,
     }
+    from .errors import suggestion_budget
+
     try:
-        return commands[args.command](session)
+        with suggestion_budget():
+            return commands[args.command](session)
     except _Exit as stop:
         return stop.code
     except GoalEngineError as error:

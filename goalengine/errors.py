@@ -9,9 +9,13 @@ the same facts as data.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from .limits import MAX_SUGGESTION_WORK, MAX_SUGGESTION_WORK_PER_RUN
 
 __all__ = [
     "DataError",
@@ -25,6 +29,7 @@ __all__ = [
     "Span",
     "UnknownNameError",
     "did_you_mean",
+    "suggestion_budget",
 ]
 
 Severity = Literal["error", "warning"]
@@ -138,6 +143,35 @@ class Diagnostic:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A ``did you mean 'x'?`` hint for the closest of ``choices``, or None."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    """A ``did you mean 'x'?`` hint for the closest of ``choices``, or None.
+
+    The work is bounded: a hint that would compare more than :data:`MAX_SUGGESTION_WORK`
+    characters (or more than is left of a :func:`suggestion_budget`) is left out, so a
+    typo against 100,000 metric names costs nothing rather than seconds.
+    """
+    pool = choices if isinstance(choices, set | frozenset) else set(choices)
+    size = len(word)
+    # difflib's ratio is 2*M/(a+b) with M at most the shorter length: it stays below the
+    # 0.6 cutoff when the shorter is under 3/7 of the longer, so those need no comparison.
+    near = [c for c in pool if 3 * max(len(c), size) <= 7 * min(len(c), size)]
+    work = sum(map(len, near)) + size * len(near)
+    left = _run_budget.get()
+    if work > MAX_SUGGESTION_WORK or (left is not None and work > left[0]):
+        return None
+    if left is not None:
+        left[0] -= work
+    close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+_run_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)
+
+
+@contextmanager
+def suggestion_budget(total: int = MAX_SUGGESTION_WORK_PER_RUN) -> Iterator[None]:
+    """Share ``total`` characters of did-you-mean work among every hint given inside."""
+    token = _run_budget.set([total])
+    try:
+        yield
+    finally:
+        _run_budget.reset(token)

@@ -136,9 +136,23 @@ def evaluate_goal(
     except GoalEngineError as error:
         result = _failed(goal, error, entity, as_of)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
-        message = f"evaluation failed: {type(error).__name__}: {error}"
+        message = f"evaluation failed: {plain_reason(error)}"
         result = _failed(goal, GoalEngineError(message, goal.span), entity, as_of)
     return result
+
+
+def plain_reason(error: BaseException) -> str:
+    """Why a computation failed, in words: no Python exception name reaches a report."""
+    if isinstance(error, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(error, OverflowError):
+        return "a number is too large to compute with"
+    if isinstance(error, RecursionError):
+        return "the rule is nested too deeply"
+    if isinstance(error, MemoryError):
+        return "out of memory"
+    text = " ".join(str(error).split())  # one line: no newlines or tabs from the message
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:200] or "cannot compute"
 
 
 def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
@@ -203,6 +217,8 @@ class _Judgement:
     baseline: Observation | None = None
     sides: tuple[float, float] | None = None
     """The rule's subject side and target side, as last evaluated."""
+    reads: list[int] = field(default_factory=lambda: [0])
+    """Values its windows have read (bounded by MAX_WINDOW_VALUES_PER_GOAL)."""
 
     def world(self, at: date, trend: Trend | None = None, record: bool = False) -> World:
         return World(
@@ -215,6 +231,7 @@ class _Judgement:
             entity=self.entity,
             trace=self.trace if record else None,
             references=self.rule.references,
+            reads=self.reads,
         )
 
     @property
@@ -377,9 +394,7 @@ class _Judgement:
         except GoalEngineError:
             raise
         except Exception as error:  # a third-party method must not sink the report
-            raise GoalEngineError(
-                f"method '{method.name}' failed: {type(error).__name__}: {error}"
-            ) from None
+            raise GoalEngineError(f"method '{method.name}' failed: {plain_reason(error)}") from None
 
     def holds_by(self, deadline: Period) -> Callable[[Trend], bool]:
         """Whether the rule holds at the deadline if the subject follows a trend."""

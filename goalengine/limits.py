@@ -17,7 +17,11 @@ __all__ = [
     "MAX_PARQUET_CELLS",
     "MAX_RULE_FILE_BYTES",
     "MAX_SUGGESTION_WORK",
+    "MAX_SUGGESTION_WORK_PER_RUN",
     "MAX_WINDOW_PERIODS",
+    "MAX_WINDOW_PERIODS_PER_RULE",
+    "MAX_WINDOW_VALUES_PER_GOAL",
+    "MAX_YAML_DEPTH",
     "MAX_YAML_NODES",
     "Limits",
 ]
@@ -35,13 +39,25 @@ MAX_YAML_NODES = 200_000
 """YAML nodes a rule file may expand to, aliases counted at every use (alias bombs)."""
 
 MAX_WINDOW_PERIODS = 20_000
-"""Periods one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
+"""Months one window (``x[2010..2013]``, ``throughout 2008..2010``) may span."""
 
-MAX_SUGGESTION_WORK = 2_000_000
+MAX_SUGGESTION_WORK = 100_000
 """Characters compared per did-you-mean hint; beyond it, the hint is left out."""
 
 MAX_EXCERPT_CHARS = 80
 """Characters of a data line an error message may quote (escaped)."""
+
+MAX_SUGGESTION_WORK_PER_RUN = 1_000_000
+"""Characters compared by all did-you-mean hints of one command-line run together."""
+
+MAX_YAML_DEPTH = 64
+"""Mappings and lists a rule file may nest inside each other (its top-level mapping is one)."""
+
+MAX_WINDOW_PERIODS_PER_RULE = 50_000
+"""Months all the windows (``x[2010..2013]``) of one rule may span together."""
+
+MAX_WINDOW_VALUES_PER_GOAL = 2_000_000
+"""Observations the windows of one goal may read while it is judged (throughout re-reads)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache, total_ordering
 from typing import Any, Literal
 
 from .errors import PeriodError
 
-__all__ = ["Period", "PeriodKind", "parse_as_of", "year_fraction"]
+__all__ = ["Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
 
 PeriodKind = Literal["year", "half", "quarter", "month", "day"]
 
@@ -26,6 +26,7 @@ _PATTERN = re.compile(
 )
 _MONTHS_PER = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 _DAYS_PER_YEAR = 365.2425
+_YEARS = "years run from 0001 to 9999"
 
 
 @total_ordering
@@ -40,7 +41,15 @@ class Period:
     end: date = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "end", _end(self.year, self.kind, self.index))
+        try:
+            end = _end(self.year, self.kind, self.index)
+        except (ValueError, OverflowError, KeyError):
+            # The calendar has no year 0 and none past 9999; a period computed beyond them
+            # (a window or a projection from hostile input) is an input error, not a crash.
+            if 1 <= self.year <= 9999:
+                raise PeriodError(f"there is no {self.kind} {self.index} in {self.year}") from None
+            raise PeriodError(f"year {self.year} is outside the calendar", hint=_YEARS) from None
+        object.__setattr__(self, "end", end)
 
     @staticmethod
     def parse(text: str | int) -> Period:
@@ -81,15 +90,16 @@ class Period:
         return self.start <= day <= self.end
 
     def __str__(self) -> str:
+        year = f"{self.year:04d}"  # year 0047 reads back as a period; '47' would not
         if self.kind == "year":
-            return str(self.year)
+            return year
         if self.kind == "half":
-            return f"{self.year}-H{self.index}"
+            return f"{year}-H{self.index}"
         if self.kind == "quarter":
-            return f"{self.year}-Q{self.index}"
+            return f"{year}-Q{self.index}"
         if self.kind == "month":
-            return f"{self.year}-{self.index:02d}"
-        return f"{self.year}-{self.index // 100:02d}-{self.index % 100:02d}"
+            return f"{year}-{self.index:02d}"
+        return f"{year}-{self.index // 100:02d}-{self.index % 100:02d}"
 
     def __repr__(self) -> str:
         return f"Period({str(self)!r})"
@@ -116,6 +126,8 @@ def _parse(text: str) -> Period:
             hint="write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15",
         )
     year = int(match["year"])
+    if year < 1:
+        raise PeriodError(f"'{text}': there is no year 0000", hint=_YEARS)
     if match["half"]:
         return Period(year, "half", int(match["half"]))
     if match["quarter"]:
@@ -137,9 +149,22 @@ def parse_as_of(value: str | date | Period) -> date:
     """A report date from a date or a period (a period means its last day)."""
     if isinstance(value, Period):
         return value.end
+    if isinstance(value, datetime):  # YAML reads 2038-01-19T03:14:08Z as a moment
+        raise PeriodError(
+            f"'{value.isoformat()}' is a moment; a report date is a day",
+            hint=f"write {value.date().isoformat()}",
+        )
     if isinstance(value, date):
         return value
     return Period.parse(value).end
+
+
+def shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, kept inside the calendar (a deadline may be in 9999)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def year_fraction(start: date, end: date) -> float:

@@ -139,7 +139,7 @@ class _Reader:
         data_files, inline = self.data(document.get("data"), document, base)
         goals = list(self.goals(document, defaults))
         tests = list(self.tests(document, {g.id for g in goals}))
-        properties = document.get("properties") or []
+        properties = self.properties(document, [g.id for g in goals])
         return RuleSet(
             path=self.name,
             title=_str(document.get("title")),
@@ -150,7 +150,7 @@ class _Reader:
             defaults={k: defaults[k] for k in defaults if k in DEFAULT_KEYS},
             goals=tuple(goals),
             tests=tuple(tests),
-            properties=tuple(dict(p) for p in properties if isinstance(p, dict)),
+            properties=properties,
             diagnostics=tuple(self.problems),
         )
 
@@ -271,6 +271,10 @@ class _Reader:
         for index, entry in enumerate(entries):
             if not isinstance(entry, dict):
                 self.error("each goal must be a mapping", self.span(entries, index, True))
+                continue
+            if not entry:
+                self.error("a goal needs an 'id' and a 'rule'", self.span(entries, index, True),
+                           "give it 'id: my-goal' and 'rule: x >= 10 by 2030'")  # fmt: skip
                 continue
             goal = self.goal(entry, defaults, index)
             if goal.id in seen:
@@ -395,8 +399,41 @@ class _Reader:
             self.error(f"cannot read baseline {value!r}", span, "write 2007-H1 or {value: 54.4}")
         return None
 
+    def properties(self, document: Any, goal_ids: list[str]) -> tuple[dict[str, Any], ...]:
+        """The well-formed ``properties:`` entries; each problem is an error where it stands."""
+        from .testing.authors import entry_problems
+
+        entries = document.get("properties")
+        if entries is None:
+            return ()
+        if not isinstance(entries, list):
+            self.error(
+                "'properties' must be a list",
+                self.span(document, "properties", value=True),
+                "a list of entries like {when: {x: rises_to_target}, expect: on-track}",
+            )
+            return ()
+        kept = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.error("each property must be a mapping", self.span(entries, index, True))
+                continue
+            problems = entry_problems(entry, goal_ids)
+            for problem in problems:
+                container, key = entries, index
+                for step in problem.where:
+                    container, key = container[key], step
+                span = self.span(container, key, value=not problem.at_key)
+                self.error(problem.message, span, problem.hint)
+            if not problems:
+                kept.append(dict(entry))
+        return tuple(kept)
+
     def tests(self, document: Any, goal_ids: set[str]) -> Iterator[FixtureCase]:
-        entries = document.get("tests") or []
+        """The well-formed ``tests:`` entries; a malformed one is an error, never a test."""
+        entries = document.get("tests")
+        if entries is None:
+            return
         if not isinstance(entries, list):
             self.error("'tests' must be a list", self.span(document, "tests", value=True))
             return
@@ -404,39 +441,59 @@ class _Reader:
             if not isinstance(entry, dict):
                 self.error("each test must be a mapping", self.span(entries, index, True))
                 continue
-            self.check_keys(entry, TEST_KEYS, "test")
-            expect: dict[str, Verdict] = {}
-            for goal_id, verdict in self.mapping(entry, "expect").items():
-                if str(goal_id).partition("@")[0] not in goal_ids:
-                    hint = did_you_mean(str(goal_id), goal_ids)
-                    self.error(f"test expects unknown goal '{goal_id}'",
-                               self.span(entry["expect"], goal_id), hint)  # fmt: skip
-                    continue
-                try:
-                    expect[goal_id] = Verdict(str(verdict))
-                except ValueError:
-                    choices = [v.value for v in Verdict]
-                    self.error(
-                        f"unknown verdict '{verdict}'",
-                        self.span(entry["expect"], goal_id, value=True),
-                        did_you_mean(str(verdict), choices) or f"one of {', '.join(choices)}",
-                    )
-            data = None
-            if entry.get("data") is not None:
-                data_files, data = self.data(entry.get("data"), entry, Path(self.name).parent)
-                if data_files:
-                    self.error("a test's data must be inline", self.span(entry, "data", True))
-            line = position(entries, index, self.name, value=True).line
-            yield FixtureCase(
-                name=_str(entry.get("name")) or f"test {index + 1}",
-                as_of=self.as_of(entry, "as_of"),
-                data=data,
-                expect=expect,
-                expect_explanation={
-                    str(k): str(v) for k, v in self.mapping(entry, "expect_explanation").items()
-                },
-                line=line,
+            problems_before = len(self.problems)
+            case = self.test(entry, goal_ids, index, position(entries, index, self.name, True))
+            if not any(p.severity == "error" for p in self.problems[problems_before:]):
+                yield case
+
+    def test(self, entry: Any, goal_ids: set[str], index: int, where: Span) -> FixtureCase:
+        self.check_keys(entry, TEST_KEYS, "test")
+        if not entry.get("expect") and not entry.get("expect_explanation"):
+            self.error(
+                "a test needs 'expect' (or 'expect_explanation')",
+                self.span(entry, "expect", True) if "expect" in entry else self.fill(where),
+                "expect: {my-goal: met}",
             )
+        expect: dict[str, Verdict] = {}
+        for goal_id, verdict in self.expected(entry, "expect", goal_ids).items():
+            try:
+                expect[goal_id] = Verdict(verdict)
+            except ValueError:
+                choices = [v.value for v in Verdict]
+                self.error(
+                    f"unknown verdict '{verdict}'",
+                    self.span(entry["expect"], goal_id, value=True),
+                    did_you_mean(str(verdict), choices) or f"one of {', '.join(choices)}",
+                )
+        data = None
+        if entry.get("data") is not None:
+            data_files, data = self.data(entry.get("data"), entry, Path(self.name).parent)
+            if data_files:
+                self.error("a test's data must be inline", self.span(entry, "data", True))
+        return FixtureCase(
+            name=self.scalar(entry, "name") or f"test {index + 1}",
+            as_of=self.as_of(entry, "as_of"),
+            data=data,
+            expect=expect,
+            expect_explanation=self.expected(entry, "expect_explanation", goal_ids),
+            line=where.line,
+        )
+
+    def expected(self, entry: Any, key: str, goal_ids: set[str]) -> dict[str, str]:
+        """``{goal id: text}`` of a test's ``expect``/``expect_explanation``, checked."""
+        found: dict[str, str] = {}
+        mapping = self.mapping(entry, key)
+        for goal_id, value in mapping.items():
+            if str(goal_id).partition("@")[0] not in goal_ids:
+                hint = did_you_mean(str(goal_id), goal_ids)
+                self.error(f"test expects unknown goal '{goal_id}'",
+                           self.span(mapping, goal_id), hint)  # fmt: skip
+            elif isinstance(value, list | dict) or value is None:
+                self.error(f"'{key}' of '{goal_id}' must be text",
+                           self.span(mapping, goal_id, value=True))  # fmt: skip
+            else:
+                found[str(goal_id)] = str(value)
+        return found
 
 
 def _is_source(entry: dict[Any, Any]) -> bool:

@@ -24,6 +24,7 @@ from simpleeval import SimpleEval
 from .data.dataset import Dataset, Series
 from .errors import EvaluationError
 from .language.check import ENTITY_FUNCTIONS, key_text
+from .limits import MAX_WINDOW_VALUES_PER_GOAL
 from .methods.base import Trend
 from .models import Observation, Step
 from .periods import Period
@@ -123,6 +124,7 @@ class World:
         entity: str | None = None,
         trace: list[Step] | None = None,
         references: frozenset[str] = frozenset(),
+        reads: list[int] | None = None,
     ) -> None:
         self.data = data
         self.subject = subject
@@ -134,6 +136,8 @@ class World:
         self.trace = trace
         self.references = references
         """Entities the rule names with ``@``: never peers in ``x[*]`` and ``rank(x)``."""
+        self.reads = reads if reads is not None else [0]
+        """Values read by windows so far, shared by the worlds of one judgement."""
 
     def evaluate(self, node: ast.expr) -> Any:
         evaluator = _evaluator()
@@ -234,11 +238,17 @@ class World:
     def window(self, metric: str, first: Period, last: Period) -> Window:
         series = self.series(metric)
         horizon = self.horizon
-        seen = [
-            o
-            for o in series.within(first, last)
-            if o.visible_from <= self.as_of and o.date <= horizon
-        ]
+        inside = series.within(first, last)
+        # A throughout clause reads each window again at every observed period: bounded,
+        # so that long daily series cannot make one goal run for minutes.
+        self.reads[0] += len(inside)
+        if self.reads[0] > MAX_WINDOW_VALUES_PER_GOAL:
+            raise EvaluationError(
+                f"the windows of this rule read more than {MAX_WINDOW_VALUES_PER_GOAL:,} "
+                "values (a throughout clause reads them again at every observed period)",
+                hint="shorten the windows or the throughout clause",
+            )
+        seen = [o for o in inside if o.visible_from <= self.as_of and o.date <= horizon]
         values = [o.value for o in seen]
         if self.trace is not None:
             self._note_gaps(metric, series, seen, first, last)

@@ -8,14 +8,19 @@ not silent overwrites.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
 
 from .errors import RuleFileError, Span
+from .limits import MAX_YAML_DEPTH, MAX_YAML_NODES
 
 __all__ = ["PositionedDict", "PositionedList", "load"]
 
+_FLOAT_MAX = sys.float_info.max
+_CONTAINERS = (yaml.MappingNode, yaml.SequenceNode)
+_MAX_DIGITS = 4000  # Python refuses to read longer integers (int_max_str_digits)
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -51,7 +56,7 @@ def load(text: str, name: str) -> Any:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            return None if node is None else _build(node, loader, name, lines)
+            return None if node is None else _Builder(loader, name, lines).build(node)
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -72,34 +77,114 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line, node.start_mark.column
 
 
-def _build(node: yaml.Node, loader: Any, name: str, lines: list[str]) -> Any:
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Builds values from the node tree, counting every node it builds.
+
+    The composed tree shares one node for an anchor and all its aliases, so a few hundred
+    bytes can stand for billions of values; building them is what costs time and memory,
+    so the count is kept here, an alias counted at every use.
+    """
+
+    def __init__(self, loader: Any, name: str, lines: list[str]) -> None:
+        self.loader = loader
+        self.name = name
+        self.lines = lines
+        self.built = 0
+        self.open: list[yaml.Node] = []  # the mappings and lists being built, outermost first
+        self.open_ids: set[int] = set()
+        self.again: list[bool] = []  # for each of them: built before (an alias repeats it)
+        self.done: set[int] = set()  # ids of the mappings and lists built so far
+
+    def build(self, node: yaml.Node) -> Any:
+        self.built += 1
+        if self.built > MAX_YAML_NODES:
+            raise self.error(
+                f"the file expands to more than {MAX_YAML_NODES:,} values"
+                " (an alias counts its anchor again at every use)",
+                self.expanding() or node,
+                "use fewer aliases, or put large data in a CSV file",
+            )
+        if not isinstance(node, _CONTAINERS):
+            return self.scalar(node)
+        if id(node) in self.open_ids:
+            raise self.error("an alias here refers to the value that contains it", node)
+        if len(self.open) >= MAX_YAML_DEPTH:
+            raise self.error(f"values nested more than {MAX_YAML_DEPTH} deep", node)
+        self.open.append(node)
+        self.open_ids.add(id(node))
+        self.again.append(id(node) in self.done)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node)
+            return self.sequence(node)
+        finally:
+            self.open.pop()
+            self.open_ids.discard(id(node))
+            self.again.pop()
+            self.done.add(id(node))
+
+    def mapping(self, node: yaml.MappingNode) -> PositionedDict:
         mapping = PositionedDict()
         mapping.lc = Positions()
         for key_node, value_node in node.value:
-            key = _build(key_node, loader, name, lines)
+            key = self.build(key_node)
             if isinstance(key, list | dict):
-                raise _error("a key cannot be a list or a mapping", key_node, name, lines)
+                raise self.error("a key cannot be a list or a mapping", key_node)
             if key in mapping:
                 first = mapping.lc.keys[key][0] + 1
-                raise _error(
-                    f"duplicate key '{key}' (first on line {first})", key_node, name, lines
-                )
-            mapping[key] = _build(value_node, loader, name, lines)
+                raise self.error(f"duplicate key '{key}' (first on line {first})", key_node)
+            mapping[key] = self.build(value_node)
             mapping.lc.keys[key] = _mark(key_node)
             mapping.lc.values[key] = _mark(value_node)
         return mapping
-    if isinstance(node, yaml.SequenceNode):
+
+    def sequence(self, node: yaml.SequenceNode) -> PositionedList:
         items = PositionedList()
         items.lc = Positions()
         for index, item in enumerate(node.value):
-            items.append(_build(item, loader, name, lines))
+            items.append(self.build(item))
             items.lc.values[index] = _mark(item)
         return items
-    return loader.construct_object(node, deep=True)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise self.error(
+                "merge keys ('<<') are not supported", node, "write the keys out in full"
+            )
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            # SafeLoader builds dates and numbers with the Python constructors, which fail
+            # on days that do not exist (2011-02-29, year 0) and on integers too long to read.
+            raise self.error(_unreadable(node), node, "quote it to keep it as text") from None
+        if type(value) is int and abs(value) > _FLOAT_MAX:
+            raise self.error(
+                f"the number {_short(node.value)} is too large",
+                node,
+                "numbers are computed as floats: up to about 1.8e308",
+            )
+        return value
+
+    def expanding(self) -> yaml.Node | None:
+        """The value holding the outermost alias being expanded: where the aliases are written."""
+        if True not in self.again:
+            return None
+        return self.open[max(self.again.index(True) - 1, 0)]
+
+    def error(self, message: str, node: yaml.Node, hint: str | None = None) -> RuleFileError:
+        line, column = _mark(node)
+        source = self.lines[line] if line < len(self.lines) else None
+        return RuleFileError(message, Span(self.name, line + 1, column + 1, None, source), hint)
 
 
-def _error(message: str, node: yaml.Node, name: str, lines: list[str]) -> RuleFileError:
-    line, column = _mark(node)
-    source = lines[line] if line < len(lines) else None
-    return RuleFileError(message, Span(name, line + 1, column + 1, None, source))
+def _unreadable(node: yaml.Node) -> str:
+    text = _short(node.value)
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"'{text}' is not a day of the calendar"
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value) > _MAX_DIGITS:
+        return f"the number {text} is too long"
+    return f"cannot read '{text}' as {node.tag.rpartition(':')[2]}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:12]}…({len(text)} characters)"

@@ -7,7 +7,7 @@ is a binary search, not a copy of the data.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from functools import cached_property
@@ -87,7 +87,9 @@ class Series(BaseModel):
     def within(self, first: Period, last: Period) -> tuple[Observation, ...]:
         """Observations whose period lies inside ``first.start .. last.end``."""
         start, end = first.start, last.end
-        return tuple(o for o in self.observations if o.period.start >= start and o.date <= end)
+        # Sorted by end: a period that ends before ``start`` cannot start after it.
+        low, high = bisect_left(self._ends, start), bisect_right(self._ends, end)
+        return tuple(o for o in self.observations[low:high] if o.period.start >= start)
 
     def first_from(self, period: Period) -> Observation | None:
         """The observation at ``period``, else the first one after it."""

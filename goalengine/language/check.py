@@ -268,7 +268,7 @@ class _Checker:
             raise self.fail("expected a number", node)
         if isinstance(node.value, bool):
             raise self.fail("expected a number", node)
-        if abs(float(node.value)) > MAX_NUMBER:
+        if abs(node.value) > MAX_NUMBER:  # compared exactly: 10**400 has no float
             raise self.fail(
                 f"number too large (the limit is {MAX_NUMBER:.0e})", node, hint="use a unit"
             )

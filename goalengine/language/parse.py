@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import PeriodError, RuleSyntaxError, Span
+from ..limits import MAX_WINDOW_PERIODS, MAX_WINDOW_PERIODS_PER_RULE
 from ..periods import Period
 
 __all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
@@ -86,6 +87,7 @@ class _Rewriter:
         self.text = text
         self.out: list[str] = []
         self.origin: list[int] = []  # for every output character, its column in ``text``
+        self.window_months = 0  # months spanned by the rule's windows so far
 
     def emit(self, piece: str, column: int) -> None:
         self.out.append(piece)
@@ -197,10 +199,11 @@ def _period_subscript(rewriter: _Rewriter, match: re.Match[str]) -> None:
         rewriter.emit('"*"', offset)
     else:
         parts = [p.strip() for p in text.split("..")]
+        periods = []
         for i, part in enumerate(parts):
             column = rewriter.text.index(part, offset)
             try:
-                Period.parse(part)
+                periods.append(Period.parse(part))
             except PeriodError as error:
                 raise RuleSyntaxError(
                     error.message, span_of(rewriter.text, column, column + len(part)), error.hint
@@ -209,6 +212,16 @@ def _period_subscript(rewriter: _Rewriter, match: re.Match[str]) -> None:
                 rewriter.emit(":", column)
             rewriter.emit(f'"{part}"', column)
             offset = column + len(part)
+        if len(periods) == 2:
+            where = span_of(rewriter.text, match.start(), match.end())
+            rewriter.window_months += _window_months(periods[0], periods[1], where)
+            if rewriter.window_months > MAX_WINDOW_PERIODS_PER_RULE:
+                raise RuleSyntaxError(
+                    f"the windows of this rule span more than "
+                    f"{MAX_WINDOW_PERIODS_PER_RULE:,} months together",
+                    where,
+                    hint="use fewer or shorter windows",
+                )
     rewriter.emit("]", match.end() - 1)
 
 
@@ -222,12 +235,27 @@ def _time_clause(text: str, start: int) -> TimeClause:
         first, last = Period.parse(match["first"]), Period.parse(match["last"])
     except PeriodError as error:
         raise RuleSyntaxError(error.message, span_of(text, start), error.hint) from None
-    if last < first:
-        raise RuleSyntaxError(
-            f"the window {first}..{last} ends before it starts",
-            span_of(text, match.start("first"), match.end("last")),
-        )
+    _window_months(first, last, span_of(text, match.start("first"), match.end("last")))
     return TimeClause("throughout", last, first, column=start)
+
+
+def _window_months(first: Period, last: Period, where: Span) -> int:
+    """The months a window spans; an error at ``where`` if it is reversed or too long.
+
+    Evaluation walks a window period by period (to fill it from a trend, to name its gaps),
+    so its length is the work it costs: bounded here, before anything runs.
+    """
+    if last < first:
+        raise RuleSyntaxError(f"the window {first}..{last} ends before it starts", where)
+    months = (last.end.year - first.start.year) * 12 + last.end.month - first.start.month + 1
+    if months > MAX_WINDOW_PERIODS:
+        raise RuleSyntaxError(
+            f"the window {first}..{last} spans {months:,} months; the limit is "
+            f"{MAX_WINDOW_PERIODS:,}",
+            where,
+            hint="shorten the window",
+        )
+    return months
 
 
 def _bad_time_clause(text: str, start: int) -> TimeClause:
@@ -265,8 +293,10 @@ def _python_parse(text: str, source: str, origin: list[int]) -> ast.expr:
         if not at_end and source[offset] == "=":
             hint = "compare with '==', '>=' or '<='"
         raise RuleSyntaxError(message, span_of(text, column), hint) from None
-    except (RecursionError, MemoryError, ValueError) as error:
-        raise RuleSyntaxError(f"rule is too complex ({type(error).__name__})") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise RuleSyntaxError(
+            "rule is too complex", span_of(text, 0), hint="split it into several goals"
+        ) from None
     encoded = source.encode()
     for node in ast.walk(module.body):
         if isinstance(node, ast.expr):

@@ -20,7 +20,8 @@ def sparkline(values: Sequence[float]) -> str:
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
         return ""
-    low, high = min(finite), max(finite)
+    # Halved, so that values near ±1.8e308 have a finite span.
+    low, high = min(finite) / 2, max(finite) / 2
     span = high - low
     marks = []
     for value in values:
@@ -29,7 +30,7 @@ def sparkline(values: Sequence[float]) -> str:
         elif span == 0:
             marks.append(_SPARKS[len(_SPARKS) // 2])
         else:
-            marks.append(_SPARKS[round((value - low) / span * (len(_SPARKS) - 1))])
+            marks.append(_SPARKS[round((value / 2 - low) / span * (len(_SPARKS) - 1))])
     return "".join(marks)
 
 
@@ -50,7 +51,7 @@ def bar(value: float, low: float, high: float, width: int) -> str:
     """A bar of ``width`` cells at most for ``value`` on the scale ``low..high``."""
     if not math.isfinite(value) or width <= 0:
         return ""
-    fraction = min(max((value - low) / (high - low), 0.0), 1.0)
+    fraction = min(max((value / 2 - low / 2) / (high / 2 - low / 2), 0.0), 1.0)
     eighths = round(fraction * width * 8)
     full, rest = divmod(eighths, 8)
     text = "█" * full + (_EIGHTHS[rest] if rest else "")

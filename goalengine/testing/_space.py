@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from hypothesis import strategies as st
@@ -25,11 +26,11 @@ from ..errors import GoalEngineError
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, key_text
 from ..models import Observation, Verdict
-from ..periods import Period, PeriodKind
+from ..periods import Period, PeriodKind, shift
 from ..ruleset import Goal
 from ..world import World
 
-__all__ = ["Case", "GoalSpace", "fixture_yaml", "format_value", "nice_step", "space_for"]
+__all__ = ["Case", "GoalSpace", "fixture_yaml", "format_value", "nice_step", "shift", "space_for"]
 
 #: Coarser kinds, for grids that would otherwise be too long.
 _COARSER: dict[PeriodKind, PeriodKind] = {
@@ -136,8 +137,8 @@ class GoalSpace:
 
     def days(self) -> st.SearchStrategy[date]:
         """Report dates: the ends of grid periods and of the time clause, or any day around."""
-        first = self.grid[0].start - timedelta(days=366)
-        last = max(self.grid[-1].end, self.reference) + timedelta(days=366)
+        first = shift(self.grid[0].start, -366)
+        last = shift(max(self.grid[-1].end, self.reference), 366)
         notable = sorted({p.end for p in self.grid} | {self.reference, self.start.start})
         return st.one_of(st.sampled_from(notable), st.dates(first, last))
 
@@ -146,7 +147,7 @@ class GoalSpace:
         options: list[st.SearchStrategy[date]] = [st.just(day)]
         if later:
             options.append(st.sampled_from(later))
-        options.append(st.dates(day, day + timedelta(days=3 * 366)))
+        options.append(st.dates(day, shift(day, 3 * 366)))
         return st.one_of(options)
 
     def cases(
@@ -223,12 +224,12 @@ def space_for(goal: Goal, data: Dataset | None = None, as_of: date | None = None
     elif candidates:
         start = min(candidates)
     else:
-        start = Period(reference.year - 3)
+        start = Period(max(reference.year - 3, date.min.year))
 
     kind = _grid_kind(baseline_period, end, real)
     extra = {p for p in (*candidates, end) if p is not None}
-    first_year = min(start.year, reference.year - 3)
-    last_year = max(reference.year, as_of.year if as_of else reference.year) + 1
+    first_year = max(min(start.year, reference.year - 3), date.min.year)
+    last_year = min(max(reference.year, as_of.year if as_of else reference.year) + 1, date.max.year)
     grid = _grid(kind, first_year, last_year, extra)
 
     level = _level(goal, rule, data, real, baseline_period)
@@ -254,7 +255,8 @@ def space_for(goal: Goal, data: Dataset | None = None, as_of: date | None = None
             anchors.add(target / max(1, len(inside)))
     elif not real:
         anchors.update(_constants(rule))
-    finite = sorted(a for a in anchors if math.isfinite(a))
+    finite = sorted(_bounded(a) for a in anchors if math.isfinite(a))
+    level = _bounded(level)
     low, high = finite[0], finite[-1]
     scale = max(abs(low), abs(high)) or 1.0
     pad = max(0.5 * (high - low), 0.2 * scale)
@@ -295,6 +297,17 @@ def space_for(goal: Goal, data: Dataset | None = None, as_of: date | None = None
         required={m: tuple(sorted(ps)) for m, ps in required.items()},
         protected=frozenset(protected),
     )
+
+
+# Room to add margins to a level and take differences without overflowing to infinity.
+_LARGEST = sys.float_info.max / 8
+
+
+def _bounded(value: float) -> float:
+    """A level or anchor held within ±_LARGEST (data near ±1e308 stays explorable)."""
+    if not math.isfinite(value):
+        return 0.0
+    return max(-_LARGEST, min(value, _LARGEST))
 
 
 def nice_step(raw: float) -> float:

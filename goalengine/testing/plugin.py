@@ -140,13 +140,22 @@ class RuleFile(pytest.File):
 
     def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
         from ..errors import GoalEngineError
+
+        # An error while collecting one file would stop pytest's whole session: whatever
+        # goes wrong here becomes a failing item of this file, and the others still run.
+        try:
+            items = list(self._items())
+        except GoalEngineError as error:
+            items = [ProblemItem.from_parent(self, name="rule file", message=str(error))]
+        except Exception as error:  # a bug in one file must not hide the other files
+            message = f"goalengine could not collect this file (please report it): {error!r}"
+            items = [ProblemItem.from_parent(self, name="rule file", message=message)]
+        yield from items
+
+    def _items(self) -> Iterator[pytest.Item | pytest.Collector]:
         from ..rulefile import read_rules
 
-        try:
-            self._ruleset = read_rules(self.path)
-        except GoalEngineError as error:
-            yield ProblemItem.from_parent(self, name="rule file", message=str(error))
-            return
+        self._ruleset = read_rules(self.path)
         ruleset = self._ruleset
         file_errors = [
             d

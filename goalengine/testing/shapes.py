@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import TYPE_CHECKING
 
 from ..errors import did_you_mean
-from ..periods import Period
-from ._space import GoalSpace
+from ..periods import Period, shift
+
+if TYPE_CHECKING:  # the rule-file reader checks shape names without loading Hypothesis
+    from ._space import GoalSpace
 
 __all__ = ["ALIASES", "SHAPES", "ShapeError", "shape_series"]
 
@@ -168,6 +171,6 @@ def _timeline(space: GoalSpace) -> tuple[list[Period], date, date]:
     first = space.start.end
     last = space.end.end if space.end is not None else space.reference
     if last <= first:
-        last = first + timedelta(days=3 * 365)
+        last = shift(first, 3 * 365)
     periods = [p for p in space.grid if p.end >= first]
     return periods, first, last

@@ -64,8 +64,7 @@ def periods(
     (every kind by default), from ``min_year`` to ``max_year``."""
     if not kinds:
         raise ValueError("periods() needs at least one kind")
-    if min_year > max_year:
-        raise ValueError(f"min_year {min_year} is after max_year {max_year}")
+    _check_years(min_year, max_year)
     years = st.integers(min_year, max_year)
 
     def of_kind(kind: PeriodKind) -> st.SearchStrategy[Period]:
@@ -220,7 +219,15 @@ def _spaces(
     return found
 
 
+def _check_years(min_year: int, max_year: int) -> None:
+    if not date.min.year <= min_year <= max_year <= date.max.year:
+        raise ValueError(
+            f"years {min_year}..{max_year}: periods run from year 1 to 9999, first to last"
+        )
+
+
 def _grid(kind: PeriodKind, min_year: int, max_year: int) -> list[Period]:
+    _check_years(min_year, max_year)
     if kind == "day":
         raise ValueError("series() of days needs explicit periods=")
     if kind == "year":

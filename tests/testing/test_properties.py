@@ -357,10 +357,20 @@ def test_the_shape_vocabulary(shape: object, as_of: str, verdicts: str) -> None:
         ("- expect: met", "'when' must map metrics"),
     ],
 )
-def test_bad_author_properties_fail_with_a_message(entry: str, message: str) -> None:
+def test_bad_author_properties_are_errors_of_the_file(entry: str, message: str) -> None:
     ruleset = read_rules(Path("s.yaml"), text=SHAPED.format(entries="  " + entry))
-    failed = [o for o in check_ruleset(ruleset, 5) if not o.passed and o.name not in GENERIC]
-    assert failed and message in failed[0].message, [str(o) for o in failed]
+    [error] = ruleset.errors
+    assert message in f"{error.message} ({error.hint})", error.format()
+    assert error.span.line is not None and error.span.line >= 6 and error.span.column
+    assert ruleset.properties == ()  # never run as a (failing) property
+
+
+def test_bad_author_properties_built_in_python_fail_with_a_message() -> None:
+    goals = read_rules(Path("s.yaml"), text=SHAPED.format(entries="  []")).goals
+    entry = {"when": {"x": "rises_to_targt"}, "expect": "on-track"}
+    outcomes = check_ruleset(RuleSet(goals=goals, properties=(entry,)), 5)
+    failed = [o for o in outcomes if not o.passed and o.name not in GENERIC]
+    assert failed and "did you mean 'rises_to_target'" in failed[0].message
 
 
 def test_authors_properties_from_python() -> None:

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from ..errors import Diagnostic, Span
 from ..models import Result
+from .safe import printable
 
 __all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic", "unique"]
 
@@ -32,7 +33,7 @@ _QUOTED = re.compile(r"'([^']+)'")
 
 def _location(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    return span.location() if span.file is not None else _PROGRAM
+    return printable(span.location()) if span.file is not None else _PROGRAM
 
 
 def excerpt(span: Span) -> str:
@@ -45,14 +46,16 @@ def excerpt(span: Span) -> str:
     body, start = text[cut:], start - cut
     width = max((span.end_column or span.column + 1) - span.column, 1)
     width = min(width, max(len(body) - start, 1))
+    # Escapes (a data line may hold anything) widen the text, so measure the escaped parts.
+    before, under = printable(body[:start]), printable(body[start : start + width])
     # Keep tabs before the span so the caret lands under the right character.
-    pad = "".join(ch if ch == "\t" else " " for ch in body[:start])
-    return f"    {body}\n    {pad}{'^' * width}"
+    pad = "".join(ch if ch == "\t" else " " for ch in before)
+    return f"    {printable(body)}\n    {pad}{'^' * max(len(under), 1)}"
 
 
 def _head(diagnostic: Diagnostic) -> str:
-    text = f"{_location(diagnostic)}: {diagnostic.severity}: {diagnostic.message}"
-    return text + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+    text = f"{_location(diagnostic)}: {diagnostic.severity}: {printable(diagnostic.message)}"
+    return text + (f" ({printable(diagnostic.hint)})" if diagnostic.hint else "")
 
 
 def format_diagnostic(diagnostic: Diagnostic) -> str:
@@ -69,10 +72,10 @@ def diagnostic_text(diagnostic: Diagnostic) -> Text:
     text.append(": ")
     text.append(diagnostic.severity, style=severity_style)
     text.append(": ")
-    text.append(diagnostic.message, style="bold")
+    text.append(printable(diagnostic.message), style="bold")
     if diagnostic.hint:
         text.append(" (")
-        text.append(diagnostic.hint, style="cyan")
+        text.append(printable(diagnostic.hint), style="cyan")
         text.append(")")
     shown = excerpt(diagnostic.span)
     if shown:

@@ -58,6 +58,7 @@ PENDING = {
     "csv-field-limit",  # bounds
     "parquet-list-column",  # bounds
     "explain-1e308",  # bounds
+    "target-overflow",  # bounds: finite data, a target of inf (JSON guard: unpositioned error)
     # YAML errors without line:col (no branch named it; bounds owns the YAML reader)
     "nul-bytes",  # bounds: "position 55" instead of line:col
     "invalid-utf8",  # bounds: "cannot read rule file: 'utf-8' codec ..." without a line
@@ -193,6 +194,14 @@ def _explain_1e308(repo: Repo) -> Sequence[str]:
     return ["explain", repo.rules("big", "big.csv"), "g"]
 
 
+def _target_overflow(repo: Repo) -> Sequence[str]:
+    repo.write("rules/big.csv", "metric,period,value\nm,2010,1\nm,2011,1e308\n")
+    rules = repo.rules("overflow", "big.csv", "m >= baseline * 2 by 2014")
+    with open(repo.root / rules, "a", encoding="utf-8") as file:
+        file.write("    baseline: 2011\n")
+    return ["check", rules]
+
+
 def _as_of_flag(repo: Repo) -> Sequence[str]:
     return ["check", repo.rules("plain", "{m: {2010: 1}}"), "--as-of", "0000"]
 
@@ -241,6 +250,7 @@ CASES = [
     Case("parquet-list-column", _parquet_list, positioned=False),
     Case("explain-1e308", _explain_1e308),
     Case("as-of-flag-0000", _as_of_flag, positioned=False),
+    Case("target-overflow", _target_overflow),
 ]
 
 TIMES = os.environ.get("GOALENGINE_HOSTILE_TIMES")

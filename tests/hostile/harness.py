@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import shutil
 import signal
 import subprocess
@@ -123,9 +122,14 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _limit() -> None:  # runs in the child before exec
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT))
+# ``python -m goalengine`` with the limits set first, in the child itself (a preexec_fn
+# is unsafe when the cases run from several threads).
+_LIMITED = f"""
+import resource, runpy
+resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT}))
+resource.setrlimit(resource.RLIMIT_CPU, ({CPU_LIMIT}, {CPU_LIMIT}))
+runpy.run_module("goalengine", run_name="__main__", alter_sys=True)
+"""
 
 
 def run_case(case: Case, base: Path) -> Outcome:
@@ -144,13 +148,12 @@ def run_case(case: Case, base: Path) -> Outcome:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "goalengine", *argv],
+            [sys.executable, "-c", _LIMITED, *argv],
             cwd=repo.root,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=err,
-            preexec_fn=_limit,
         )
         killed = threading.Event()
 

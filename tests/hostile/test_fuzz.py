@@ -56,7 +56,7 @@ TOKENS: dict[str, str | None] = {
     "\x00": "nul-bytes",
     "\xff": None,
     "\t": None,
-    "\r": None,
+    "\r": "csv-bare-cr",
     "nan": None,
     "-inf": "value-1e309",
     "1e309": "value-1e309",

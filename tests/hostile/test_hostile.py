@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from .harness import CANARY_FILE, Case, Repo, problems, run_case
+from .harness import CANARY_FILE, Case, Outcome, Repo, problems, run_case
 
 # Cases that still fail on this branch and are fixed on another one (xfail, strict: once
 # fixed they XPASS and fail, and the id must go). The branch named is the one to fix it.
@@ -56,9 +56,12 @@ PENDING = {
     "properties-5",  # bounds
     "deadline-9999",  # bounds: test --properties near year 9999
     "csv-field-limit",  # bounds
+    "csv-bare-cr",  # bounds: csv.Error "new-line character seen in unquoted field" (fuzz)
     "parquet-list-column",  # bounds
     "explain-1e308",  # bounds
     "target-overflow",  # bounds: finite data, a target of inf (JSON guard: unpositioned error)
+    # render/explain.py (its owner's branch): send user text through render.safe.printable
+    "explain-control-chars",  # raw ESC, OSC and U+202E in the explain view
     # YAML errors without line:col (no branch named it; bounds owns the YAML reader)
     "nul-bytes",  # bounds: "position 55" instead of line:col
     "invalid-utf8",  # bounds: "cannot read rule file: 'utf-8' codec ..." without a line
@@ -232,6 +235,7 @@ CASES = [
     _static("nul-bytes"),
     _static("invalid-utf8"),
     _static("deep-nesting"),
+    _static("csv-bare-cr"),
     Case("symlink-environ", _symlink_environ),
     Case("symlink-outside", _symlink_outside),
     Case("dotdot-path", _dotdot),
@@ -251,10 +255,33 @@ CASES = [
     Case("explain-1e308", _explain_1e308),
     Case("as-of-flag-0000", _as_of_flag, positioned=False),
     Case("target-overflow", _target_overflow),
+    Case(
+        "explain-control-chars",
+        lambda repo: ["explain", repo.copy_case("control-chars"), "g\x1b[31mred\u202e\x85"],
+        exit=0,
+    ),
 ]
+
+WORKERS = 2
+"""Cases run side by side: most of a case's time is Python starting, or a hang waiting to
+be killed, and the limits are per child."""
 
 TIMES = os.environ.get("GOALENGINE_HOSTILE_TIMES")
 """A file to append each case's time and peak memory to (JSON lines), for the limits table."""
+
+
+@pytest.fixture(scope="module")
+def outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Future[Outcome]]]:
+    """Every selected case, started at once on a few threads."""
+    selected = [
+        item.callspec.params["case"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_hostile_input_gets_a_clear_bounded_answer"
+    ]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        yield {c.id: pool.submit(run_case, c, tmp_path_factory.mktemp(c.id)) for c in selected}
 
 
 @pytest.mark.parametrize(
@@ -264,8 +291,10 @@ TIMES = os.environ.get("GOALENGINE_HOSTILE_TIMES")
         for c in CASES
     ],
 )
-def test_hostile_input_gets_a_clear_bounded_answer(case: Case, tmp_path: Path) -> None:
-    outcome = run_case(case, tmp_path)
+def test_hostile_input_gets_a_clear_bounded_answer(
+    case: Case, outcomes: dict[str, Future[Outcome]]
+) -> None:
+    outcome = outcomes[case.id].result()
     if TIMES:
         with open(TIMES, "a", encoding="utf-8") as log:
             line = {"case": case.id, "code": outcome.code, "seconds": round(outcome.seconds, 2)}

@@ -26,7 +26,7 @@ CANARY_FILE = "canaryfile4b8e21"
 
 MEMORY_LIMIT = 2 * 1024**3  # RLIMIT_AS of the child
 CPU_LIMIT = 20  # RLIMIT_CPU of the child, in seconds
-WALL_LIMIT = 10.0  # a blocked read (a FIFO) uses no CPU: the parent kills it
+WALL_LIMIT = 10.0  # a blocked read (a FIFO) uses no CPU: the parent kills it (default)
 
 # A positioned diagnostic: path:line:col: error: ...
 POSITIONED = re.compile(r"^\S[^\n]*?:\d+:\d+: error: ", re.MULTILINE)
@@ -108,6 +108,8 @@ class Case:
     """Strings that must appear in stdout, stderr or the report file."""
     output: bool = True
     """Add ``-f json -o report.json`` (``check`` only) and inspect that file too."""
+    seconds: float = WALL_LIMIT
+    """Wall-clock limit: ~1 s is a normal answer; ``test --properties`` runs Hypothesis."""
 
 
 @dataclass
@@ -161,7 +163,7 @@ def run_case(case: Case, base: Path) -> Outcome:
             killed.set()
             child.send_signal(signal.SIGKILL)
 
-        timer = threading.Timer(WALL_LIMIT, kill)
+        timer = threading.Timer(case.seconds, kill)
         timer.start()
         try:
             _, status, usage = os.wait4(child.pid, 0)
@@ -189,7 +191,7 @@ def problems(case: Case, outcome: Outcome) -> list[str]:
     """Everything ``outcome`` does wrong for ``case`` (empty: it answered as it must)."""
     found = []
     if outcome.killed:
-        found.append(f"still running after {WALL_LIMIT:.0f} s: killed")
+        found.append(f"still running after {case.seconds:.0f} s: killed")
     elif outcome.code < 0:
         found.append(f"killed by signal {-outcome.code} (CPU or memory limit?)")
     elif outcome.code != case.exit:

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from .harness import CANARY_FILE, Case, Outcome, Repo, problems, run_case
+from .harness import CANARY_FILE, WALL_LIMIT, Case, Outcome, Repo, problems, run_case
 
 # Cases that still fail on this branch and are fixed on another one (xfail, strict: once
 # fixed they XPASS and fail, and the id must go). The branch named is the one to fix it.
@@ -46,6 +46,11 @@ PENDING = {
     "did-you-mean-100k",  # bounds
     "nonexistent-date",  # bounds
     "nonexistent-date-inline",  # bounds
+    "nonexistent-date-tests",  # bounds
+    "nonexistent-date-baseline",  # bounds
+    "year-0000-published",  # bounds
+    "properties-string",  # bounds: ignored today (exit 0)
+    "properties-mapping",  # bounds: ignored today (exit 0)
     "year-0000-as-of",  # bounds
     "year-0000-rule",  # bounds
     "year-0000-data",  # bounds
@@ -72,7 +77,7 @@ def _static(name: str, *extra: str, command: str = "check") -> Case:
     def build(repo: Repo) -> Sequence[str]:
         return [command, repo.copy_case(name), *extra]
 
-    return Case(name, build)
+    return Case(name, build, seconds=30 if "--properties" in extra else WALL_LIMIT)
 
 
 def _symlink_environ(repo: Repo) -> Sequence[str]:
@@ -236,6 +241,11 @@ CASES = [
     _static("invalid-utf8"),
     _static("deep-nesting"),
     _static("csv-bare-cr"),
+    _static("year-0000-published"),
+    _static("properties-string", "--properties", command="test"),
+    _static("properties-mapping", "--properties", command="test"),
+    _static("nonexistent-date-tests", command="test"),
+    _static("nonexistent-date-baseline"),
     Case("symlink-environ", _symlink_environ),
     Case("symlink-outside", _symlink_outside),
     Case("dotdot-path", _dotdot),

@@ -14,14 +14,16 @@ On a terminal the same characters are styled.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 from rich.text import Text
 
-from ..errors import Diagnostic, Span
+from ..data.files import read_data_bytes
+from ..errors import Diagnostic, GoalEngineError, Span
+from ..limits import MAX_RULE_FILE_BYTES, Limits
 from ..models import Result
 from .safe import printable
 
@@ -29,6 +31,7 @@ __all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic
 
 _PROGRAM = "goalengine"
 _QUOTED = re.compile(r"'([^']+)'")
+_EXCERPT_SOURCE = Limits(data_file_bytes=MAX_RULE_FILE_BYTES)
 
 
 def _location(diagnostic: Diagnostic) -> str:
@@ -117,13 +120,22 @@ def result_diagnostic(result: Result) -> Diagnostic | None:
 
 
 def _source_line(file: str, line: int) -> str | None:
-    lines = _read_lines(file)
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    # Keyed by what the file is now: a relative name means another file after a chdir, and
+    # a file may change between two runs in one process (the API, pytest).
+    lines = _read_lines(os.path.realpath(file), info.st_mtime_ns, info.st_size)
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 @lru_cache(maxsize=64)
-def _read_lines(file: str) -> tuple[str, ...]:
+def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The lines of ``path`` if it is a regular file of at most a rule file's size limit
+    (an excerpt is not worth reading gigabytes, and a FIFO would never answer)."""
     try:
-        return tuple(Path(file).read_text(encoding="utf-8-sig").splitlines())
-    except (OSError, UnicodeDecodeError):
+        raw = read_data_bytes(path, limits=_EXCERPT_SOURCE)
+        return tuple(raw.decode("utf-8-sig").splitlines())
+    except (GoalEngineError, UnicodeDecodeError):
         return ()

@@ -28,8 +28,11 @@ MEMORY_LIMIT = 2 * 1024**3  # RLIMIT_AS of the child
 CPU_LIMIT = 20  # RLIMIT_CPU of the child, in seconds
 WALL_LIMIT = 10.0  # a blocked read (a FIFO) uses no CPU: the parent kills it (default)
 
-# A positioned diagnostic: path:line:col: error: ...
-POSITIONED = re.compile(r"^\S[^\n]*?:\d+:\d+: error: ", re.MULTILINE)
+# A positioned diagnostic: path:line:col: error: ... (or path:line: for a whole line).
+POSITIONED = {
+    "column": re.compile(r"^\S[^\n]*?:\d+:\d+: error: ", re.MULTILINE),
+    "line": re.compile(r"^\S[^\n]*?:\d+(:\d+)?: error: ", re.MULTILINE),
+}
 # Raw characters that would act on a terminal (the renderers' own newlines and tabs aside).
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
@@ -102,8 +105,9 @@ class Case:
     build: Callable[[Repo], Sequence[str]]
     """Writes the input into the repo; returns the command line after ``goalengine``."""
     exit: int = 2
-    positioned: bool = True
-    """stderr must name file:line:col (false where no text file is to blame)."""
+    position: str = "column"
+    """stderr must name file:line:col ("column"), file:line ("line", a whole line is to
+    blame) or nothing ("none": no text file is to blame)."""
     expect: tuple[str, ...] = ()
     """Strings that must appear in stdout, stderr or the report file."""
     output: bool = True
@@ -207,8 +211,9 @@ def problems(case: Case, outcome: Outcome) -> list[str]:
         raw = sorted(set(RAW_CONTROL.findall(text)))
         if raw:
             found.append(f"{name} has raw control characters {raw!r}")
-    if case.exit == 2 and case.positioned and not POSITIONED.search(outcome.err):
-        found.append("no path:line:col: error: in stderr")
+    pattern = POSITIONED.get(case.position)
+    if case.exit == 2 and pattern is not None and not pattern.search(outcome.err):
+        found.append(f"no path:line{':col' * (case.position == 'column')}: error: in stderr")
     everything = "\n".join(texts.values())
     found.extend(f"{want!r} not in the output" for want in case.expect if want not in everything)
     return found

@@ -251,19 +251,19 @@ CASES = [
     Case("dotdot-path", _dotdot),
     Case("absolute-path", _absolute),
     Case("fifo-data", _fifo_data),
-    Case("fifo-rules", _fifo_rules, positioned=False),
+    Case("fifo-rules", _fifo_rules, position="none"),
     Case("dev-zero-data", _dev_zero),
     Case("directory-data", _directory),
     Case("sparse-3gb-data", _sparse),
-    Case("not-a-data-file", _not_a_data_file),
-    Case("data-flag-outside", _data_flag_fifo, positioned=False),
+    Case("not-a-data-file", _not_a_data_file, position="line"),  # the header line itself
+    Case("data-flag-outside", _data_flag_fifo, position="none"),
     Case("did-you-mean-100k", _did_you_mean),
     Case("csv-field-limit", _csv_field_limit),
-    Case("parquet-bomb", _parquet_bomb, positioned=False),  # binary: no line to name
-    Case("parquet-duplicate-columns", _parquet_duplicate, positioned=False),
-    Case("parquet-list-column", _parquet_list, positioned=False),
+    Case("parquet-bomb", _parquet_bomb, position="none"),  # binary: no line to name
+    Case("parquet-duplicate-columns", _parquet_duplicate, position="none"),
+    Case("parquet-list-column", _parquet_list, position="none"),
     Case("explain-1e308", _explain_1e308),
-    Case("as-of-flag-0000", _as_of_flag, positioned=False),
+    Case("as-of-flag-0000", _as_of_flag, position="none"),
     Case("target-overflow", _target_overflow),
     Case(
         "explain-control-chars",

@@ -335,7 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return session.code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        from .render.output import Terminated
+
+        if isinstance(stop, Terminated):  # SIGTERM while --output was written
+            session.say("goalengine: terminated; the report file was left as it was")
+            return 128 + 15  # as a shell reports a process that SIGTERM ended
         session.say("goalengine: interrupted")
         return EXIT_INTERRUPTED
     except Exception as error:
@@ -813,8 +818,11 @@ def _emit(
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from .render.output import atomic_output
+
     try:
-        output.write_text(text, encoding="utf-8")
+        with atomic_output(output) as stream:
+            stream.write(text)
     except OSError as error:
         _usage(f"--output: cannot write {output}: {error.strerror}")
     if not session.quiet:

@@ -14,25 +14,29 @@ On a terminal the same characters are styled.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
 from rich.text import Text
 
-from ..errors import Diagnostic, Span
+from ..data.files import read_data_bytes
+from ..errors import Diagnostic, GoalEngineError, Span
+from ..limits import MAX_RULE_FILE_BYTES, Limits
 from ..models import Result
+from .safe import printable
 
 __all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic", "unique"]
 
 _PROGRAM = "goalengine"
 _QUOTED = re.compile(r"'([^']+)'")
+_EXCERPT_SOURCE = Limits(data_file_bytes=MAX_RULE_FILE_BYTES)
 
 
 def _location(diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    return span.location() if span.file is not None else _PROGRAM
+    return printable(span.location()) if span.file is not None else _PROGRAM
 
 
 def excerpt(span: Span) -> str:
@@ -45,14 +49,16 @@ def excerpt(span: Span) -> str:
     body, start = text[cut:], start - cut
     width = max((span.end_column or span.column + 1) - span.column, 1)
     width = min(width, max(len(body) - start, 1))
+    # Escapes (a data line may hold anything) widen the text, so measure the escaped parts.
+    before, under = printable(body[:start]), printable(body[start : start + width])
     # Keep tabs before the span so the caret lands under the right character.
-    pad = "".join(ch if ch == "\t" else " " for ch in body[:start])
-    return f"    {body}\n    {pad}{'^' * width}"
+    pad = "".join(ch if ch == "\t" else " " for ch in before)
+    return f"    {printable(body)}\n    {pad}{'^' * max(len(under), 1)}"
 
 
 def _head(diagnostic: Diagnostic) -> str:
-    text = f"{_location(diagnostic)}: {diagnostic.severity}: {diagnostic.message}"
-    return text + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+    text = f"{_location(diagnostic)}: {diagnostic.severity}: {printable(diagnostic.message)}"
+    return text + (f" ({printable(diagnostic.hint)})" if diagnostic.hint else "")
 
 
 def format_diagnostic(diagnostic: Diagnostic) -> str:
@@ -69,10 +75,10 @@ def diagnostic_text(diagnostic: Diagnostic) -> Text:
     text.append(": ")
     text.append(diagnostic.severity, style=severity_style)
     text.append(": ")
-    text.append(diagnostic.message, style="bold")
+    text.append(printable(diagnostic.message), style="bold")
     if diagnostic.hint:
         text.append(" (")
-        text.append(diagnostic.hint, style="cyan")
+        text.append(printable(diagnostic.hint), style="cyan")
         text.append(")")
     shown = excerpt(diagnostic.span)
     if shown:
@@ -114,13 +120,22 @@ def result_diagnostic(result: Result) -> Diagnostic | None:
 
 
 def _source_line(file: str, line: int) -> str | None:
-    lines = _read_lines(file)
+    try:
+        info = os.stat(file)
+    except OSError:
+        return None
+    # Keyed by what the file is now: a relative name means another file after a chdir, and
+    # a file may change between two runs in one process (the API, pytest).
+    lines = _read_lines(os.path.realpath(file), info.st_mtime_ns, info.st_size)
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 @lru_cache(maxsize=64)
-def _read_lines(file: str) -> tuple[str, ...]:
+def _read_lines(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """The lines of ``path`` if it is a regular file of at most a rule file's size limit
+    (an excerpt is not worth reading gigabytes, and a FIFO would never answer)."""
     try:
-        return tuple(Path(file).read_text(encoding="utf-8-sig").splitlines())
-    except (OSError, UnicodeDecodeError):
+        raw = read_data_bytes(path, limits=_EXCERPT_SOURCE)
+        return tuple(raw.decode("utf-8-sig").splitlines())
+    except (GoalEngineError, UnicodeDecodeError):
         return ()

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..testing.fixtures import FixtureOutcome, Mismatch
 from . import STYLES, SYMBOLS
+from .safe import printable
 
 __all__ = ["PropertyLike", "fixture_text", "fixtures_summary", "property_text"]
 
@@ -41,15 +42,15 @@ def _status(passed: bool) -> Text:
 def _line(passed: bool, where: str, name: str) -> Text:
     text = _status(passed)
     text.append("  ")
-    text.append(where, style="bold")
+    text.append(printable(where), style="bold")
     text.append("  ")
-    text.append(name)
+    text.append(printable(name))
     return text
 
 
 def _indented(text: Text, lines: Text | str, style: str = "", indent: int = _INDENT) -> None:
     """Append ``lines`` to ``text``, each on its own line indented by ``indent``."""
-    body = lines if isinstance(lines, Text) else Text(lines, style=style)
+    body = lines if isinstance(lines, Text) else Text(printable(lines, newlines=True), style=style)
     for line in body.split("\n", allow_blank=True):
         text.append("\n" + " " * indent)
         text.append_text(line)
@@ -58,20 +59,20 @@ def _indented(text: Text, lines: Text | str, style: str = "", indent: int = _IND
 def _mismatch(miss: Mismatch) -> Text:
     text = Text()
     if miss.kind == "explanation":
-        text.append(f"{miss.goal}: explanation", style="bold")
+        text.append(f"{printable(miss.goal)}: explanation", style="bold")
         text.append("\n  expected  ", style="green")
-        text.append(f"to contain {miss.expected!r}")
+        text.append(f"to contain {printable(repr(miss.expected))}")
         text.append("\n  actual    ", style="red")
-        text.append(miss.actual)
+        text.append(printable(miss.actual))
         return text
-    text.append(f"{miss.goal}: verdict", style="bold")
+    text.append(f"{printable(miss.goal)}: verdict", style="bold")
     text.append("\n  expected  ", style="green")
-    text.append(miss.expected, style=STYLES.get(miss.expected, ""))
+    text.append(printable(miss.expected), style=STYLES.get(miss.expected, ""))
     text.append("\n  actual    ", style="red")
-    text.append(miss.actual, style=STYLES.get(miss.actual, ""))
+    text.append(printable(miss.actual), style=STYLES.get(miss.actual, ""))
     if miss.explanation:
         text.append("\n  why       ", style="dim")
-        text.append(miss.explanation, style="dim")
+        text.append(printable(miss.explanation), style="dim")
     return text
 
 
@@ -97,10 +98,10 @@ def property_text(file: str, outcome: Any) -> Text:
     if getattr(outcome, "skipped", False):
         text = Text("- SKIP", style="dim")
         text.append("  ")
-        text.append(file, style="bold")
-        text.append(f"  {name}")
+        text.append(printable(file), style="bold")
+        text.append(f"  {printable(name)}")
         if outcome.message:
-            text.append(f"  ({outcome.message})", style="dim")
+            text.append(f"  ({printable(str(outcome.message))})", style="dim")
         return text
     text = _line(bool(outcome.passed), file, name)
     if outcome.passed:

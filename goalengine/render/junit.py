@@ -11,35 +11,34 @@ host names, so the same report gives the same bytes.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterable, Mapping
 
 from ..models import Report, Result, Verdict
 from . import FileInfo, by_file, file_info, file_infos, verdict_label
+from .safe import printable
 
 __all__ = ["render_junit"]
 
-# Characters XML 1.0 cannot hold at all.
-_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _clean(text: str) -> str:
-    return _INVALID.sub("\ufffd", text)
+    """One line of user text: every character XML 1.0 cannot hold (and every control a CI
+    log would interpret) shown as a visible escape."""
+    return printable(text)
 
 
 def _details(result: Result) -> str:
-    lines = [f"rule: {result.rule}"]
+    lines = [f"rule: {printable(result.rule, newlines=True)}"]
     if result.title:
-        lines.append(f"title: {result.title}")
+        lines.append(f"title: {_clean(result.title)}")
     lines.append(f"verdict: {verdict_label(result.verdict)}")
-    lines.append(result.explanation)
+    lines.append(_clean(result.explanation))
     if result.error is not None and result.error.line is not None:
         where = f"{result.error.file or result.file}:{result.error.line}"
         if result.error.column is not None:
             where += f":{result.error.column}"
-        lines.append(f"at {where}")
-    return _clean("\n".join(lines))
+        lines.append(f"at {_clean(where)}")
+    return "\n".join(lines)
 
 
 def _testcase(suite: ET.Element, file: str, result: Result, failing: Collection[Verdict]) -> str:

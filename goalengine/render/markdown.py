@@ -22,6 +22,7 @@ from . import (
     target_cell,
     verdict_label,
 )
+from .safe import printable
 
 __all__ = ["code_span", "escape", "render_markdown"]
 
@@ -29,14 +30,15 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
 
 
 def escape(text: str) -> str:
-    """``text`` as literal Markdown inside a table cell (one line)."""
-    escaped = _SPECIAL.sub(r"\\\1", text)
+    """``text`` as literal Markdown inside a table cell (one line; line breaks as ``<br>``,
+    control characters as visible escapes)."""
+    escaped = _SPECIAL.sub(r"\\\1", printable(text, newlines=True))
     return "<br>".join(part.strip() for part in escaped.splitlines()) if escaped else ""
 
 
 def code_span(text: str) -> str:
     """``text`` as an inline code span that survives a table cell."""
-    flat = " ".join(text.split())
+    flat = " ".join(printable(text, newlines=True).split())
     longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""

@@ -28,6 +28,7 @@ from . import (
     target_cell,
     verdict_label,
 )
+from .safe import printable
 
 __all__ = ["FileTable", "render_table", "summary_text", "verdict_text"]
 
@@ -58,15 +59,17 @@ def counts_text(head: str, summary: Mapping[str, int]) -> Text:
 
 
 def _pair(value: str, suffix: str) -> Text:
-    text = Text(value)
+    text = Text(printable(value))
     if suffix:
         text.append(" ")
+        suffix = printable(suffix)
         text.append(f"({suffix})" if not suffix.startswith("by ") else suffix, style="dim")
     return text
 
 
 def _goal_name(result: Result) -> str:
-    return f"{result.goal} ({result.entity})" if result.entity else result.goal
+    name = f"{result.goal} ({result.entity})" if result.entity else result.goal
+    return printable(name)
 
 
 class FileTable:
@@ -79,12 +82,12 @@ class FileTable:
 
     def title(self) -> Text:
         text = Text()
-        text.append(self.info.path, style="bold")
+        text.append(printable(self.info.path), style="bold")
         if self.info.as_of is not None:
             text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
         if self.info.title:
             text.append(" · ", style="dim")
-            text.append(self.info.title)
+            text.append(printable(self.info.title))
         return text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -123,10 +126,10 @@ class FileTable:
         grid.add_row(Text(name, style="bold", overflow="fold"), latest, target)
         parts: list[RenderableType] = [grid]
         if self.verbose and result.title:
-            parts.append(Text(result.title, style="italic", overflow="fold"))
-        parts.append(Text(result.rule, style="dim", overflow="fold"))
+            parts.append(Text(printable(result.title), style="italic", overflow="fold"))
+        parts.append(Text(printable(result.rule, newlines=True), style="dim", overflow="fold"))
         style = STYLES["error"] if result.verdict is Verdict.ERROR else ""
-        parts.append(Text(result.explanation, style=style, overflow="fold"))
+        parts.append(Text(printable(result.explanation), style=style, overflow="fold"))
         return Group(*parts)
 
 
@@ -203,6 +206,6 @@ def _parts(
         yield FileTable(file_info(infos, file, results), shown, verbose=verbose)
         for rolled in report.rollups():
             if (rolled.file or "goals") == file:
-                yield Text.assemble((f"{rolled.goal}: ", "bold"), rolled.text)
+                yield Text.assemble((f"{printable(rolled.goal)}: ", "bold"), printable(rolled.text))
         yield Text("")
     yield summary_text(report)

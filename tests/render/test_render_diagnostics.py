@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from goalengine import Report
@@ -88,3 +91,33 @@ def test_result_diagnostic_underlines_the_quoted_name(report: Report) -> None:
         "          ^^^^^^^^^^^^^^"
     )
     assert result_diagnostic(report.results[0]) is None
+
+
+def _error_result(report: Report, file: str, line: int) -> Report:
+    from goalengine.models import ResultError
+
+    result = report.results[0].model_copy(
+        update={"error": ResultError(message="bad 'x'", file=file, line=line, column=1)}
+    )
+    return Report(as_of=report.as_of, results=(result,))
+
+
+def test_result_excerpt_follows_the_file_not_its_name(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same relative name in another folder, or a file changed in place, is re-read."""
+    for folder, text in (("a", "x: first\n"), ("b", "x: second\n"), ("b", "x: third, longer\n")):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "rules.yaml").write_text(text, encoding="utf-8")
+        monkeypatch.chdir(tmp_path / folder)
+        diagnostic = result_diagnostic(_error_result(report, "rules.yaml", 1).results[0])
+        assert diagnostic is not None
+        assert diagnostic.span.source_line == text.rstrip("\n")
+
+
+def test_result_excerpt_never_reads_a_fifo(report: Report, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)  # opening it for reading would block forever
+    diagnostic = result_diagnostic(_error_result(report, str(fifo), 1).results[0])
+    assert diagnostic is not None
+    assert diagnostic.span.source_line is None

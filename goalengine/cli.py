@@ -671,13 +671,12 @@ def _evaluate(
     task = progress.add_task("judging", total=total)
     last: list[tuple[str | None, str]] = []
 
-    def advance(chunk: list[Result]) -> None:
+    def advance(goals: list[tuple[str | None, str]]) -> None:
         # A goal's results are contiguous: count the goals that start in this chunk.
         if not last:
             progress.start()
             last.append((None, ""))
-        for result in chunk:
-            key = (result.file, result.goal)
+        for key in goals:
             if key != last[0]:
                 last[0] = key
                 progress.advance(task)

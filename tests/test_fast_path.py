@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -226,3 +227,83 @@ def test_the_columnar_path_keeps_the_data_root(
     assert all("outside the data root" in r["error"]["message"] for r in results)
     assert {(r["error"]["line"], r["error"]["column"]) for r in results} == {(2, 7)}
     assert read == []  # refused before the frame was read
+
+
+# -- results written straight from columns ---------------------------------------------------
+
+#: Metrics beyond GOALS' m0..m4: m5 tiny figures, m6 big ones (figures stop at 1e15), m7
+#: zeros of both signs.
+SCALES = {5: 1e-7, 6: 1e13}
+ODD_GOALS = [
+    *GOALS,
+    (
+        "m0 >= baseline + 5pp by 2018",
+        ["baseline: '2008'", "unit: 'Ø-%'", "title: 'Beskæftigelse \"høj\" → 2018 ✓'"],
+    ),
+    ("m5 >= 0.000002 by 2018", ["unit: 'µg/m³'", "tags: [luft, 'æ ø å']"]),
+    ("m5 <= 0.000009", ["tags: [tiny]"]),
+    ("m6 <= 6e14 by 2020", ["title: 'Store tal'"]),
+    ("m6 >= 4e14", []),
+    ("m7 >= 0 by 2018", ["baseline: '2006'"]),
+    ("m7 <= baseline + 1 throughout 2010..2014", ["baseline: '2010'", "unit: '%'"]),
+]
+
+
+def _odd_workload(directory: Path) -> Path:
+    rules = _workload(directory, ODD_GOALS)
+    rng = random.Random(5)
+    rows = []
+    for e in range(ENTITIES):
+        for m, scale in SCALES.items():
+            start, slope = rng.uniform(25, 75), rng.gauss(0, 1.5)
+            for year in range(2005, 2015):
+                value = round(start + slope * (year - 2005) + rng.gauss(0, 2), 1)
+                rows.append(f"m{m},{year},{value * scale!r},area-{e:02d}")
+        for year in range(2005, 2015):
+            zero = "-0.0" if (e + year) % 3 else "0"
+            rows.append(f"m7,{year},{zero},area-{e:02d}")
+    with (directory / "data.csv").open("a", encoding="utf-8") as data:
+        data.write("\n".join(rows) + "\n")
+    return rules
+
+
+def test_columnar_results_are_written_from_columns_as_their_results_would_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON text filled from case columns is the Results' JSON, to the byte; and it is
+    filled, not built: a Result per case (its layout, and a check), not one per entity."""
+    import goalengine.vectorized.layout
+
+    ruleset = read_rules(_odd_workload(tmp_path))
+    filled: list[int] = []
+    built: list[int] = []
+    case_texts = goalengine.vectorized.case_texts
+    case_result = goalengine.vectorized._case_result
+
+    def counted_texts(*args: Any) -> list[str] | None:
+        lines = case_texts(*args)
+        filled.append(0 if lines is None else len(lines))
+        return lines
+
+    def counted_result(*args: Any) -> Result:
+        built.append(1)
+        return case_result(*args)
+
+    monkeypatch.setattr(goalengine.vectorized, "case_texts", counted_texts)
+    monkeypatch.setattr(goalengine.vectorized, "_case_result", counted_result)
+    stream = io.StringIO()
+    totals = write_json(judge_stream([ruleset]), stream)
+    text_built = len(built)
+    expected = render_json(evaluate_many([ruleset]))
+    assert stream.getvalue() == expected
+    document = json.loads(expected)
+    assert totals.results == len(document["results"])
+    assert 0 not in filled  # every case took the text path
+    assert sum(filled) > ENTITIES * 12
+    assert text_built <= 2 * len(filled) < sum(filled) / 10
+    spelled = stream.getvalue()
+    for text in ('Beskæftigelse \\"høj\\" → 2018 ✓', "µg/m³", '"æ ø å"', "-0.0", "e-07", "e-09"):
+        assert text in spelled
+    assert re.search(r"\"latest\": \d{14,}\.\d", spelled)
+    assert {r["title"] for r in document["results"]} >= {None, "Store tal"}
+    assert "error" not in {r["verdict"] for r in document["results"]}

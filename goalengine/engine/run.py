@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from pydantic_core import PydanticSerializationError, to_json
 
@@ -39,12 +39,51 @@ from ..ruleset import DataSource, RuleSet
 if TYPE_CHECKING:
     from ..data.columnar import Frame
 
-__all__ = ["FRAME_MIN_BYTES", "ROWS", "Run", "Totals", "judge_stream", "result_json", "write_json"]
+__all__ = [
+    "FRAME_MIN_BYTES",
+    "ROWS",
+    "Chunk",
+    "Rendered",
+    "Run",
+    "Totals",
+    "judge_stream",
+    "result_json",
+    "write_json",
+]
 
 #: Data files from this size on are read as a columnar frame (if they hold enough entities).
 FRAME_MIN_BYTES = 1 << 16
 #: About this many (goal, entity) results are judged and held at a time.
 ROWS = 1 << 11
+
+
+class Rendered(Protocol):
+    """Results of one goal that can be written as JSON without building them (columnar)."""
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        """(file, goal) of every result in it (all are per entity)."""
+        ...
+
+    def tally(self) -> dict[Verdict, int]: ...
+
+    def errors(self) -> list[Result]: ...
+
+    def results(self) -> list[Result]: ...
+
+    def texts(self, indent: str) -> list[str]:
+        """Each result's :func:`result_json`, lines after the first indented by ``indent``."""
+        ...
+
+
+#: What a run hands out at a time: Results, or results of one goal not yet built.
+Chunk = list[Result] | Rendered
+
+
+def _goals(chunk: Chunk) -> list[tuple[str | None, str]]:
+    if isinstance(chunk, list):
+        return [(result.file, result.goal) for result in chunk]
+    return [chunk.key]
 
 
 @dataclass
@@ -57,8 +96,18 @@ class Totals:
     """The results in ``error``, for their diagnostics (few, unless the data is broken)."""
     _tallies: dict[tuple[str | None, str], dict[Verdict, int]] = field(default_factory=dict)
 
-    def add(self, results: Iterable[Result]) -> None:
-        for result in results:
+    def add(self, chunk: Chunk) -> None:
+        if not isinstance(chunk, list):
+            tally = chunk.tally()
+            for verdict, count in tally.items():
+                self.summary[verdict.value] += count
+            self.goals.add(chunk.key)
+            self.errors.extend(chunk.errors())
+            mine = self._tallies.setdefault(chunk.key, {})
+            for verdict, count in tally.items():
+                mine[verdict] = mine.get(verdict, 0) + count
+            return
+        for result in chunk:
             self.summary[result.verdict.value] += 1
             self.goals.add((result.file, result.goal))
             if result.verdict is Verdict.ERROR:
@@ -88,21 +137,27 @@ class Run:
 
     as_of: date
     warnings: tuple[str, ...]
-    _chunks: Iterator[list[Result]]
+    _chunks: Iterator[Chunk]
     totals: Totals = field(default_factory=Totals)
-    on_chunk: Callable[[list[Result]], None] | None = None
-    """Called with each chunk as it is judged (a progress bar)."""
+    on_chunk: Callable[[list[tuple[str | None, str]]], None] | None = None
+    """Called as each chunk is judged with the (file, goal) of its results (a progress bar;
+    a goal's results are contiguous)."""
 
-    def chunks(self) -> Iterator[list[Result]]:
+    def chunks(self) -> Iterator[Chunk]:
         for chunk in self._chunks:
             self.totals.add(chunk)
             if self.on_chunk is not None:
-                self.on_chunk(chunk)
+                self.on_chunk(_goals(chunk))
             yield chunk
+
+    def results(self) -> Iterator[list[Result]]:
+        """The chunks as Results."""
+        for chunk in self.chunks():
+            yield chunk if isinstance(chunk, list) else chunk.results()
 
     def report(self) -> Report:
         """Every result in one :class:`Report` (what :func:`evaluate_many` returns)."""
-        results = [r for chunk in self.chunks() for r in chunk]
+        results = [r for chunk in self.results() for r in chunk]
         return build_report(self.as_of, results, self.warnings)
 
 
@@ -136,7 +191,7 @@ def _judge(
     method: str | None,
     rows: int,
     cache: DataCache,
-) -> Iterator[list[Result]]:
+) -> Iterator[Chunk]:
     for ruleset in rulesets:
         day = _report_date(ruleset, as_of)
         frame = _frame(ruleset, data, cache)
@@ -188,7 +243,7 @@ def _frame(
 
 def _frame_chunks(
     ruleset: RuleSet, frame: Frame, day: date, method: str | None, rows: int
-) -> Iterator[list[Result]]:
+) -> Iterator[Chunk]:
     from ..vectorized import stream_results
 
     return stream_results(ruleset.goals, frame, day, method=method, rows=rows)
@@ -206,9 +261,12 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     stream.write(before[: -len("\n    ")])  # up to and with "["
     first = True
     for chunk in run.chunks():
-        for result in chunk:
-            text = result_json(result)
-            stream.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+        if isinstance(chunk, list):
+            texts = [result_json(result).replace("\n", "\n    ") for result in chunk]
+        else:
+            texts = chunk.texts("    ")
+        if texts:
+            stream.write(("\n    " if first else ",\n    ") + ",\n    ".join(texts))
             first = False
     totals = run.totals
     tail = _skeleton(

@@ -51,6 +51,7 @@ from .engine import (
     shape_key,
     supported,
 )
+from .layout import case_texts, take
 from .text import (
     ColumnFormats,
     Memo,
@@ -63,6 +64,7 @@ from .text import (
 )
 
 __all__ = [
+    "FrameChunk",
     "FrameReport",
     "ReportTotals",
     "compact_result",
@@ -120,14 +122,114 @@ def evaluate_frame(
 
 def stream_results(
     goals: Sequence[Goal], frame: Frame, as_of: date, *, method: str | None = None, rows: int
-) -> Iterator[list[Result]]:
+) -> Iterator[list[Result] | FrameChunk]:
     """:meth:`FrameReport.results` in chunks of at most ``rows`` results, judging only
-    about ``rows`` (goal, entity) pairs at a time; the frame's caches are shared by all."""
+    about ``rows`` (goal, entity) pairs at a time; the frame's caches are shared by all.
+
+    A goal that could not be judged comes as a list of its one error Result; the others
+    come as :class:`FrameChunk`, which builds Results or writes their JSON, as asked.
+    """
     ctx = Context(frame, as_of)
     per = max(1, rows // max(1, len(frame.entity_names)))
+    names: dict[str, str] = {}
+    memo = Memo()
     for start in range(0, len(goals), per):
-        report = FrameReport(as_of, _judge_all(ctx, goals[start : start + per], as_of, method))
-        yield from report.chunks(rows)
+        for block in _judge_all(ctx, goals[start : start + per], as_of, method):
+            if block.failed is not None:
+                yield [block.failed]
+                continue
+            for first in range(0, len(block.entities), max(1, rows)):
+                chunk = FrameChunk(block, first, first + max(1, rows), names, memo)
+                if chunk.size:
+                    yield chunk
+
+
+@dataclass
+class FrameChunk:
+    """The results of one goal's entities at positions ``first`` <= p < ``stop``: as
+    :class:`Result` objects, or straight as their JSON text (no Result per entity)."""
+
+    block: GoalBlock
+    first: int
+    stop: int
+    names: dict[str, str]
+    """Entity name -> its JSON string (shared by the chunks of a run)."""
+    memo: Memo
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.block.goal.file, self.block.goal.id)
+
+    @property
+    def size(self) -> int:
+        return sum(count for count in self.tally().values())
+
+    def _in(self, positions: Any) -> Any:
+        return np.flatnonzero((positions >= self.first) & (positions < self.stop))
+
+    def tally(self) -> dict[Verdict, int]:
+        tally: dict[Verdict, int] = {}
+        for case in self.block.cases:
+            count = len(self._in(case.positions))
+            if count:
+                tally[case.verdict] = tally.get(case.verdict, 0) + count
+        for position, result in self.block.scalar.items():
+            if self.first <= position < self.stop:
+                tally[result.verdict] = tally.get(result.verdict, 0) + 1
+        return tally
+
+    def errors(self) -> list[Result]:
+        """The results in ``error`` (from the scalar path, entity by entity)."""
+        return [
+            r
+            for p, r in sorted(self.block.scalar.items())
+            if self.first <= p < self.stop and r.verdict is Verdict.ERROR
+        ]
+
+    def results(self) -> list[Result]:
+        return _block_results(self.block, self.first, self.stop)
+
+    def texts(self, indent: str) -> list[str]:
+        """Each result's ``result_json`` text, its lines after the first indented by
+        ``indent``, entities in order: filled from the cases' columns (see ``layout``)."""
+        from ..engine.run import result_json
+
+        def render(result: Result) -> str:
+            return result_json(result).replace("\n", "\n" + indent)
+
+        block, names = self.block, self.names
+        found: dict[int, str] = {
+            p: render(r) for p, r in block.scalar.items() if self.first <= p < self.stop
+        }
+        for case in block.cases:
+            ks = self._in(case.positions)
+            for group in _shapes(case, ks):
+                part = take(case, group)
+                for p in part.positions.tolist():
+                    name = block.entities[p]
+                    if name not in names:
+                        names[name] = _dumps(name)
+
+                def result(k: int, part: Case = part) -> Result:
+                    return _case_result(block, part, k, block.override)
+
+                sentences = case_sentences(block, part, self.memo)
+                lines = case_texts(block, part, names, self.memo, sentences, result, render, indent)
+                if lines is None:
+                    lines = [render(result(k)) for k in range(part.size)]
+                found.update(zip(part.positions.tolist(), lines, strict=True))
+        return [found[p] for p in sorted(found)]
+
+
+def _shapes(case: Case, ks: Any) -> list[Any]:
+    """``ks`` split where the results differ in layout: with a progress ratio or without."""
+    if not len(ks):
+        return []
+    ratio = None if case.outcome is None else case.outcome.ratio
+    if ratio is None:
+        return [ks]
+    missing = np.isnan(ratio[ks])
+    return [group for group in (ks[~missing], ks[missing]) if len(group)]
 
 
 #: Goals of one shape are judged together up to this many (goal, entity) rows at a time.
@@ -218,6 +320,17 @@ def _scalar(
 # -- results ---------------------------------------------------------------------------------
 
 
+def _block_results(block: GoalBlock, first: int = 0, stop: int | None = None) -> list[Result]:
+    """A goal's Results of the entities at positions ``first`` <= p < ``stop``, in order."""
+    if block.failed is not None:
+        return [block.failed]
+    end = len(block.entities) if stop is None else stop
+    found: dict[int, Result] = {p: r for p, r in block.scalar.items() if first <= p < end}
+    for case in block.cases:
+        found.update(_case_results(block, case, block.override, first, end))
+    return [found[p] for p in sorted(found)]
+
+
 @dataclass
 class _Replay(_Judgement):
     """``_Judgement`` with what it decided already known: builds the very same Result."""
@@ -238,62 +351,62 @@ def _case_results(
     block: GoalBlock, case: Case, method: str | None, first: int = 0, stop: int | None = None
 ) -> Iterator[tuple[int, Result]]:
     """The case's results, of the entities at positions ``first`` <= p < ``stop`` only."""
-    goal, rule = block.goal, block.rule
-    assert rule is not None
-    unit = goal.unit
     positions = case.positions
     wanted = (positions >= first) & (positions < (len(block.entities) if stop is None else stop))
     for k in np.flatnonzero(wanted).tolist():
-        position = int(positions[k])
-        judgement = _Replay(goal, rule, _EMPTY, block.as_of, method, block.entities[position])
-        if case.baseline_period is not None and case.baseline is not None:
-            judgement.baseline = Observation(
-                period=case.baseline_period, value=float(case.baseline[k])
+        yield int(positions[k]), _case_result(block, case, k, method)
+
+
+def _case_result(block: GoalBlock, case: Case, k: int, method: str | None) -> Result:
+    """The Result of entity ``k`` of a case, as the scalar path builds it."""
+    goal, rule = block.goal, block.rule
+    assert rule is not None
+    unit = goal.unit
+    position = int(case.positions[k])
+    judgement = _Replay(goal, rule, _EMPTY, block.as_of, method, block.entities[position])
+    if case.baseline_period is not None and case.baseline is not None:
+        judgement.baseline = Observation(period=case.baseline_period, value=float(case.baseline[k]))
+    for lookup in case.trace:
+        value = float(lookup.values[k])
+        period = lookup.period
+        detail = f"bare {period.year} = {lookup.metric} in {period}" if lookup.implicit else None
+        judgement.trace.append(
+            Step(
+                kind="lookup",
+                label=f"{lookup.metric}[{period}]",
+                value=value,
+                period=period,
+                detail=detail,
             )
-        for lookup in case.trace:
-            value = float(lookup.values[k])
-            period = lookup.period
-            detail = (
-                f"bare {period.year} = {lookup.metric} in {period}" if lookup.implicit else None
-            )
-            judgement.trace.append(
-                Step(
-                    kind="lookup",
-                    label=f"{lookup.metric}[{period}]",
-                    value=value,
-                    period=period,
-                    detail=detail,
-                )
-            )
-        if case.violation is not None:
-            period, values = case.violation
-            judgement.steps.append(
-                Step(
-                    kind="violation",
-                    label=f"rule broken in {period}",
-                    value=float(values[k]),
-                    unit=unit,
-                    period=period,
-                )
-            )
-        if case.checked is not None:
-            judgement.steps.append(
-                Step(kind="checked", label="observed periods checked", value=float(case.checked))
-            )
-        if case.sides is not None:
-            judgement.sides = (float(case.sides[0][k]), float(case.sides[1][k]))
-        outcome = None
-        if case.outcome is not None:
-            outcome = _method_outcome(case.outcome, k, unit)
-            if case.outcome.projected_side is not None:
-                judgement.replay_projected = float(case.outcome.projected_side[k])
-        latest = None
-        if case.latest_period is not None and case.latest is not None:
-            latest = Observation(period=case.latest_period, value=float(case.latest[k]))
-        result = judgement.result(
-            case.verdict, latest=latest, reason=case.reason, outcome=outcome, passed=case.passed
         )
-        yield position, result
+    if case.violation is not None:
+        period, values = case.violation
+        judgement.steps.append(
+            Step(
+                kind="violation",
+                label=f"rule broken in {period}",
+                value=float(values[k]),
+                unit=unit,
+                period=period,
+            )
+        )
+    if case.checked is not None:
+        judgement.steps.append(
+            Step(kind="checked", label="observed periods checked", value=float(case.checked))
+        )
+    if case.sides is not None:
+        judgement.sides = (float(case.sides[0][k]), float(case.sides[1][k]))
+    outcome = None
+    if case.outcome is not None:
+        outcome = _method_outcome(case.outcome, k, unit)
+        if case.outcome.projected_side is not None:
+            judgement.replay_projected = float(case.outcome.projected_side[k])
+    latest = None
+    if case.latest_period is not None and case.latest is not None:
+        latest = Observation(period=case.latest_period, value=float(case.latest[k]))
+    return judgement.result(
+        case.verdict, latest=latest, reason=case.reason, outcome=outcome, passed=case.passed
+    )
 
 
 def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodOutcome:
@@ -357,13 +470,47 @@ def _case_lines(
     """The JSON lines of a case, from templates (no Result objects)."""
     goal, rule = block.goal, block.rule
     assert rule is not None
-    unit = goal.unit
     size = case.size
-    formats = ColumnFormats(size, memo)
+    explanation, _ = case_sentences(block, case, memo)
+    outcome = case.outcome
+    ahead = outcome if outcome is not None and not case.passed else None
+    projected = None
+    if ahead is not None and ahead.projected is not None:
+        projected = ahead.projected if rule.subject_is_bare else ahead.projected_side
+    period = None if case.latest_period is None else str(case.latest_period)
+    entities = [names[block.entities[p]] for p in case.positions.tolist()]
+    parts: list[str | list[str]] = [
+        f'{{"file": {_dumps(goal.file)}, "goal": {_dumps(goal.id)}, "entity": ',
+        entities,
+        f', "verdict": "{case.verdict.value}", "explanation": "',
+        *explanation,
+        '", "latest": ',
+        json_floats(case.latest, size, memo) if case.latest is not None else ["null"] * size,
+        f', "latest_period": {_dumps(period)}, "target": ',
+        json_floats(None if case.sides is None else case.sides[1], size, memo),
+        ', "projected": ',
+        json_floats(projected, size),
+        ', "progress_ratio": ',
+        json_floats(None if outcome is None else outcome.ratio, size),
+        ', "error": null}',
+    ]
+    return fill(parts, size)
+
+
+def case_sentences(
+    block: GoalBlock, case: Case, memo: Memo | None = None
+) -> tuple[list[str | list[str]], list[str | list[str]] | None]:
+    """A case's explanation sentence and its method's reason (None: none per entity), as
+    template parts, JSON-escaped, from the scalar path's own sentence code."""
+    goal, rule = block.goal, block.rule
+    assert rule is not None
+    unit = goal.unit
+    formats = ColumnFormats(case.size, memo)
     outcome = case.outcome
     ahead = outcome if outcome is not None and not case.passed else None
     method_reason = None
     projected_side = None
+    per_entity_reason = False
     if ahead is not None:
         if ahead.flat:
             method_reason = _FLAT_WHY
@@ -381,6 +528,7 @@ def _case_lines(
             method_reason = linear_reason(
                 formats, ahead.slope, ahead.projected, ahead.deadline, unit, chance, target
             )
+            per_entity_reason = True
             projected_side = ahead.projected_side
     time = rule.time
     deadline = time.end if time is not None and time.kind == "by" else None
@@ -405,28 +553,11 @@ def _case_lines(
         formats=formats,
     )
     text = sentence(*clauses, verdict=case.verdict.label)
-    explanation = Template(text, formats.columns, json_text)
-    projected = None
-    if ahead is not None and ahead.projected is not None:
-        projected = ahead.projected if rule.subject_is_bare else ahead.projected_side
-    period = None if case.latest_period is None else str(case.latest_period)
-    entities = [names[block.entities[p]] for p in case.positions.tolist()]
-    parts: list[str | list[str]] = [
-        f'{{"file": {_dumps(goal.file)}, "goal": {_dumps(goal.id)}, "entity": ',
-        entities,
-        f', "verdict": "{case.verdict.value}", "explanation": "',
-        *explanation.parts,
-        '", "latest": ',
-        json_floats(case.latest, size, memo) if case.latest is not None else ["null"] * size,
-        f', "latest_period": {_dumps(period)}, "target": ',
-        json_floats(None if case.sides is None else case.sides[1], size, memo),
-        ', "projected": ',
-        json_floats(projected, size),
-        ', "progress_ratio": ',
-        json_floats(None if outcome is None else outcome.ratio, size),
-        ', "error": null}',
-    ]
-    return fill(parts, size)
+    explanation = Template(text, formats.columns, json_text).parts
+    reason = None
+    if per_entity_reason and method_reason is not None:
+        reason = Template(method_reason, formats.columns, json_text).parts
+    return explanation, reason
 
 
 def _block_lines(block: GoalBlock, names: dict[str, str], memo: Memo | None = None) -> list[str]:
@@ -508,13 +639,7 @@ class FrameReport:
     def _block_results(
         self, block: GoalBlock, first: int = 0, stop: int | None = None
     ) -> list[Result]:
-        if block.failed is not None:
-            return [block.failed]
-        end = len(block.entities) if stop is None else stop
-        found: dict[int, Result] = {p: r for p, r in block.scalar.items() if first <= p < end}
-        for case in block.cases:
-            found.update(_case_results(block, case, block.override, first, end))
-        return [found[p] for p in sorted(found)]
+        return _block_results(block, first, stop)
 
     def totals(self, noun: str = "entities") -> ReportTotals:
         totals = ReportTotals()

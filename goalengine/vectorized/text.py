@@ -109,12 +109,15 @@ def format_numbers(
     return out
 
 
-def json_floats(values: FloatArray | None, n: int, memo: Memo | None = None) -> list[str]:
-    """JSON numbers as ``json.dumps`` writes them (``null`` for NaN, meaning None)."""
+def json_floats(
+    values: FloatArray | None, n: int, memo: Memo | None = None, nan: str = "null"
+) -> list[str]:
+    """JSON numbers as ``json.dumps`` writes them (NaN as ``nan``: by default ``null``, for
+    a NaN that means None; ``"NaN"`` for a float that is one)."""
     if values is None:
         return ["null"] * n
     if n > 1 and values[0] != 0 and (values == values[0]).all():  # (0.0 and -0.0 differ)
-        return json_floats(values[:1], 1) * n
+        return json_floats(values[:1], 1, nan=nan) * n
     if memo is not None and memo.worth(values):
         out = memo.lookup(memo.reprs, values.tolist(), float.__repr__)
     else:
@@ -122,7 +125,7 @@ def json_floats(values: FloatArray | None, n: int, memo: Memo | None = None) -> 
     bad = np.flatnonzero(~np.isfinite(values))
     for i in bad.tolist():
         v = float(values[i])
-        out[i] = "null" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+        out[i] = nan if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
     return out
 
 

@@ -16,6 +16,7 @@ Pure: no printing, no global state; safe to call from several threads. The rules
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,7 @@ from typing import Any
 
 from . import methods
 from .data import Dataset
-from .errors import GoalEngineError
+from .errors import EvaluationError, GoalEngineError
 from .explain import TEXT_FORMATS, TextFormats, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
@@ -138,7 +139,29 @@ def evaluate_goal(
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
         message = f"evaluation failed: {plain_reason(error)}"
         result = _failed(goal, GoalEngineError(message, goal.span), entity, as_of)
+    if (overflowed := _not_finite(result)) is not None:
+        # Finite figures can still overflow (1e308 * 2): such a result is not a verdict.
+        message = f"evaluation failed: the {overflowed} is too large to compute with"
+        result = _failed(goal, EvaluationError(message, goal.span), entity, as_of)
     return result
+
+
+def _not_finite(result: Result) -> str | None:
+    """The name of the first computed number of ``result`` that is not finite, if any."""
+    fields = ("latest", "baseline", "target", "projected", "progress_ratio", "score")
+    for name in fields:
+        value = getattr(result, name)
+        if value is not None and not math.isfinite(value):
+            return name.replace("_", " ")
+    if result.interval is not None and not all(math.isfinite(v) for v in result.interval):
+        return "interval"
+    steps = list(result.steps)
+    while steps:
+        step = steps.pop()
+        if isinstance(step.value, float) and not math.isfinite(step.value):
+            return f"{step.label} ({step.kind})"
+        steps.extend(step.children)
+    return None
 
 
 def plain_reason(error: BaseException) -> str:

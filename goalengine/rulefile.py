@@ -98,8 +98,11 @@ def read_rules(
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
+            column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1  # in bytes
             raise RuleFileError(
-                "rule file is not UTF-8", Span(file=name, line=line), "save it as UTF-8"
+                "rule file is not UTF-8",
+                Span(file=name, line=line, column=column),
+                "save it as UTF-8",
             ) from None
     return _Reader(name, text).read()
 

@@ -69,8 +69,25 @@ def load(text: str, name: str) -> Any:
         raise RuleFileError(
             f"invalid YAML: {problem}", Span(name, line, column, None, source), hint
         ) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML refuses (NUL, other controls): placed by its offset in the text.
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        source = lines[line - 1] if line - 1 < len(lines) else None
+        raise RuleFileError(
+            f"invalid YAML: the character {_code_point(error.character)} is not allowed",
+            Span(name, line, column, column + 1, source),
+            "remove the control character",
+        ) from None
     except yaml.YAMLError as error:
         raise RuleFileError(f"invalid YAML: {error}", Span(name)) from None
+
+
+def _code_point(character: int | str | bytes) -> str:
+    if isinstance(character, bytes):
+        return " ".join(f"0x{byte:02X}" for byte in character)
+    return f"U+{character if isinstance(character, int) else ord(character[:1] or ' '):04X}"
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:

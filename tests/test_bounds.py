@@ -264,17 +264,30 @@ def test_property_checks_handle_deadlines_at_the_end_of_the_calendar() -> None:
 
 
 @pytest.mark.parametrize("command", ["explain", "check"])
-def test_data_near_the_largest_float_gets_a_verdict(
+def test_data_near_the_largest_float_is_a_positioned_error_not_a_crash(
     command: str, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
+    # The change since the baseline (1.7e308 - -1.7e308) overflows: no verdict can rest on it.
     text = (
         "data:\n  - {x: {2008: -1.7e308, 2009: 1.7e308, 2010: 1e308}}\n"
         "goals:\n  - id: g\n    rule: x >= baseline + 10 by 2030\n    baseline: 2008\n"
     )
     (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
     run = cli(command, "f.yaml", *(["g"] if command == "explain" else []))
-    assert run.code in (0, 1), run.err
+    assert run.code == 2, run.err
+    assert "f.yaml:5:11: error: evaluation failed: the change since 2008" in run.err + run.out
+    assert "too large to compute with" in run.err + run.out
     assert "internal error" not in run.err + run.out
+
+
+def test_data_near_the_largest_float_that_does_not_overflow_gets_a_verdict(
+    tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    text = "data:\n  - {x: {2009: 1e308, 2010: 1.5e308}}\ngoals:\n  - id: g\n    rule: x >= 1\n"
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    run = cli("check", "f.yaml", "-f", "json")
+    assert run.code == 0, run.err
+    assert '"verdict": "met"' in run.out
 
 
 def test_strategies_keep_to_the_calendar() -> None:

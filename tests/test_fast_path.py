@@ -307,3 +307,28 @@ def test_columnar_results_are_written_from_columns_as_their_results_would_be(
     assert re.search(r"\"latest\": \d{14,}\.\d", spelled)
     assert {r["title"] for r in document["results"]} >= {None, "Store tal"}
     assert "error" not in {r["verdict"] for r in document["results"]}
+
+
+def test_an_overflow_is_an_error_on_both_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goals = [("m0 >= baseline * 2 by 2018", ["baseline: '2008'"]), ("m0 >= 10 * m1", [])]
+    rules = _workload(tmp_path, goals)
+    data = tmp_path / "data.csv"
+    lines = data.read_text().splitlines()
+    huge = [f"m0,{line.split(',')[1]},1e308,area-03" if line.startswith("m0,") and
+            line.endswith(",area-03") else line for line in lines]  # fmt: skip
+    data.write_text("\n".join(huge) + "\n")
+    done = _check(capsys, str(rules), "--format", "json")
+    document = json.loads(done.out)  # strict: no Infinity
+    ruleset = read_rules(rules)
+    scalar = [
+        r
+        for goal in ruleset.goals
+        for r in evaluate_for_each(goal, load_dataset(data), AS_OF, engine="scalar")
+    ]
+    assert document["results"] == [json.loads(result_json(r)) for r in scalar]
+    errors = [r for r in document["results"] if r["verdict"] == "error"]
+    assert [(r["goal"], r["entity"]) for r in errors] == [("g00", "area-03")]
+    assert all("too large to compute with" in r["error"]["message"] for r in errors)
+    assert done.code == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich import box
 from rich.cells import cell_len
@@ -20,6 +20,7 @@ from ..models import Observation, Result, Step, Verdict
 from . import STYLES, FileInfo
 from .chart import bar, scale, sparkline
 from .diagnostics import diagnostic_text
+from .safe import printable
 from .table import verdict_text
 
 __all__ = ["SeriesView", "format_step_value", "render_explanation", "step_rows"]
@@ -218,6 +219,32 @@ def _projection(result: Result) -> Text | None:
     return Text(" · ".join(parts))
 
 
+def _printable_step(step: Step) -> Step:
+    value = printable(step.value) if isinstance(step.value, str) else step.value
+    return step.model_copy(
+        update={
+            "label": printable(step.label),
+            "value": value,
+            "unit": None if step.unit is None else printable(step.unit),
+            "detail": None if step.detail is None else printable(step.detail),
+            "children": tuple(_printable_step(child) for child in step.children),
+        }
+    )
+
+
+def _printable_result(result: Result) -> Result:
+    """``result`` with every text it carries escaped (:func:`.safe.printable`), once,
+    before any of it reaches a table cell, a chart label or a sentence."""
+    texts = ("goal", "title", "entity", "unit", "explanation", "file", "method_status")
+    update: dict[str, object] = {
+        name: printable(value) for name in texts if (value := getattr(result, name)) is not None
+    }
+    update["rule"] = printable(result.rule, newlines=True)
+    update["method"] = printable(result.method)
+    update["steps"] = tuple(_printable_step(step) for step in result.steps)
+    return result.model_copy(update=update)
+
+
 def render_explanation(
     result: Result,
     *,
@@ -227,6 +254,13 @@ def render_explanation(
     diagnostic: Diagnostic | None = None,
 ) -> RenderableType:
     """Everything known about one result, top to bottom."""
+    result = _printable_result(result)
+    if series is not None:
+        series = replace(
+            series,
+            metric=printable(series.metric),
+            unit=None if series.unit is None else printable(series.unit),
+        )
     parts: list[RenderableType] = []
     head = Text(result.goal, style="bold")
     if result.entity:

@@ -18,11 +18,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, Span
 from ..models import Result
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 __all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic", "unique"]
 
@@ -63,6 +65,8 @@ def format_diagnostic(diagnostic: Diagnostic) -> str:
 
 def diagnostic_text(diagnostic: Diagnostic) -> Text:
     """``diagnostic`` as styled text; ``.plain`` equals :func:`format_diagnostic`."""
+    from rich.text import Text
+
     severity_style = "bold red" if diagnostic.severity == "error" else "bold yellow"
     text = Text()
     text.append(_location(diagnostic), style="bold")

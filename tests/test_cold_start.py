@@ -25,6 +25,7 @@ HEAVY = ("numpy", "pandas", "pyarrow", "polars", "duckdb", "scipy", "hypothesis"
 def _child(code: str) -> dict[str, object]:
     """Run ``code`` in a fresh interpreter at the repository root; it prints one JSON value."""
     env = dict(os.environ)
+    env.pop("FORCE_COLOR", None)  # else stdout counts as a terminal and gets the rich table
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-c", code],

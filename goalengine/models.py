@@ -230,6 +230,3 @@ class Report(_Frozen):
         import json
 
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
-
-
-Step.model_rebuild()

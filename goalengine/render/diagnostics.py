@@ -18,14 +18,16 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..data.files import read_data_bytes
 from ..errors import Diagnostic, GoalEngineError, Span
 from ..limits import MAX_RULE_FILE_BYTES, Limits
 from ..models import Result
 from .safe import printable
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 __all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic", "unique"]
 
@@ -69,6 +71,8 @@ def format_diagnostic(diagnostic: Diagnostic) -> str:
 
 def diagnostic_text(diagnostic: Diagnostic) -> Text:
     """``diagnostic`` as styled text; ``.plain`` equals :func:`format_diagnostic`."""
+    from rich.text import Text
+
     severity_style = "bold red" if diagnostic.severity == "error" else "bold yellow"
     text = Text()
     text.append(_location(diagnostic), style="bold")

@@ -183,7 +183,7 @@ CASES = [
         exit=0,
         seconds=30,
         expect=("properties: 6 passed",),
-    ),  # fmt: skip
+    ),
     _static("value-1e309"),
     _static("value-nan"),
     _static("inline-1e309"),

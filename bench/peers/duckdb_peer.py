@@ -13,9 +13,7 @@ from _common import EPOCH_YEAR, TOLERANCE, arguments, report
 def fit(since: int, deadline: int) -> str:
     """The projection to ``deadline`` of the line through the figures from ``since`` on."""
     keep = f"FILTER (WHERE y >= {since})"
-    return (
-        f"regr_intercept(value, x) {keep} + regr_slope(value, x) {keep} * xday({deadline})"
-    )
+    return f"regr_intercept(value, x) {keep} + regr_slope(value, x) {keep} * xday({deadline})"
 
 
 SQL = f"""
@@ -61,10 +59,10 @@ JOIN stats2 o ON o.metric = p.o AND o.entity = s.entity
 def main() -> None:
     data, plan, out = arguments()
     con = duckdb.connect()
-    con.execute(
-        f"CREATE MACRO ge(a, b) AS a > b OR abs(a - b) <= {TOLERANCE} * greatest(1.0, abs(a), abs(b))"
-    )
-    con.execute(f"CREATE MACRO xday(y) AS date_diff('day', DATE '{EPOCH_YEAR}-01-01', make_date(y, 12, 31))")
+    scale = "greatest(1.0, abs(a), abs(b))"
+    con.execute(f"CREATE MACRO ge(a, b) AS a > b OR abs(a - b) <= {TOLERANCE} * {scale}")
+    epoch = f"DATE '{EPOCH_YEAR}-01-01'"
+    con.execute(f"CREATE MACRO xday(y) AS date_diff('day', {epoch}, make_date(y, 12, 31))")
     con.execute("CREATE TEMP TABLE plan (goal VARCHAR, shape INTEGER, m VARCHAR, o VARCHAR)")
     con.executemany("INSERT INTO plan VALUES (?, ?, ?, ?)", plan)
     reader = "read_parquet" if data.suffix == ".parquet" else "read_csv"

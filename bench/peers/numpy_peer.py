@@ -101,9 +101,7 @@ def main() -> None:
     verdicts = VERDICTS[np.concatenate([v for _, v in results])]
     import pyarrow.csv as csv
 
-    csv.write_csv(
-        pa.table({"goal": goal_column, "entity": names, "verdict": verdicts}), str(out)
-    )
+    csv.write_csv(pa.table({"goal": goal_column, "entity": names, "verdict": verdicts}), str(out))
     report(counts)
 
 

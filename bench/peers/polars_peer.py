@@ -73,9 +73,7 @@ def main() -> None:
         )
         .with_columns(pl.col("latest").mean().over("metric").alias("mean_latest"))
     )
-    other = stats.select(
-        pl.col("metric").alias("o"), "entity", pl.col("latest").alias("o_latest")
-    )
+    other = stats.select(pl.col("metric").alias("o"), "entity", pl.col("latest").alias("o_latest"))
     goals = pl.LazyFrame(plan, schema=["goal", "shape", "m", "o"], orient="row")
     s = pl.col
     rules = {

@@ -28,10 +28,11 @@ def report_counts(path: Path) -> Counts:
         while True:
             chunk = stream.read(_CHUNK)
             buffer = tail + chunk
-            end = 0
+            keep = max(0, len(buffer) - 256)
             for match in _KEY.finditer(buffer):
                 if chunk and match.end() > len(buffer) - 256:
-                    break  # might be cut short: look again with the next chunk
+                    keep = match.start()  # might be cut short: look again with the next chunk
+                    break
                 key, value = match.group(1), match.group(2)
                 if key == b"summary":
                     summary_at = offset + match.start()
@@ -42,10 +43,8 @@ def report_counts(path: Path) -> Counts:
                     verdicts = counts.setdefault(goal, {})
                     name = value.decode()
                     verdicts[name] = verdicts.get(name, 0) + 1
-                end = match.end()
             if not chunk:
                 break
-            keep = max(end, len(buffer) - 256)
             offset += keep
             tail = buffer[keep:]
     if summary_at is not None:

@@ -57,6 +57,10 @@ COLD_START = 2.0
 #: restructuring (2026-12-01, this machine, best of 3): the scalar API must not fall below
 #: it. A ratio, not goals/s, so that a busier or faster machine moves both sides.
 SCALAR_TODAY = 0.13
+FLOORS = {
+    "imports": "floor: import numpy, pyarrow",
+    "floor": "floor: ... and read the CSV",
+}
 #: Runs slower than this are not repeated.
 REPEAT_BELOW = 30.0
 
@@ -87,7 +91,7 @@ def best(
         outcome = child.run(
             args,
             cwd=cwd,
-            timeout=options.timeout,
+            timeout=options.child_timeout,
             memory_bytes=int(options.memory_gb * 2**30),
             env=env(),
             ok_codes=ok,
@@ -103,7 +107,9 @@ def best(
 
 def measure(size: Size, options: argparse.Namespace) -> None:
     work, py = size.work, sys.executable
-    floor = f"import numpy, pyarrow, pyarrow.csv; pyarrow.csv.read_csv({str(work.csv)!r})"
+    imports = "import numpy, pyarrow, pyarrow.csv"
+    size.runs["imports"] = best([py, "-c", imports], options, work.directory)
+    floor = f"{imports}; pyarrow.csv.read_csv({str(work.csv)!r})"
     size.runs["floor"] = best([py, "-c", floor], options, work.directory)
     for fmt in FORMATS:
         data = work.csv if fmt == "csv" else work.data
@@ -193,7 +199,7 @@ class Table:
 def size_table(size: Size) -> None:
     table = Table("path", "time", "x fastest peer", "peak memory", "x DuckDB", "agrees")
     for label, outcome in size.runs.items():
-        fmt = "csv" if label == "floor" or label.endswith("(csv)") else "parquet"
+        fmt = "parquet" if label.endswith("(parquet)") else "csv"
         peer = fastest_peer(size, fmt)
         duck = size.runs.get(f"duckdb ({fmt})")
         ratio = f"{outcome.seconds / peer[1].seconds:.1f}x" if peer else "?"
@@ -203,7 +209,7 @@ def size_table(size: Size) -> None:
         agrees = ""
         if label in size.counts:
             agrees = "yes" if not any(label in line for line in agreement(size)) else "NO"
-        name = "floor: numpy+pyarrow, read CSV" if label == "floor" else label
+        name = FLOORS.get(label, label)
         table.add(name, show_time(outcome), ratio, f"{outcome.peak_mb:,.0f} MB", memory, agrees)
     table.print()
     fast = {fmt: fastest_peer(size, fmt) for fmt in FORMATS}
@@ -253,7 +259,7 @@ def targets_for(sizes: list[Size]) -> list[tuple[str, str, bool]]:
                 grew = y / x
                 shown = f"{grew:.1f}x" if ok else f"? ({a.status}, {b.status})"
                 found.append(
-                    (f"CLI {fmt} {what}, {step}: <= {allowed:.0f}x", shown, ok and grew <= allowed)
+                    (f"CLI {fmt} {what}, {step}: <= {allowed:g}x", shown, ok and grew <= allowed)
                 )
     return found
 
@@ -334,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metrics", type=int, default=50)
     parser.add_argument("--goals", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3, help="best of N (runs under 30 s)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per child")
+    parser.add_argument(
+        "--timeout", default="300", help="seconds per child: one value, or one per size"
+    )
     parser.add_argument("--memory-gb", type=float, default=14.0, help="RLIMIT_AS per child")
     parser.add_argument("--peers", default=",".join(PEERS), help="of " + ",".join(PEERS))
     parser.add_argument("--skip-cli", action="store_true", help="only the peers")
@@ -344,14 +352,19 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     options.peers = [p for p in options.peers.split(",") if p]
     entities = [100, 1000] if options.quick else [int(s) for s in options.sizes.split(",")]
+    timeouts = [float(t) for t in options.timeout.split(",")]
+    if len(timeouts) not in (1, len(entities)):
+        parser.error("--timeout: one value, or one per size")
+    timeouts = timeouts * len(entities) if len(timeouts) == 1 else timeouts
     print(
         f"goalengine bench, report date {AS_OF}; {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.2f} (other processes slow every figure down), "
-        f"Python {sys.version.split()[0]}; per child: timeout {options.timeout:.0f} s, "
-        f"address space {options.memory_gb:g} GB"
+        f"Python {sys.version.split()[0]}; per child: address space {options.memory_gb:g} GB, "
+        f"timeout {options.timeout} s"
     )
     sizes = []
-    for n in entities:
+    for n, timeout in zip(entities, timeouts, strict=True):
+        options.child_timeout = timeout
         work = generate(CACHE, n, options.metrics, options.goals)
         plan = CACHE / f"plan-{options.goals}x{options.metrics}.json"
         plan.write_text(json.dumps(goal_plan(options.goals, options.metrics)))

@@ -1,8 +1,8 @@
-"""The workload's verdicts as one lazy polars query: aggregates per (metric, entity).
+"""The workload's verdicts as polars: one row per (metric, entity), one column per year.
 
-Each least-squares projection is written out from its sums (polars has no ``regr_slope``);
-the goals are a frame joined to the aggregates, and a ``when`` chain per rule shape gives
-the verdict.
+After a pivot, each least-squares projection is a weighted sum across the year columns
+(the weights depend only on the years), the goals are a frame joined to those rows, and a
+``when`` chain per rule shape gives the verdict.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ def day(year: int) -> int:
     return (date(year, 12, 31) - date(EPOCH_YEAR, 1, 1)).days
 
 
-def fit(since: int, deadline: int) -> pl.Expr:
+def fit(years: list[int], since: int, deadline: int) -> pl.Expr:
     """The projection to ``deadline`` of the line through the figures from ``since`` on."""
-    keep = pl.col("y") >= since
-    x, y = pl.col("x").filter(keep), pl.col("value").filter(keep)
-    dx = x - x.mean()
-    slope = (dx * (y - y.mean())).sum() / (dx * dx).sum()
-    return y.mean() + slope * (day(deadline) - x.mean())
-
-
-def at(year: int) -> pl.Expr:
-    return pl.col("value").filter(pl.col("y") == year).first()
+    kept = [y for y in years if y >= since]
+    xs = [float(day(y)) for y in kept]
+    mean_x = sum(xs) / len(xs)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    mean_y = pl.mean_horizontal([pl.col(str(y)) for y in kept])
+    slope = pl.sum_horizontal(
+        [pl.col(str(y)) * ((x - mean_x) / sxx) for y, x in zip(kept, xs, strict=True)]
+    )
+    return mean_y + slope * (day(deadline) - mean_x)
 
 
 def ge(a: pl.Expr | float, b: pl.Expr | float) -> pl.Expr:
@@ -45,36 +45,32 @@ def verdict(shape: int, holds: pl.Expr) -> pl.Expr:
 
 def main() -> None:
     data, plan, out = arguments()
-    scan = pl.scan_parquet(data) if data.suffix == ".parquet" else pl.scan_csv(data)
-    year = pl.col("period").cast(pl.Utf8).cast(pl.Int32)
-    obs = scan.select(
+    frame = pl.read_parquet(data) if data.suffix == ".parquet" else pl.read_csv(data)
+    frame = frame.select(
         pl.col("metric").cast(pl.Utf8),
         pl.col("entity").cast(pl.Utf8),
-        year.alias("y"),
+        pl.col("period").cast(pl.Utf8),
         pl.col("value").cast(pl.Float64),
-        (pl.date(year, 12, 31) - pl.lit(date(EPOCH_YEAR, 1, 1)))
-        .dt.total_days()
-        .cast(pl.Float64)
-        .alias("x"),
     )
-    stats = (
-        obs.group_by("metric", "entity")
-        .agg(
-            pl.col("value").sort_by("y").last().alias("latest"),
-            at(2010).alias("v2010"),
-            at(2015).alias("v2015"),
-            at(2018).alias("v2018"),
-            at(2020).alias("v2020"),
-            pl.col("value").filter(pl.col("y").is_between(2018, 2024)).max().alias("window_max"),
-            fit(2015, 2026).alias("p15_26"),
-            fit(2015, 2030).alias("p15_30"),
-            fit(2018, 2028).alias("p18_28"),
-            fit(0, 2027).alias("p00_27"),
-        )
-        .with_columns(pl.col("latest").mean().over("metric").alias("mean_latest"))
-    )
+    wide = frame.pivot(on="period", index=["metric", "entity"], values="value")
+    years = sorted(int(c) for c in wide.columns[2:])
+    latest = str(years[-1])
+    stats = wide.select(
+        "metric",
+        "entity",
+        pl.col(latest).alias("latest"),
+        pl.col("2010").alias("v2010"),
+        pl.col("2015").alias("v2015"),
+        pl.col("2018").alias("v2018"),
+        pl.col("2020").alias("v2020"),
+        pl.max_horizontal([str(y) for y in years if 2018 <= y <= 2024]).alias("window_max"),
+        fit(years, 2015, 2026).alias("p15_26"),
+        fit(years, 2015, 2030).alias("p15_30"),
+        fit(years, 2018, 2028).alias("p18_28"),
+        fit(years, 0, 2027).alias("p00_27"),
+    ).with_columns(pl.col("latest").mean().over("metric").alias("mean_latest"))
     other = stats.select(pl.col("metric").alias("o"), "entity", pl.col("latest").alias("o_latest"))
-    goals = pl.LazyFrame(plan, schema=["goal", "shape", "m", "o"], orient="row")
+    goals = pl.DataFrame(plan, schema=["goal", "shape", "m", "o"], orient="row")
     s = pl.col
     rules = {
         0: ge(s("p15_26"), s("v2015") + 5),
@@ -95,7 +91,6 @@ def main() -> None:
         goals.join(stats, left_on="m", right_on="metric")
         .join(other, on=["o", "entity"])
         .select("goal", "entity", chain.alias("verdict"))
-        .collect()
     )
     verdicts.write_csv(out)
     counts: dict[str, dict[str, int]] = {}

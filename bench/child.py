@@ -2,21 +2,21 @@
 
 Each child gets an address-space limit (``RLIMIT_AS``) and a timeout, so a path that would
 take the machine down is reported as "out of memory" or "timeout" instead. Its peak
-resident set size comes from ``os.wait4``: the rusage of that child alone, not the running
-maximum over all children that ``getrusage(RUSAGE_CHILDREN)`` gives.
+resident set size is the rusage of that child alone (``os.wait4``), taken by a small
+wrapper (bench/measure_child.py) so that the benchmark's own memory does not count.
 """
 
 from __future__ import annotations
 
-import os
-import resource
+import json
 import signal
 import subprocess
+import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+WRAPPER = Path(__file__).resolve().with_name("measure_child.py")
 
 #: What a child's stderr says when it ran out of memory (Python, C++, DuckDB, Rust).
 _OOM = ("MemoryError", "std::bad_alloc", "Out of Memory", "memory allocation of", "OutOfMemory")
@@ -45,47 +45,31 @@ def run(
     env: dict[str, str] | None = None,
     ok_codes: tuple[int, ...] = (0,),
 ) -> Outcome:
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            args,
-            cwd=cwd,
-            env=env,
-            stdout=out,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=limit,
-            start_new_session=True,  # a timeout ends the child and anything it started
-        )
-        expired = threading.Event()
-
-        def kill() -> None:
-            expired.set()
-            os.killpg(proc.pid, signal.SIGKILL)
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    peak = usage.ru_maxrss / 1024  # KiB on Linux
-    code = proc.returncode
-    if expired.is_set():
-        verdict = "timeout"
+    with tempfile.TemporaryDirectory() as scratch:
+        result = Path(scratch) / "result.json"
+        out, err = Path(scratch) / "stdout", Path(scratch) / "stderr"
+        wrapper = [sys.executable, "-S", str(WRAPPER), str(result), str(timeout)]
+        with open(out, "wb") as stdout, open(err, "wb") as stderr:
+            subprocess.run(
+                [*wrapper, str(memory_bytes), *args],
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                timeout=timeout + 60,  # the wrapper ends the command at ``timeout``
+                check=True,
+            )
+        info = json.loads(result.read_text(encoding="utf-8"))
+        stdout_text = out.read_text(encoding="utf-8", errors="replace")
+        stderr_text = err.read_text(encoding="utf-8", errors="replace")
+    code = info["exit"]
+    if info["timeout"]:
+        status = "timeout"
     elif code in ok_codes:
-        verdict = "ok"
-    elif code == -signal.SIGKILL or any(sign in stderr for sign in _OOM):
-        verdict = "out of memory"
+        status = "ok"
+    elif code == -signal.SIGKILL or any(sign in stderr_text for sign in _OOM):
+        status = "out of memory"
     else:
-        verdict = f"failed (exit {code})"
-    return Outcome(seconds, peak, verdict, stdout, stderr)
+        status = f"failed (exit {code})"
+    return Outcome(info["seconds"], info["peak_kib"] / 1024, status, stdout_text, stderr_text)

@@ -13,6 +13,7 @@ above 1 means the extra work is paid for by compiling once.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import time
 from datetime import date
@@ -55,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--goals", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="one JSON line (for bench/run.py)")
     args = parser.parse_args()
     ruleset, data, naive = workload(args.goals)
     as_of = date(2020, 6, 30)
@@ -63,6 +65,13 @@ def main() -> None:
     baseline = best_of(
         args.repeat, lambda: [simple_eval(text, names=names) for text, names in naive]
     )
+    if args.json:
+        print(
+            json.dumps(
+                {"goals_per_s": args.goals / ours, "simpleeval_per_s": args.goals / baseline}
+            )
+        )
+        return
     print(f"goals: {args.goals}")
     print(f"goalengine evaluate (projection + explanation): {args.goals / ours:10.0f} goals/s")
     print(f"per-call simple_eval (comparison only):         {args.goals / baseline:10.0f} goals/s")

@@ -1,81 +1,183 @@
-"""goalengine at scale: per-entity goals from a Parquet file to a JSON report.
+"""The CLI as a user types it, against peers computing the same verdicts, in one run.
 
 Usage:
-    python bench/run.py            # the full run (about three minutes)
-    python bench/run.py --quick    # a smaller run (well under a minute)
+    python bench/run.py                      # 1,000 and 10,000 entities (slow today)
+    python bench/run.py --quick              # 100 and 1,000 entities
+    python bench/run.py --sizes 300 --skip-cold-start --skip-scalar
 
-Generates the synthetic workload (bench/workload.py; 1,000 goals over 100 metrics x 1,000
-entities x 20 periods = 2 M observations; cached under the system temp directory) and
-prints, measured in this run on this machine:
+For each size (entities x 50 metrics x 20 years, 200 ``for_each: entity`` goals; generated
+by bench/workload.py, cached under the temp directory) every path runs as its own child
+process, from its data file to a file of results:
 
-1. end-to-end time of a fresh process that reads the rule file and the Parquet file, judges
-   every goal for every entity and writes the JSON report -- next to the time of a bare
-   ``python -c "import numpy"``;
-2. the judging against a fresh simpleeval call per (goal, entity), and against a
-   hand-written numpy program doing the same comparisons and projections (bench/handwritten.py);
-3. peak memory (resident set size of the end-to-end process) against 3x the raw float64
-   data plus 200 MB;
-4. ``goalengine check rules/`` cold start against ``python -c "import pydantic, rich, simpleeval"``;
-5. how time grows with entities and with goals.
+- ``goalengine check RULES --format json -o OUT`` (``sys.executable -m goalengine``), with
+  the data as CSV and as Parquet: the report with every explanation;
+- the peers of bench/peers/: one DuckDB SQL query, one polars query, a hand-written numpy
+  program, each on the CSV and on the Parquet file, each writing ``goal,entity,verdict``;
+- the floor: ``import numpy, pyarrow`` and reading the CSV with pyarrow.
 
-Times are the best of a few repeats (other processes on a shared machine only ever make a
-run slower); the machine's load average is printed first. Nothing here is asserted in the
-unit tests.
+Each peer's verdict counts per goal are checked against goalengine's report: a difference
+prints DISAGREE. Times are the best of ``--repeats`` runs (other processes on a shared
+machine only ever make a run slower; a run over 30 s is not repeated); peak memory is the
+child's own maximum resident set size (``os.wait4``). Every child runs under a timeout and
+an address-space limit, so a path that would exhaust the machine reports "timeout" or "out
+of memory". Then the cold start of ``goalengine check rules/`` and the scalar API. Ratios
+are printed against the fastest peer, with PASS/FAIL per target of issue 12. Nothing here
+is asserted in the unit tests.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import itertools
 import json
 import os
-import random
-import subprocess
+import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from workload import AS_OF, Workload, generate, goal_specs  # noqa: E402
+import child  # noqa: E402
+from agree import Counts, differences, report_counts  # noqa: E402
+from workload import AS_OF, YEARS, Workload, generate, goal_plan  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "goalengine-bench"
+PEERS = ("duckdb", "polars", "numpy")
+FORMATS = ("csv", "parquet")
+#: Targets of issue 12 (time and memory ratios).
+CLI_VS_PEER = {"csv": 3.0, "parquet": 2.0}
+MEMORY_VS_DUCKDB = 3.0
+STEP_COST = 1.2  # a 10x step in entities may cost at most 12x
+COLD_START = 2.0
+#: bench/rules_per_second.py's ratio goalengine / per-call simpleeval before issue 12's
+#: restructuring (2026-12-01, this machine: 0.092, 0.111, 0.116 and 0.13 in four runs; the
+#: median): the scalar API must not fall below it. A ratio, not goals/s, so that a busier or
+#: faster machine moves both sides.
+SCALAR_TODAY = 0.11
+#: The spread of that ratio between runs on the shared machine.
+SCALAR_SLACK = 0.8
+FLOORS = {
+    "imports": "floor: import numpy, pyarrow",
+    "floor": "floor: ... and read the CSV",
+}
+#: Runs slower than this are not repeated.
+REPEAT_BELOW = 30.0
 
 
-def best(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """The fastest of ``repeats`` runs (seconds) and that run's return value."""
-    found: tuple[float, Any] | None = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = run()
-        took = time.perf_counter() - start
-        if found is None or took < found[0]:
-            found = (took, value)
+@dataclass
+class Size:
+    entities: int
+    work: Workload
+    plan: Path
+    runs: dict[str, child.Outcome] = field(default_factory=dict)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    report_mb: dict[str, float] = field(default_factory=dict)
+
+
+def env() -> dict[str, str]:
+    """The children run this checkout's goalengine, as ``pip install -e .`` would."""
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def best(
+    args: list[str], options: argparse.Namespace, cwd: Path, ok: tuple[int, ...] = (0,)
+) -> child.Outcome:
+    """The fastest of ``options.repeats`` runs; peak memory is the largest seen."""
+    found: child.Outcome | None = None
+    peak = 0.0
+    for _ in range(options.repeats):
+        outcome = child.run(
+            args,
+            cwd=cwd,
+            timeout=options.child_timeout,
+            memory_bytes=int(options.memory_gb * 2**30),
+            env=env(),
+            ok_codes=ok,
+        )
+        peak = max(peak, outcome.peak_mb)
+        if found is None or (outcome.ok and outcome.seconds < found.seconds):
+            found = outcome
+        if not outcome.ok or outcome.seconds > REPEAT_BELOW:
+            break
     assert found is not None
-    return found
+    return child.Outcome(found.seconds, peak, found.status, found.stdout, found.stderr)
 
 
-def process(args: list[str], cwd: Path = ROOT) -> tuple[float, str]:
-    start = time.perf_counter()
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-    took = time.perf_counter() - start
-    if done.returncode not in (0, 1, 2):
-        raise RuntimeError(f"{args} failed:\n{done.stderr}")
-    return took, done.stdout
+def measure(size: Size, options: argparse.Namespace) -> None:
+    work, py = size.work, sys.executable
+    imports = "import numpy, pyarrow, pyarrow.csv"
+    size.runs["imports"] = best([py, "-c", imports], options, work.directory)
+    floor = f"{imports}; pyarrow.csv.read_csv({str(work.csv)!r})"
+    size.runs["floor"] = best([py, "-c", floor], options, work.directory)
+    for fmt in FORMATS:
+        data = work.csv if fmt == "csv" else work.data
+        for peer in options.peers:
+            out = work.directory / f"{peer}-{fmt}.csv"
+            script = str(HERE / "peers" / f"{peer}_peer.py")
+            outcome = best([py, script, str(data), str(size.plan), str(out)], options, HERE)
+            size.runs[f"{peer} ({fmt})"] = outcome
+            if outcome.ok:
+                size.counts[f"{peer} ({fmt})"] = json.loads(outcome.stdout)
+            progress(f"{peer} ({fmt})", outcome)
+        if options.skip_cli:
+            continue
+        rules = work.csv_rules if fmt == "csv" else work.rules
+        out = work.directory / f"goalengine-{fmt}.json"
+        out.unlink(missing_ok=True)
+        args = [py, "-m", "goalengine", "check", rules.name, "--format", "json", "-o", str(out)]
+        # Exit 1 means "some goal missed": the report is complete.
+        outcome = best(args, options, work.directory, ok=(0, 1))
+        label = f"goalengine check ({fmt})"
+        size.runs[label] = outcome
+        progress(label, outcome)
+        if outcome.ok:
+            size.report_mb[label] = out.stat().st_size / 2**20
+            try:
+                size.counts[label] = report_counts(out)
+            except ValueError as error:
+                print(f"  DISAGREE: {error}")
+            out.unlink()  # hundreds of MB
 
 
-def say(label: str, seconds: float, note: str) -> None:
-    print(f"  {label:<28} {fmt(seconds):>9}   ({note})")
+def progress(label: str, outcome: child.Outcome) -> None:
+    print(f"    {label:<26} {show_time(outcome):>16} {outcome.peak_mb:8.0f} MB", flush=True)
+    if not outcome.ok and outcome.status.startswith("failed"):
+        print("      " + "\n      ".join(outcome.stderr.strip().splitlines()[-5:]))
 
 
-def fmt(seconds: float) -> str:
-    return f"{seconds:.3f} s" if seconds < 10 else f"{seconds:.1f} s"
+def show_time(outcome: child.Outcome) -> str:
+    seconds = f"{outcome.seconds:.2f} s" if outcome.seconds < 10 else f"{outcome.seconds:.0f} s"
+    if outcome.status == "timeout":
+        return f"timeout (> {seconds})"
+    if outcome.status != "ok":
+        return f"{outcome.status} after {seconds}"
+    return seconds
+
+
+def fastest_peer(size: Size, fmt: str) -> tuple[str, child.Outcome] | None:
+    done = [(k, v) for k, v in size.runs.items() if k.endswith(f"({fmt})") and v.ok]
+    done = [(k, v) for k, v in done if not k.startswith("goalengine")]
+    return min(done, key=lambda kv: kv[1].seconds) if done else None
+
+
+def agreement(size: Size) -> list[str]:
+    """One line per path whose counts differ from goalengine's (or the peers' if it failed)."""
+    lines = []
+    reference = next((k for k in size.counts if k.startswith("goalengine")), None)
+    reference = reference or next(iter(size.counts), None)
+    if reference is None:
+        return ["DISAGREE: nothing finished, nothing to compare"]
+    for label, counts in size.counts.items():
+        if label == reference:
+            continue
+        for line in differences(size.counts[reference], counts):
+            lines.append(f"DISAGREE {label} vs {reference}: {line}")
+    return lines
 
 
 class Table:
@@ -88,328 +190,213 @@ class Table:
     def print(self) -> None:
         widths = [max(len(r[i]) for r in self.rows) for i in range(len(self.rows[0]))]
         for k, row in enumerate(self.rows):
-            print(
-                "  "
-                + "  ".join(
-                    c.rjust(w) if i else c.ljust(w)
-                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
-                )
+            cells = (
+                c.rjust(w) if i else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
+            print("  " + "  ".join(cells))
             if k == 0:
                 print("  " + "  ".join("-" * w for w in widths))
 
 
-# -- 1. end to end ----------------------------------------------------------------------------
-
-
-def end_to_end(work: Workload, repeats: int, workers: int = 1) -> dict[str, Any]:
-    out = work.directory / "report.json"
-    script = [sys.executable, str(HERE / "e2e.py"), str(work.rules), str(out)]
-
-    def run() -> dict[str, Any]:
-        took, stdout = process([*script, "--workers", str(workers)])
-        info: dict[str, Any] = json.loads(stdout)
-        info["wall"] = took
-        return info
-
-    _, info = best(run, repeats)
-    numpy_time, _ = best(lambda: process([sys.executable, "-c", "import numpy"]), 5)
-    info["numpy"] = numpy_time
-    info["report_mb"] = out.stat().st_size / 2**20
-    return info
-
-
-# -- 2. baselines -------------------------------------------------------------------------------
-
-
-class _Flatten(ast.NodeTransformer):
-    """x["2015"] -> x__2015, mean(x[*]) -> mean__x: plain names a simpleeval call can take."""
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
-        assert isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant)
-        return ast.Name(id=f"{node.value.id}__{node.slice.value}", ctx=ast.Load())
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        assert isinstance(node.func, ast.Name)
-        if (
-            node.args
-            and isinstance(node.args[0], ast.Subscript)
-            and node.args[0].slice.value == "*"
-        ):  # type: ignore[attr-defined]
-            metric = node.args[0].value.id  # type: ignore[attr-defined]
-            return ast.Name(id=f"{node.func.id}__{metric}", ctx=ast.Load())
-        self.generic_visit(node)
-        return node
-
-
-def simpleeval_per_pair(work: Workload, frame: Any, sample: int) -> dict[str, float]:
-    """Time a fresh ``SimpleEval(names=...).eval(rule)`` per (goal, entity), on a sample.
-
-    The names (the entity's latest figures, its baseline and looked-up periods) are ready
-    before the clock starts; only the simpleeval call is timed -- the comparison at the report
-    date, without projections or explanations.
-    """
-    from simpleeval import SimpleEval
-
-    from goalengine.language import compile_rule
-
-    specs = goal_specs(work.goals, work.metrics)
-    columns = {str(p): i for i, p in enumerate(frame.periods)}
-    last = len(frame.periods) - 1
-    rng = random.Random(1)
-    pairs = []
-    for _ in range(sample):
-        _, rule, baseline, _ = rng.choice(specs)
-        entity = rng.randrange(work.entities)
-        checked = compile_rule(rule)
-        text = ast.unparse(_Flatten().visit(checked.tree))
-        names: dict[str, float] = {}
-        for metric in checked.metrics:
-            row = frame.values[frame.metric_index[metric], entity]
-            names[metric] = float(row[last])
-            for period, c in columns.items():
-                names[f"{metric}__{period}"] = float(row[c])
-            names[f"mean__{metric}"] = float(
-                frame.values[frame.metric_index[metric], :, last].mean()
-            )
-        if baseline:
-            names["baseline"] = names[f"{checked.subject}__{baseline}"]
-        pairs.append((text, names))
-
-    def run() -> None:
-        for text, names in pairs:
-            SimpleEval(names=names).eval(text)
-
-    took, _ = best(run, 3)
-    per_pair = took / sample
-    return {"per_pair": per_pair, "total": per_pair * work.goals * work.entities}
-
-
-def judging(work: Workload, repeats: int, sample: int) -> dict[str, Any]:
-    import handwritten
-    import numpy as np
-
-    from goalengine.data.columnar import read_frame
-    from goalengine.rulefile import load_rules
-    from goalengine.vectorized import evaluate_frame, write_report
-
-    ruleset = load_rules(work.rules)
-    assert ruleset.as_of is not None
-    frame = read_frame(work.data)
-    goals = list(ruleset.goals)
-    from goalengine.vectorized import engine
-
-    def ours_once() -> Any:
-        engine.clear_caches()  # every run learns its rules afresh
-        return evaluate_frame(goals, frame, ruleset.as_of)
-
-    ours, report = best(ours_once, repeats)
-    with open(os.devnull, "w", encoding="utf-8") as sink:
-        with_json, _ = best(
-            lambda: write_report(goals, frame, ruleset.as_of, sink), max(1, repeats - 1)
-        )
-    specs = goal_specs(work.goals, work.metrics)
-    hand, codes = best(lambda: handwritten.judge(frame, specs), repeats)
-    # Do the two agree? (verdict counts per goal)
-    names = ["met", "on-track", "at-risk", "missed"]
-    agree = 0
-    for block, mine in zip(report.blocks, codes, strict=True):
-        tally = dict.fromkeys(names, 0)
-        for case in block.cases:
-            tally[case.verdict.value] = tally.get(case.verdict.value, 0) + case.size
-        for result in block.scalar.values():
-            tally[result.verdict.value] = tally.get(result.verdict.value, 0) + 1
-        counts = np.bincount(mine, minlength=4)
-        agree += all(tally[name] == int(counts[k]) for k, name in enumerate(names))
-    del report
-    naive = simpleeval_per_pair(work, frame, sample)
-    return {
-        "ours": ours,
-        "with_json": with_json,
-        "hand": hand,
-        "agree": agree,
-        "simpleeval": naive,
-    }
-
-
-# -- 4. cold start ----------------------------------------------------------------------------
-
-
-def cold_start(repeats: int) -> dict[str, float]:
-    script = Path(sys.executable).with_name("goalengine")
-    check = [str(script)] if script.exists() else [sys.executable, "-m", "goalengine"]
-    ours, _ = best(lambda: process([*check, "check", "rules/"]), repeats)
-    floor, _ = best(
-        lambda: process([sys.executable, "-c", "import pydantic, rich, simpleeval"]), repeats
-    )
-    return {"ours": ours, "floor": floor}
-
-
-# -- 5. scaling -----------------------------------------------------------------------------
-
-
-def scaling(sizes: list[tuple[int, int, int]], repeats: int) -> list[dict[str, Any]]:
-    from goalengine.data.columnar import read_frame
-    from goalengine.rulefile import load_rules
-    from goalengine.vectorized import write_report
-
-    rows = []
-    for entities, metrics, goals in sizes:
-        work = generate(CACHE, entities, metrics, goals)
-        ruleset = load_rules(work.rules)
-        assert ruleset.as_of is not None
-        frame = read_frame(work.data)
-        goals_, day = list(ruleset.goals), ruleset.as_of
-        with open(os.devnull, "w", encoding="utf-8") as sink:
-
-            def run(
-                goals_: Any = goals_, frame: Any = frame, sink: Any = sink, day: Any = day
-            ) -> Any:
-                return write_report(goals_, frame, day, sink)
-
-            took, totals = best(run, repeats)
-        rows.append(
-            {"entities": entities, "goals": goals, "results": totals.results, "seconds": took}
-        )
-        del frame
-    return rows
-
-
-def _linear(rows: list[dict[str, Any]], key: str) -> bool:
-    """No worse than linear: from 1,000 results on, each step costs at most 1.5x its size
-    factor in time (faster than linear -- fixed costs spread thinner -- is fine)."""
-    steps = [
-        (b["seconds"] / a["seconds"]) / (b[key] / a[key])
-        for a, b in itertools.pairwise(rows)
-        if a["results"] >= 1000
-    ]
-    return all(step <= 1.5 for step in steps)
-
-
-def scaling_table(rows: list[dict[str, Any]], key: str) -> None:
-    table = Table(key, "results", "time", "µs per result", "x time", f"x {key}")
-    previous = None
-    for row in rows:
-        per = row["seconds"] / row["results"] * 1e6
-        growth = size = ""
-        if previous is not None:
-            growth = f"{row['seconds'] / previous['seconds']:.1f}"
-            size = f"{row[key] / previous[key]:.0f}"
-        table.add(
-            f"{row[key]:,}", f"{row['results']:,}", fmt(row["seconds"]), f"{per:.2f}", growth, size
-        )
-        previous = row
+def size_table(size: Size) -> None:
+    table = Table("path", "time", "x fastest peer", "peak memory", "x DuckDB", "agrees")
+    for label, outcome in size.runs.items():
+        fmt = "parquet" if label.endswith("(parquet)") else "csv"
+        peer = fastest_peer(size, fmt)
+        duck = size.runs.get(f"duckdb ({fmt})")
+        ratio = f"{outcome.seconds / peer[1].seconds:.1f}x" if peer else "?"
+        if not outcome.ok and peer:
+            ratio = f"> {ratio}"
+        memory = f"{duck and outcome.peak_mb / duck.peak_mb:.1f}x" if duck else "?"
+        agrees = ""
+        if label in size.counts:
+            agrees = "yes" if not any(label in line for line in agreement(size)) else "NO"
+        name = FLOORS.get(label, label)
+        table.add(name, show_time(outcome), ratio, f"{outcome.peak_mb:,.0f} MB", memory, agrees)
     table.print()
+    fast = {fmt: fastest_peer(size, fmt) for fmt in FORMATS}
+    named = ", ".join(f"{fmt}: {p[0]}" for fmt, p in fast.items() if p)
+    print(f"  (ratios against the fastest peer on the same format -- {named})")
+    for label, mb in size.report_mb.items():
+        print(f"  {label}: JSON report {mb:,.0f} MB")
 
 
-# -- main ---------------------------------------------------------------------------------------
+def targets_for(sizes: list[Size]) -> list[tuple[str, str, bool]]:
+    found = []
+    for size in sizes:
+        n = f"{size.entities:,} entities"
+        for fmt in FORMATS:
+            ours = size.runs.get(f"goalengine check ({fmt})")
+            peer = fastest_peer(size, fmt)
+            duck = size.runs.get(f"duckdb ({fmt})")
+            if ours is None or peer is None:
+                continue
+            limit = CLI_VS_PEER[fmt]
+            ratio = ours.seconds / peer[1].seconds
+            shown = f"{ratio:.1f}x" if ours.ok else f"> {ratio:.1f}x ({ours.status})"
+            found.append(
+                (f"CLI {fmt} <= {limit:.0f}x fastest peer, {n}", shown, ours.ok and ratio <= limit)
+            )
+            if duck is not None:
+                mem = ours.peak_mb / duck.peak_mb
+                shown = f"{mem:.1f}x" if ours.ok else f">= {mem:.1f}x ({ours.status})"
+                found.append(
+                    (
+                        f"CLI {fmt} memory <= 3x DuckDB's, {n}",
+                        shown,
+                        ours.ok and mem <= MEMORY_VS_DUCKDB,
+                    )
+                )
+    for small, large in itertools.pairwise(sizes):
+        factor = large.entities / small.entities
+        allowed = STEP_COST * factor
+        for fmt in FORMATS:
+            a = small.runs.get(f"goalengine check ({fmt})")
+            b = large.runs.get(f"goalengine check ({fmt})")
+            if a is None or b is None:
+                continue
+            step = f"{small.entities:,} -> {large.entities:,} entities"
+            ok = a.ok and b.ok
+            for what, x, y in (("time", a.seconds, b.seconds), ("memory", a.peak_mb, b.peak_mb)):
+                grew = y / x
+                shown = f"{grew:.1f}x" if ok else f"? ({a.status}, {b.status})"
+                found.append(
+                    (f"CLI {fmt} {what}, {step}: <= {allowed:g}x", shown, ok and grew <= allowed)
+                )
+    return found
+
+
+def cold_start(options: argparse.Namespace) -> list[tuple[str, str, bool]]:
+    """Median of several runs each: the shipped library against the bare imports."""
+    runs = options.cold_runs
+
+    def median(args: list[str], ok: tuple[int, ...]) -> tuple[float, float, str]:
+        outcomes = [
+            child.run(
+                args,
+                cwd=ROOT,
+                timeout=60,
+                memory_bytes=int(options.memory_gb * 2**30),
+                env=env(),
+                ok_codes=ok,
+            )
+            for _ in range(runs)
+        ]
+        status = next((o.status for o in outcomes if not o.ok), "ok")
+        return (
+            statistics.median(o.seconds for o in outcomes),
+            max(o.peak_mb for o in outcomes),
+            status,
+        )
+
+    # Exit 1: the shipped library has missed goals.
+    ours, ours_mb, status = median([sys.executable, "-m", "goalengine", "check", "rules/"], (0, 1))
+    floor, floor_mb, _ = median([sys.executable, "-c", "import pydantic, yaml, simpleeval"], (0,))
+    ratio = ours / floor
+    print(f"\ncold start, median of {runs} runs (from the repository root):")
+    print(
+        f"  goalengine check rules/                       {ours:.3f} s  {ours_mb:5.0f} MB"
+        f"  ({status})"
+    )
+    print(f"  python -c 'import pydantic, yaml, simpleeval' {floor:.3f} s  {floor_mb:5.0f} MB")
+    print(f"  -> {ratio:.2f}x")
+    return [
+        (
+            f"cold start <= {COLD_START:.0f}x the imports",
+            f"{ratio:.2f}x",
+            status == "ok" and ratio <= COLD_START,
+        )
+    ]
+
+
+def scalar(options: argparse.Namespace) -> list[tuple[str, str, bool]]:
+    args = [sys.executable, str(HERE / "rules_per_second.py"), "--json"]
+    outcome = child.run(
+        args, cwd=ROOT, timeout=300, memory_bytes=int(options.memory_gb * 2**30), env=env()
+    )
+    print("\nscalar API (bench/rules_per_second.py: goalengine.evaluate, 2,000 one-metric goals):")
+    if not outcome.ok:
+        print(f"  {outcome.status}: {outcome.stderr.strip()[-500:]}")
+        return [("scalar API no slower than today", outcome.status, False)]
+    info = json.loads(outcome.stdout)
+    ratio = info["goals_per_s"] / info["simpleeval_per_s"]
+    print(
+        f"  {info['goals_per_s']:,.0f} goals/s; "
+        f"per-call simpleeval {info['simpleeval_per_s']:,.0f}/s; "
+        f"ratio {ratio:.3f} (before issue 12: {SCALAR_TODAY})"
+    )
+    return [
+        (
+            f"scalar API ratio >= {SCALAR_SLACK} x today's {SCALAR_TODAY}",
+            f"{ratio:.3f}",
+            ratio >= SCALAR_SLACK * SCALAR_TODAY,
+        )
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run")
-    parser.add_argument("--skip-scaling", action="store_true", help="leave out section 5")
-    args = parser.parse_args(argv)
-    quick = args.quick
-    entities, metrics, goals = (200, 20, 200) if quick else (1000, 100, 1000)
-    repeats = 2 if quick else 3
-
-    import numpy
-
-    print(f"goalengine bench: {'--quick' if quick else 'full'} run, report date {AS_OF}")
+    parser.add_argument("--sizes", default="1000,10000", help="entities, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="--sizes 100,1000")
+    parser.add_argument("--metrics", type=int, default=50)
+    parser.add_argument("--goals", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3, help="best of N (runs under 30 s)")
+    parser.add_argument(
+        "--timeout", default="300", help="seconds per child: one value, or one per size"
+    )
+    parser.add_argument("--memory-gb", type=float, default=14.0, help="RLIMIT_AS per child")
+    parser.add_argument("--peers", default=",".join(PEERS), help="of " + ",".join(PEERS))
+    parser.add_argument("--skip-cli", action="store_true", help="only the peers")
+    parser.add_argument("--skip-cold-start", action="store_true")
+    parser.add_argument("--skip-scalar", action="store_true")
+    parser.add_argument("--cold-runs", type=int, default=7)
+    options = parser.parse_args(argv)
+    options.peers = [p for p in options.peers.split(",") if p]
+    entities = [100, 1000] if options.quick else [int(s) for s in options.sizes.split(",")]
+    timeouts = [float(t) for t in options.timeout.split(",")]
+    if len(timeouts) not in (1, len(entities)):
+        parser.error("--timeout: one value, or one per size")
+    timeouts = timeouts * len(entities) if len(timeouts) == 1 else timeouts
     print(
-        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} "
-        f"(other processes slow every figure down), Python {sys.version.split()[0]}, "
-        f"numpy {numpy.__version__}"
+        f"goalengine bench, report date {AS_OF}; {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.2f} (other processes slow every figure down), "
+        f"Python {sys.version.split()[0]}; per child: address space {options.memory_gb:g} GB, "
+        f"timeout {options.timeout} s"
     )
-    work = generate(CACHE, entities, metrics, goals)
-    size = work.data.stat().st_size / 2**20
-    print(
-        f"workload: {goals:,} goals over {metrics} metrics x {entities:,} entities x 20 periods "
-        f"= {work.observations:,} observations ({size:.1f} MB Parquet); "
-        f"{goals * entities:,} (goal, entity) results"
-    )
-    targets: list[tuple[str, str, bool]] = []
-
-    print("\n1. end to end: rule file + Parquet -> JSON report, in a fresh process")
-    e2e = end_to_end(work, repeats)
-    phases = ", ".join(f"{k} {v:.2f}" for k, v in e2e["phases"].items())
-    print(f"  whole process            {fmt(e2e['wall'])}   ({phases})")
-    print(f"  python -c 'import numpy' {fmt(e2e['numpy'])}   (for scale)")
-    print(f"  report: {e2e['results']:,} results, {e2e['report_mb']:.0f} MB of JSON")
-    two = end_to_end(work, repeats, workers=2)
-    print(f"  with write_report(workers=2) {fmt(two['wall'])}   (the second core, when it is free)")
-    if not quick:  # the targets are for the full workload
-        targets.append(("end to end ≤ 5 s", fmt(e2e["wall"]), e2e["wall"] <= 5.0))
-
-    print("\n2. judging (the frame already in memory): goalengine vs two baselines")
-    judged = judging(work, repeats, 2000 if quick else 20000)
-    naive = judged["simpleeval"]
-    vs_naive = naive["total"] / judged["ours"]
-    vs_hand = judged["ours"] / judged["hand"]
-    say("goalengine evaluate_frame", judged["ours"], "verdicts, projections, probabilities")
-    say("... and the JSON report", judged["with_json"], "explanations for every result")
-    say("hand-written numpy", judged["hand"], f"{judged['agree']} of {goals} goals agree")
-    per_pair = f"{naive['per_pair'] * 1e6:.1f} µs a pair, on a sample, x {goals * entities:,}"
-    say("fresh simpleeval per pair", naive["total"], per_pair)
-    print(f"  -> {vs_naive:.0f}x faster than simpleeval per pair; {vs_hand:.2f}x hand-written")
-    targets.append(("≥ 20x faster than simpleeval per pair", f"{vs_naive:.0f}x", vs_naive >= 20))
-    targets.append(("within 3x of hand-written numpy", f"{vs_hand:.2f}x", vs_hand <= 3))
-
-    print("\n3. peak memory of the end-to-end process")
-    raw = work.raw_bytes / 2**20
-    allowed = 3 * raw + 200
-    print(f"  peak RSS {e2e['maxrss_mb']:.0f} MB; raw float64 data {raw:.1f} MB;")
-    print(f"  allowed 3 x {raw:.1f} + 200 = {allowed:.0f} MB")
-    targets.append(
-        (
-            "peak memory ≤ 3x data + 200 MB",
-            f"{e2e['maxrss_mb']:.0f} MB",
-            e2e["maxrss_mb"] <= allowed,
+    sizes = []
+    for n, timeout in zip(entities, timeouts, strict=True):
+        options.child_timeout = timeout
+        work = generate(CACHE, n, options.metrics, options.goals)
+        plan = CACHE / f"plan-{options.goals}x{options.metrics}.json"
+        plan.write_text(json.dumps(goal_plan(options.goals, options.metrics)))
+        size = Size(n, work, plan)
+        print(
+            f"\n{n:,} entities x {options.metrics} metrics x {YEARS} years = "
+            f"{work.observations:,} observations (CSV {work.csv.stat().st_size / 2**20:.1f} MB, "
+            f"Parquet {work.data.stat().st_size / 2**20:.1f} MB); {options.goals} goals -> "
+            f"{options.goals * n:,} results"
         )
-    )
-
-    print("\n4. cold start: goalengine check rules/ (the shipped rules)")
-    cold = cold_start(7 if not quick else 3)
-    ratio = cold["ours"] / cold["floor"]
-    print(f"  goalengine check rules/                          {fmt(cold['ours'])}")
-    print(f"  python -c 'import pydantic, rich, simpleeval'    {fmt(cold['floor'])}")
-    print(f"  -> {ratio:.2f}x")
-    targets.append(("check rules/ within 2.5x of the imports", f"{ratio:.2f}x", ratio <= 2.5))
-
-    if not args.skip_scaling:
-        print("\n5. scaling (judging + JSON to /dev/null; best of 2)")
-        entity_sizes = [10, 100, 1000, 10000] + ([] if quick else [100000])
-        goal_sizes = [10, 100, 1000] + ([] if quick else [10000])
-        print("  entities (10 goals over 10 metrics):")
-        rows = scaling([(n, 10, 10) for n in entity_sizes], 2)
-        scaling_table(rows, "entities")
-        linear_e = _linear(rows, "entities")
-        print("  goals (100 entities, 100 metrics):")
-        rows = scaling([(100, 100, n) for n in goal_sizes], 2)
-        scaling_table(rows, "goals")
-        linear_g = _linear(rows, "goals")
-        targets.append(
-            (
-                "time linear in entities (each 10x step ≤ 15x the time)",
-                "yes" if linear_e else "no",
-                linear_e,
-            )
-        )
-        targets.append(
-            (
-                "time linear in goals (each 10x step ≤ 15x the time)",
-                "yes" if linear_g else "no",
-                linear_g,
-            )
-        )
-
-    print("\ntargets:")
+        measure(size, options)
+        print()
+        size_table(size)
+        for line in agreement(size):
+            print(f"  {line}")
+        sizes.append(size)
+    targets = targets_for(sizes)
+    if not options.skip_cold_start:
+        targets += cold_start(options)
+    if not options.skip_scalar:
+        targets += scalar(options)
+    print("\ntargets (issue 12):")
     table = Table("target", "measured", "")
     for name, measured, ok in targets:
-        table.add(name, measured, "met" if ok else "MISSED")
+        table.add(name, measured, "PASS" if ok else "FAIL")
     table.print()
-    return 0
+    disagree = any(agreement(size) for size in sizes)
+    if disagree:
+        print("\nDISAGREE: some path's verdict counts differ from goalengine's (see above)")
+    return 1 if disagree else 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The synthetic workload of bench/run.py: per-entity goals over a Parquet file.
+"""The synthetic workload of bench/run.py: per-entity goals over a CSV and a Parquet file.
 
 ``metrics`` metrics x ``entities`` entities x 20 yearly periods (2005-2024) of figures with a
 trend and noise, rounded to one decimal like published statistics; ``goals`` goals with
@@ -6,6 +6,11 @@ trend and noise, rounded to one decimal like published statistics; ``goals`` goa
 forms (deadlines ahead and passed, a baseline, a period lookup, a bare year, a ratio of two
 metrics, a chained comparison, ``mean(x[*])``, ``and``, ``throughout``). Report date
 2024-12-31. Everything is seeded: the same arguments give the same files.
+
+The data is written twice, as Parquet and as a plain CSV (``metric,entity,period,value``,
+unquoted, as a spreadsheet exports it), with one rule file naming each: what a user runs
+``goalengine check`` on. :func:`goal_plan` is the same goals as data, for the peers of
+bench/peers/ (a hand-written query knows its goals; it does not parse rules).
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class Workload:
     directory: Path
     rules: Path
     data: Path
+    csv_rules: Path
+    csv: Path
     entities: int
     metrics: int
     goals: int
@@ -52,28 +59,42 @@ class Workload:
         return self.observations * 8
 
 
-def goal_specs(goals: int, metrics: int) -> list[tuple[str, str, str | None, str | None]]:
-    """(id, rule, baseline, unit) for each goal."""
-    specs = []
+def goal_plan(goals: int, metrics: int) -> list[tuple[str, int, str, str]]:
+    """(id, shape, metric, other metric) for each goal: the shape indexes :data:`SHAPES`."""
+    plan = []
     for i in range(goals):
-        shape, baseline, unit = SHAPES[i % len(SHAPES)]
         m = f"m{(i // len(SHAPES) + i) % metrics}"
         o = f"m{(i * 7 + 3) % metrics}"
         if o == m:
             o = f"m{(i * 7 + 4) % metrics}"
-        specs.append((f"g{i:05d}", shape.format(m=m, o=o), baseline, unit))
+        plan.append((f"g{i:05d}", i % len(SHAPES), m, o))
+    return plan
+
+
+def goal_specs(goals: int, metrics: int) -> list[tuple[str, str, str | None, str | None]]:
+    """(id, rule, baseline, unit) for each goal."""
+    specs = []
+    for goal_id, shape, m, o in goal_plan(goals, metrics):
+        rule, baseline, unit = SHAPES[shape]
+        specs.append((goal_id, rule.format(m=m, o=o), baseline, unit))
     return specs
 
 
 def generate(directory: Path, entities: int, metrics: int, goals: int, seed: int = 7) -> Workload:
-    """Write ``data.parquet`` and ``goals.yaml`` into ``directory`` (reused if present)."""
+    """Write the data (Parquet, CSV) and a rule file for each into ``directory``.
+
+    Files already there are reused: the same arguments always give the same content.
+    """
     import pyarrow as pa
+    import pyarrow.csv as pc
     import pyarrow.parquet as pq
 
     directory.mkdir(parents=True, exist_ok=True)
     tag = f"{entities}x{metrics}x{goals}-{seed}"
     data = directory / f"data-{entities}x{metrics}-{seed}.parquet"
     rules = directory / f"goals-{tag}.yaml"
+    csv = data.with_suffix(".csv")
+    csv_rules = rules.with_name(f"goals-{tag}-csv.yaml")
     if not data.exists():
         rng = np.random.default_rng(seed)
         n = entities * metrics * YEARS
@@ -101,22 +122,34 @@ def generate(directory: Path, entities: int, metrics: int, goals: int, seed: int
             }
         )
         pq.write_table(table, data)
-    if not rules.exists():
-        lines = [
-            "title: Synthetic per-entity goals (bench/run.py)",
-            f"as_of: {AS_OF}",
-            f"data: {data.name}",
-            "defaults:",
-            "  owner: bench",
-            "goals:",
-        ]
-        for goal_id, rule, baseline, unit in goal_specs(goals, metrics):
-            lines.append(f"  - id: {goal_id}")
-            lines.append(f'    rule: "{rule}"')
-            lines.append("    for_each: entity")
-            if baseline:
-                lines.append(f'    baseline: "{baseline}"')
-            if unit:
-                lines.append(f'    unit: "{unit}"')
-        rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return Workload(directory, rules, data, entities, metrics, goals)
+    if not csv.exists():
+        table = pq.read_table(data)
+        plain = pa.table({name: table[name].cast(pa.string()) for name in table.column_names[:3]})
+        plain = plain.append_column("value", table["value"])
+        with open(csv, "wb") as out:
+            out.write(b"metric,entity,period,value\n")
+            pc.write_csv(plain, out, pc.WriteOptions(include_header=False, quoting_style="none"))
+    for path, source in ((rules, data), (csv_rules, csv)):
+        if not path.exists():
+            _write_rules(path, source, goals, metrics)
+    return Workload(directory, rules, data, csv_rules, csv, entities, metrics, goals)
+
+
+def _write_rules(path: Path, data: Path, goals: int, metrics: int) -> None:
+    lines = [
+        "title: Synthetic per-entity goals (bench/run.py)",
+        f"as_of: {AS_OF}",
+        f"data: {data.name}",
+        "defaults:",
+        "  owner: bench",
+        "goals:",
+    ]
+    for goal_id, rule, baseline, unit in goal_specs(goals, metrics):
+        lines.append(f"  - id: {goal_id}")
+        lines.append(f'    rule: "{rule}"')
+        lines.append("    for_each: entity")
+        if baseline:
+            lines.append(f'    baseline: "{baseline}"')
+        if unit:
+            lines.append(f'    unit: "{unit}"')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -305,16 +305,6 @@ def test_strategies_keep_to_the_calendar() -> None:
     at_the_end()
 
 
-def test_the_limits_doc_shows_the_values_in_limits_py() -> None:
-    from goalengine import limits
-
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text("utf-8")
-    rows = re.findall(r"^\| `(MAX_\w+)` \| ([\d,]+) \|", doc, re.MULTILINE)
-    assert len(rows) >= 6
-    for name, value in rows:
-        assert getattr(limits, name) == int(value.replace(",", "")), name
-
-
 def test_windows_read_again_at_every_period_of_a_throughout_are_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

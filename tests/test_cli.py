@@ -357,7 +357,7 @@ def test_unreadable_rule_file(cli: Callable[..., Run], tmp_path: Path) -> None:
     rules.write_bytes(b"title: K\xf8benhavn\ngoals: []\n")
     run = cli("check", str(rules))
     assert run.code == EXIT_USAGE
-    assert run.err.startswith(f"{rules}:1: error: rule file is not UTF-8")
+    assert run.err.startswith(f"{rules}:1:9: error: rule file is not UTF-8")
 
 
 def test_output_into_a_missing_directory(cli: Callable[..., Run], tmp_path: Path) -> None:

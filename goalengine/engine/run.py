@@ -33,6 +33,7 @@ from ..evaluate import _failed, _report_date, _warnings, build_report, judge
 from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Report, Result, RollUp, Verdict
 from ..periods import Period, parse_as_of
+from ..render.json import strict_json
 from ..resolve import DataCache, data_root_of, load_ruleset_data
 from ..ruleset import DataSource, RuleSet
 
@@ -264,7 +265,7 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
         if isinstance(chunk, list):
             texts = [result_json(result).replace("\n", "\n    ") for result in chunk]
         else:
-            texts = chunk.texts("    ")
+            texts = [strict_json(text, *chunk.key[::-1]) for text in chunk.texts("    ")]
         if texts:
             stream.write(("\n    " if first else ",\n    ") + ",\n    ".join(texts))
             first = False
@@ -279,6 +280,7 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
         }
     )
     _, after = tail.split(json.dumps(_MARK), 1)
+    after = strict_json(after)  # warnings and roll-ups carry user text too
     if first:  # no results: "[]"
         stream.write(after[len("\n  ") :] + "\n")
     else:
@@ -302,7 +304,7 @@ def result_json(result: Result) -> str:
         text = None
     if text is None or "0.0000" in text or "e-" in text or "e+" in text:
         text = json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    return text
+    return strict_json(text, result.goal, result.file)
 
 
 def _skeleton(document: dict[str, Any]) -> str:

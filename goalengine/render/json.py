@@ -16,11 +16,39 @@ from ..errors import EvaluationError, Span
 from ..models import Report
 from .safe import UNPRINTABLE_IN_LINES
 
-__all__ = ["render_json"]
+__all__ = ["render_json", "strict_json"]
 
 
 def _unicode_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+# A bare non-finite number as json.dumps (allow_nan) and pydantic spell it: a value of its
+# own line, after a key or in an array -- never inside a string, which is quoted.
+_BARE_NON_FINITE = re.compile(r'^[ ]*(?:"(?:[^"\\\n]|\\.)*": )?-?(?:Infinity|NaN),?$', re.MULTILINE)
+
+
+def strict_json(text: str, goal: str | None = None, file: str | None = None) -> str:
+    """Pretty-printed JSON ``text`` made safe to print: unprintable characters in strings
+    as ``\\u`` escapes; a bare ``Infinity``/``NaN`` (not JSON) an error naming ``goal``.
+
+    The one check every JSON writer of reports ends with (:func:`render_json` and the
+    streamed report of :mod:`goalengine.engine.run`).
+    """
+    if _BARE_NON_FINITE.search(text):
+        raise _not_finite(goal, file)
+    if UNPRINTABLE_IN_LINES.search(text):
+        text = UNPRINTABLE_IN_LINES.sub(_unicode_escape, text)
+    return text
+
+
+def _not_finite(goal: str | None, file: str | None) -> EvaluationError:
+    what = f"goal '{goal}' has" if goal is not None else "the report has"
+    return EvaluationError(
+        f"{what} a number that is not finite; JSON cannot hold it",
+        Span(file=file),
+        "a value beyond ±1.8e308 overflows a float: rescale the data (e.g. thousands)",
+    )
 
 
 def render_json(report: Report) -> str:
@@ -33,9 +61,7 @@ def render_json(report: Report) -> str:
         text = report.to_json(indent=2)
     except ValueError as error:  # allow_nan=False: a non-finite number
         raise _non_finite(report) from error
-    # json.dumps escapes C0 but newline itself (its newlines are indentation); whatever
-    # else matches can only stand inside strings.
-    return UNPRINTABLE_IN_LINES.sub(_unicode_escape, text) + "\n"
+    return strict_json(text) + "\n"
 
 
 def _non_finite(report: Report) -> EvaluationError:
@@ -43,11 +69,5 @@ def _non_finite(report: Report) -> EvaluationError:
         try:
             json.dumps(result.model_dump(mode="json"), allow_nan=False)
         except ValueError:
-            return EvaluationError(
-                f"goal '{result.goal}' has a number that is not finite; JSON cannot hold it",
-                Span(file=result.file),
-                "a value beyond ±1.8e308 overflows a float: rescale the data (e.g. thousands)",
-            )
-    return EvaluationError(
-        "the report has a number that is not finite; JSON cannot hold it", Span()
-    )
+            return _not_finite(result.goal, result.file)
+    return _not_finite(None, None)

@@ -143,9 +143,12 @@ def test_verdicts_agree_with_python(tree: Any, x: int) -> None:
     )
 
 
-def test_an_infinite_target_is_not_met() -> None:
+def test_an_infinite_target_is_an_error_not_a_verdict() -> None:
     huge = " * ".join(["1e15"] * 22)  # overflows to inf, as Python's floats do
     goal = Goal.parse(f"x >= {huge}")
     result = evaluate_goal(goal, Dataset.from_mapping({"x": {"2012": 2}}), DAY)
-    assert math.isinf(eval(huge))  # and 2 >= inf is False in Python
-    assert result.verdict is Verdict.MISSED, result.explanation
+    assert math.isinf(eval(huge))  # Python would say 2 >= inf is False: "missed"
+    # ... but no verdict can rest on an overflow, and a report cannot hold the infinity.
+    assert result.verdict is Verdict.ERROR, result.explanation
+    assert result.error is not None
+    assert result.error.message == "evaluation failed: the target is too large to compute with"

@@ -35,8 +35,10 @@ def strict_json(text: str, goal: str | None = None, file: str | None = None) -> 
     The one check every JSON writer of reports ends with (:func:`render_json` and the
     streamed report of :mod:`goalengine.engine.run`).
     """
-    if _BARE_NON_FINITE.search(text):
+    if ("Infinity" in text or "NaN" in text) and _BARE_NON_FINITE.search(text):
         raise _not_finite(goal, file)
+    if text.isascii() and "\x7f" not in text:
+        return text  # JSON encoders escape C0 controls; nothing else unprintable is ASCII
     if UNPRINTABLE_IN_LINES.search(text):
         text = UNPRINTABLE_IN_LINES.sub(_unicode_escape, text)
     return text

@@ -332,3 +332,25 @@ def test_an_overflow_is_an_error_on_both_engines(
     assert [(r["goal"], r["entity"]) for r in errors] == [("g00", "area-03")]
     assert all("too large to compute with" in r["error"]["message"] for r in errors)
     assert done.code == 2
+
+
+def test_control_characters_in_entities_are_escaped_on_the_columnar_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = _workload(tmp_path, [("m0 >= 60 by 2018", [])])
+    data = tmp_path / "data.csv"
+    hostile = "area-05\x1b[2J\x7f\u202e"
+    data.write_text(data.read_text().replace(",area-05\n", f',"{hostile}"\n'))
+    calls: list[int] = []
+    original = goalengine.vectorized.stream_results
+
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(goalengine.vectorized, "stream_results", counted)
+    out = _check(capsys, str(rules), "--format", "json").out
+    assert calls  # the columnar path wrote it
+    assert not any(c in out for c in "\x1b\x7f\u202e")
+    entities = {r["entity"] for r in json.loads(out)["results"]}
+    assert hostile in entities  # the same string for a parser

@@ -45,5 +45,5 @@ def load_dataset(
     raise DataError(
         f"unknown data format '{suffix or path.name}'",
         Span(file=str(path)),
-        hint="use a .csv file (or .parquet with goalengine[parquet])",
+        hint="use a .csv file or .parquet",
     )

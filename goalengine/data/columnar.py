@@ -1,4 +1,4 @@
-"""Columnar measurement data for vectorised evaluation (needs numpy: ``goalengine[fast]``).
+"""Columnar measurement data for vectorised evaluation (numpy, imported only when needed).
 
 A :class:`Frame` holds, per metric, an (entities x periods) float64 matrix -- NaN where
 there is no figure -- plus one row per metric for entity-less series. It is built straight
@@ -364,7 +364,7 @@ def read_parquet_frame(
         import pyarrow.parquet as pq
     except ImportError:
         raise DataError(
-            "reading Parquet needs pyarrow", Span(file=name), "pip install goalengine[parquet]"
+            "reading Parquet needs pyarrow", Span(file=name), "pip install pyarrow"
         ) from None
 
     def where(row: int) -> str:

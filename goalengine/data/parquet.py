@@ -1,4 +1,4 @@
-"""Read long-format Parquet (``pip install goalengine[parquet]``): the CSV's columns.
+"""Read long-format Parquet (pyarrow): the CSV's columns.
 
 ``metric``, ``period`` and ``value`` are required; ``entity``, ``note``, ``source`` and
 ``published`` are optional (notes and sources are not kept). Periods may be strings or
@@ -36,6 +36,6 @@ def read_parquet(
         raise DataError(
             "reading Parquet needs pyarrow and numpy",
             Span(file=str(path)),
-            "pip install goalengine[parquet]",
+            "pip install pyarrow",
         ) from None
     return read_parquet_frame(path, root=root, limits=limits).to_dataset()

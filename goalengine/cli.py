@@ -33,7 +33,6 @@ from . import __version__
 from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
 from .limits import DEFAULT_LIMITS, MAX_DATA_FILE_BYTES, Limits
 from .models import Report, Result, Verdict
-from .rulefile import find_rule_files, read_rules
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
     from .render import FileInfo
     from .render.console import OutputMode
     from .render.explain import SeriesView
-    from .ruleset import DataSource, Goal, RuleSet
+    from .ruleset import Goal, RuleSet
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
@@ -482,62 +481,15 @@ def _usage(message: str, hint: str | None = None) -> NoReturn:
 # -- shared steps -------------------------------------------------------------------------
 
 
-def _collect(
-    paths: Sequence[str], data_root: Path | None = None
-) -> tuple[dict[Path, Path], list[Diagnostic]]:
-    """Rule files under ``paths`` (each once) with the data root of each, and a diagnostic
-    per path that has none. A file's data root is ``data_root`` if given, else that of the
-    PATH it was found under (:func:`~goalengine.data.files.default_data_root`)."""
-    from .data.files import default_data_root
-
-    files: dict[Path, Path] = {}
-    seen: set[Path] = set()
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(Diagnostic("error", "no such file or directory", Span(file=raw)))
-            continue
-        found = find_rule_files(path)
-        if not found:
-            problems.append(
-                Diagnostic(
-                    "error",
-                    "no rule files found",
-                    Span(file=raw),
-                    "rule files end in .yaml or .yml",
-                )
-            )
-        root = data_root if data_root is not None else default_data_root(path)
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                files[file] = root
-    return files, problems
-
-
-def _read(files: dict[Path, Path], limits: Limits) -> tuple[list[RuleSet], list[Diagnostic]]:
-    rulesets: list[RuleSet] = []
-    problems: list[Diagnostic] = []
-    for path, root in files.items():
-        try:
-            ruleset = read_rules(path, limits=limits)
-        except GoalEngineError as error:
-            problems.append(error.diagnostic())
-            continue
-        problems.extend(ruleset.diagnostics)
-        rulesets.append(ruleset.model_copy(update={"data_root": root}))
-    return rulesets, problems
-
-
 def _rulesets(session: _Session, paths: Sequence[str]) -> tuple[list[RuleSet], list[Diagnostic]]:
     """Read the rule files under ``paths``; a path without any is a usage error (exit 2)."""
-    files, problems = _collect(paths, session.data_root)
+    from .validation import collect_rule_files, read_rule_files
+
+    files, problems = collect_rule_files(paths, session.data_root)
     if problems:
         session.diagnostics(problems)
         raise _Exit(EXIT_USAGE)
-    return _read(files, session.limits)
+    return read_rule_files(files, session.limits)
 
 
 class _Exit(Exception):
@@ -836,51 +788,13 @@ def _emit(
 
 
 def _validate(session: _Session) -> int:
-    from .render.diagnostics import unique
-    from .resolve import DataCache, load_ruleset_data, resolve_goal
+    from .validation import validate
 
     args = session.args
-    data = _dataset(args.data, session.limits)
-    files, problems = _collect(args.paths, session.data_root)
-    cache = DataCache(limits=session.limits)
-    goals = 0
-    rulesets, read_problems = _read(files, session.limits)
-    problems.extend(read_problems)
-    for ruleset in rulesets:
-        goals += len(ruleset.goals)
-        if data is None and not ruleset.data_sources and ruleset.inline_data is None:
-            continue  # no data named: only the rules themselves can be checked
-        if data is None:
-            outside, missing = _data_problems(ruleset)
-            problems.extend(outside)
-            if outside:
-                continue
-            if missing:  # data not here (yet): check the rules without it
-                problems.append(
-                    Diagnostic(
-                        "warning",
-                        f"metric names not checked: data file not found: '{missing[0].name}'",
-                        missing[0].span or Span(file=ruleset.path),
-                        "paths in 'data:' are relative to the rule file",
-                    )
-                )
-                continue
-        try:
-            dataset = load_ruleset_data(ruleset, data, cache)
-        except GoalEngineError as error:  # data that is there but wrong is an error
-            problems.append(error.diagnostic())
-            continue
-        for goal in ruleset.goals:
-            if goal.problem is not None:
-                continue
-            try:
-                resolve_goal(goal, dataset)
-            except GoalEngineError as error:
-                problems.append(error.diagnostic())
-    problems = _sorted(unique(problems))
-    session.diagnostics(problems)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
+    found = validate(args.paths, data=args.data, data_root=session.data_root,
+                     limits=session.limits)  # fmt: skip
+    session.diagnostics(found.diagnostics)
+    errors, warnings = len(found.errors), len(found.warnings)
     if errors:
         if session.verbose:
             session.say(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
@@ -888,43 +802,12 @@ def _validate(session: _Session) -> int:
     if not session.quiet:
         from rich.text import Text
 
-        line = Text(f"{_plural(len(rulesets), 'rule file')}, {_plural(goals, 'goal')}: ")
+        line = Text(f"{_plural(found.files, 'rule file')}, {_plural(found.goals, 'goal')}: ")
         line.append("no errors", style="bold green")
         if warnings:
             line.append(f", {_plural(warnings, 'warning')}", style="yellow")
         session.print(line, lines=True)
     return EXIT_OK
-
-
-def _data_problems(ruleset: RuleSet) -> tuple[list[Diagnostic], list[DataSource]]:
-    """The rule set's data entries outside its data root (errors), and the missing ones."""
-    from .data.files import inside_root
-    from .errors import DataError
-    from .resolve import data_root_of
-
-    root = data_root_of(ruleset)
-    outside: list[Diagnostic] = []
-    missing: list[DataSource] = []
-    for source in ruleset.data_sources:
-        try:
-            resolved = inside_root(source.path, root, source.span, name=source.name)
-        except DataError as error:
-            outside.append(error.diagnostic())
-            continue
-        if not os.path.lexists(resolved):
-            missing.append(source)
-    return outside, missing
-
-
-def _sorted(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """Problems grouped by file (files in the order first seen), then by position."""
-    order: dict[str | None, int] = {}
-    for problem in problems:
-        order.setdefault(problem.span.file, len(order))
-    return sorted(
-        problems,
-        key=lambda p: (order[p.span.file], p.span.line or 0, p.span.column or 0),
-    )
 
 
 def _plural(count: int, noun: str) -> str:

@@ -15,7 +15,6 @@ Importing this module stays light: rich and the renderers load when a command ru
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import importlib
 import io
 import os
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
+from .errors import Diagnostic, GoalEngineError, Span, did_you_mean
 from .limits import DEFAULT_LIMITS, MAX_DATA_FILE_BYTES, Limits
 from .models import Report, Result, Verdict
 
@@ -544,51 +543,17 @@ def _infos(rulesets: Iterable[RuleSet], as_of: date | None) -> dict[str, FileInf
     }
 
 
-def _patterns(values: Iterable[str]) -> list[str]:
-    return [p.strip() for value in values for p in value.split(",") if p.strip()]
-
-
-def _matches(goal: Goal, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(goal.id, pattern) or any(
-        fnmatch.fnmatchcase(tag, pattern) for tag in goal.tags
-    )
-
-
 def _select(
     session: _Session, rulesets: list[RuleSet], select: list[str], exclude: list[str]
 ) -> list[RuleSet]:
-    """Keep the goals matching any ``select`` pattern (all if none) and no ``exclude``."""
-    if not select and not exclude:
-        return rulesets
-    goals = [goal for ruleset in rulesets for goal in ruleset.goals]
-    names = {goal.id for goal in goals} | {tag for goal in goals for tag in goal.tags}
-    problems = []
-    for option, patterns in (("--select", select), ("--exclude", exclude)):
-        for pattern in patterns:
-            if not any(_matches(goal, pattern) for goal in goals):
-                severity: Severity = "error" if option == "--select" else "warning"
-                problems.append(
-                    Diagnostic(
-                        severity,
-                        f"{option} '{pattern}' matches no goal id or tag",
-                        Span(),
-                        did_you_mean(pattern, names),
-                    )
-                )
+    """:func:`~goalengine.selection.select_goals`; a pattern in error, or nothing left, exits 2."""
+    from .selection import patterns, select_goals
+
+    kept, problems = select_goals(rulesets, select, exclude)
     session.diagnostics(problems)
     if any(p.severity == "error" for p in problems):
         raise _Exit(EXIT_USAGE)
-    kept = []
-    for ruleset in rulesets:
-        chosen = tuple(
-            goal
-            for goal in ruleset.goals
-            if (not select or any(_matches(goal, p) for p in select))
-            and not any(_matches(goal, p) for p in exclude)
-        )
-        if chosen:
-            kept.append(ruleset.model_copy(update={"goals": chosen}))
-    if not kept:
+    if not kept and patterns([*select, *exclude]):
         _usage("no goals left to judge after --select/--exclude")
     return kept
 
@@ -672,7 +637,7 @@ def _check(session: _Session) -> int:
         _usage(f"--output: {output} is a directory", "name a file")
     data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
-    rulesets = _select(session, rulesets, _patterns(args.select), _patterns(args.exclude))
+    rulesets = _select(session, rulesets, args.select, args.exclude)
     streamed = _format(session, output) == "json"
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)

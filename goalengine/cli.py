@@ -58,9 +58,7 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "unknown": frozenset({Verdict.MISSED, Verdict.AT_RISK, Verdict.UNKNOWN}),
     "never": frozenset(),
 }
-FORMATS = ("table", "json", "markdown", "junit")
 PROGRESS_ABOVE = 200
-_SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".xml": "junit"}
 
 
 class UsageError(GoalEngineError):
@@ -217,12 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", metavar="DATE", help="report date: a date or a period (default: each file's)"
     )
+    from .render import format_names
+
+    names = format_names()
     check.add_argument(
         "--format",
         "-f",
-        choices=FORMATS,
-        help="table, json, markdown or junit (default: table on a terminal, json when "
-        "piped; with --output, from the file's suffix)",
+        choices=names,
+        help=f"{', '.join(names[:-1])} or {names[-1]} (default: table on a terminal, json "
+        "when piped; with --output, from the file's suffix)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument(
@@ -695,7 +696,9 @@ def _format(session: _Session, output: Path | None) -> str:
     if chosen:
         return chosen
     if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), "table")
+        from .render import format_for_suffix
+
+        return format_for_suffix(output.suffix) or "table"
     return "table" if session.mode(sys.stdout).terminal else "json"
 
 
@@ -706,30 +709,20 @@ def _emit(
     failing: frozenset[Verdict],
     output: Path | None,
 ) -> None:
-    fmt = _format(session, output)
-    show = (failing | {Verdict.ERROR}) if session.quiet else None
-    if fmt == "table":
-        from .render.table import render_table
+    from .render import RenderContext, renderer_for
 
-        renderable = render_table(report, infos, show=show, verbose=session.verbose)
-        if output is None:
-            session.print(renderable)
-            return
+    show = (failing | {Verdict.ERROR}) if session.quiet else None
+    context = RenderContext(infos, show=show, failing=failing, verbose=session.verbose)
+    rendered = renderer_for(_format(session, output))(report, context)
+    if isinstance(rendered, str):
+        text = rendered
+    elif output is None:
+        session.print(rendered)
+        return
+    else:
         from .render.console import OutputMode
 
-        text = _plain(renderable, OutputMode(terminal=False, color=False))
-    elif fmt == "json":
-        from .render.json import render_json
-
-        text = render_json(report)
-    elif fmt == "markdown":
-        from .render.markdown import render_markdown
-
-        text = render_markdown(report, infos, show=show)
-    else:
-        from .render.junit import render_junit
-
-        text = render_junit(report, infos, failing=failing)
+        text = _plain(rendered, OutputMode(terminal=False, color=False))
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()

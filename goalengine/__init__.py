@@ -29,6 +29,7 @@ from .models import Explanation, Observation, Report, Result, ResultError, Step,
 from .periods import Period
 from .rulefile import find_rule_files, load_rules, read_rules
 from .ruleset import Baseline, FixtureCase, Goal, RuleSet
+from .validation import Validation, validate
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "Span",
     "Step",
     "UnknownNameError",
+    "Validation",
     "Verdict",
     "__version__",
     "evaluate",
@@ -64,4 +66,5 @@ __all__ = [
     "load_dataset",
     "load_rules",
     "read_rules",
+    "validate",
 ]

@@ -15,7 +15,6 @@ Importing this module stays light: rich and the renderers load when a command ru
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import importlib
 import io
 import os
@@ -30,10 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .errors import Diagnostic, GoalEngineError, Severity, Span, did_you_mean
+from .errors import Diagnostic, GoalEngineError, Span, did_you_mean
 from .limits import DEFAULT_LIMITS, MAX_DATA_FILE_BYTES, Limits
 from .models import Report, Result, Verdict
-from .rulefile import find_rule_files, read_rules
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -43,7 +41,7 @@ if TYPE_CHECKING:
     from .render import FileInfo
     from .render.console import OutputMode
     from .render.explain import SeriesView
-    from .ruleset import DataSource, Goal, RuleSet
+    from .ruleset import Goal, RuleSet
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
@@ -60,9 +58,7 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "unknown": frozenset({Verdict.MISSED, Verdict.AT_RISK, Verdict.UNKNOWN}),
     "never": frozenset(),
 }
-FORMATS = ("table", "json", "markdown", "junit")
 PROGRESS_ABOVE = 200
-_SUFFIX_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".xml": "junit"}
 
 
 class UsageError(GoalEngineError):
@@ -219,12 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--as-of", metavar="DATE", help="report date: a date or a period (default: each file's)"
     )
+    from .render import format_names
+
+    names = format_names()
     check.add_argument(
         "--format",
         "-f",
-        choices=FORMATS,
-        help="table, json, markdown or junit (default: table on a terminal, json when "
-        "piped; with --output, from the file's suffix)",
+        choices=names,
+        help=f"{', '.join(names[:-1])} or {names[-1]} (default: table on a terminal, json "
+        "when piped; with --output, from the file's suffix)",
     )
     check.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     check.add_argument(
@@ -482,62 +481,15 @@ def _usage(message: str, hint: str | None = None) -> NoReturn:
 # -- shared steps -------------------------------------------------------------------------
 
 
-def _collect(
-    paths: Sequence[str], data_root: Path | None = None
-) -> tuple[dict[Path, Path], list[Diagnostic]]:
-    """Rule files under ``paths`` (each once) with the data root of each, and a diagnostic
-    per path that has none. A file's data root is ``data_root`` if given, else that of the
-    PATH it was found under (:func:`~goalengine.data.files.default_data_root`)."""
-    from .data.files import default_data_root
-
-    files: dict[Path, Path] = {}
-    seen: set[Path] = set()
-    problems: list[Diagnostic] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(Diagnostic("error", "no such file or directory", Span(file=raw)))
-            continue
-        found = find_rule_files(path)
-        if not found:
-            problems.append(
-                Diagnostic(
-                    "error",
-                    "no rule files found",
-                    Span(file=raw),
-                    "rule files end in .yaml or .yml",
-                )
-            )
-        root = data_root if data_root is not None else default_data_root(path)
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                files[file] = root
-    return files, problems
-
-
-def _read(files: dict[Path, Path], limits: Limits) -> tuple[list[RuleSet], list[Diagnostic]]:
-    rulesets: list[RuleSet] = []
-    problems: list[Diagnostic] = []
-    for path, root in files.items():
-        try:
-            ruleset = read_rules(path, limits=limits)
-        except GoalEngineError as error:
-            problems.append(error.diagnostic())
-            continue
-        problems.extend(ruleset.diagnostics)
-        rulesets.append(ruleset.model_copy(update={"data_root": root}))
-    return rulesets, problems
-
-
 def _rulesets(session: _Session, paths: Sequence[str]) -> tuple[list[RuleSet], list[Diagnostic]]:
     """Read the rule files under ``paths``; a path without any is a usage error (exit 2)."""
-    files, problems = _collect(paths, session.data_root)
+    from .validation import collect_rule_files, read_rule_files
+
+    files, problems = collect_rule_files(paths, session.data_root)
     if problems:
         session.diagnostics(problems)
         raise _Exit(EXIT_USAGE)
-    return _read(files, session.limits)
+    return read_rule_files(files, session.limits)
 
 
 class _Exit(Exception):
@@ -592,51 +544,17 @@ def _infos(rulesets: Iterable[RuleSet], as_of: date | None) -> dict[str, FileInf
     }
 
 
-def _patterns(values: Iterable[str]) -> list[str]:
-    return [p.strip() for value in values for p in value.split(",") if p.strip()]
-
-
-def _matches(goal: Goal, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(goal.id, pattern) or any(
-        fnmatch.fnmatchcase(tag, pattern) for tag in goal.tags
-    )
-
-
 def _select(
     session: _Session, rulesets: list[RuleSet], select: list[str], exclude: list[str]
 ) -> list[RuleSet]:
-    """Keep the goals matching any ``select`` pattern (all if none) and no ``exclude``."""
-    if not select and not exclude:
-        return rulesets
-    goals = [goal for ruleset in rulesets for goal in ruleset.goals]
-    names = {goal.id for goal in goals} | {tag for goal in goals for tag in goal.tags}
-    problems = []
-    for option, patterns in (("--select", select), ("--exclude", exclude)):
-        for pattern in patterns:
-            if not any(_matches(goal, pattern) for goal in goals):
-                severity: Severity = "error" if option == "--select" else "warning"
-                problems.append(
-                    Diagnostic(
-                        severity,
-                        f"{option} '{pattern}' matches no goal id or tag",
-                        Span(),
-                        did_you_mean(pattern, names),
-                    )
-                )
+    """:func:`~goalengine.selection.select_goals`; a pattern in error, or nothing left, exits 2."""
+    from .selection import patterns, select_goals
+
+    kept, problems = select_goals(rulesets, select, exclude)
     session.diagnostics(problems)
     if any(p.severity == "error" for p in problems):
         raise _Exit(EXIT_USAGE)
-    kept = []
-    for ruleset in rulesets:
-        chosen = tuple(
-            goal
-            for goal in ruleset.goals
-            if (not select or any(_matches(goal, p) for p in select))
-            and not any(_matches(goal, p) for p in exclude)
-        )
-        if chosen:
-            kept.append(ruleset.model_copy(update={"goals": chosen}))
-    if not kept:
+    if not kept and patterns([*select, *exclude]):
         _usage("no goals left to judge after --select/--exclude")
     return kept
 
@@ -720,7 +638,7 @@ def _check(session: _Session) -> int:
         _usage(f"--output: {output} is a directory", "name a file")
     data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
-    rulesets = _select(session, rulesets, _patterns(args.select), _patterns(args.exclude))
+    rulesets = _select(session, rulesets, args.select, args.exclude)
     streamed = _format(session, output) == "json"
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
@@ -778,7 +696,9 @@ def _format(session: _Session, output: Path | None) -> str:
     if chosen:
         return chosen
     if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), "table")
+        from .render import format_for_suffix
+
+        return format_for_suffix(output.suffix) or "table"
     return "table" if session.mode(sys.stdout).terminal else "json"
 
 
@@ -789,30 +709,20 @@ def _emit(
     failing: frozenset[Verdict],
     output: Path | None,
 ) -> None:
-    fmt = _format(session, output)
-    show = (failing | {Verdict.ERROR}) if session.quiet else None
-    if fmt == "table":
-        from .render.table import render_table
+    from .render import RenderContext, renderer_for
 
-        renderable = render_table(report, infos, show=show, verbose=session.verbose)
-        if output is None:
-            session.print(renderable)
-            return
+    show = (failing | {Verdict.ERROR}) if session.quiet else None
+    context = RenderContext(infos, show=show, failing=failing, verbose=session.verbose)
+    rendered = renderer_for(_format(session, output))(report, context)
+    if isinstance(rendered, str):
+        text = rendered
+    elif output is None:
+        session.print(rendered)
+        return
+    else:
         from .render.console import OutputMode
 
-        text = _plain(renderable, OutputMode(terminal=False, color=False))
-    elif fmt == "json":
-        from .render.json import render_json
-
-        text = render_json(report)
-    elif fmt == "markdown":
-        from .render.markdown import render_markdown
-
-        text = render_markdown(report, infos, show=show)
-    else:
-        from .render.junit import render_junit
-
-        text = render_junit(report, infos, failing=failing)
+        text = _plain(rendered, OutputMode(terminal=False, color=False))
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -836,51 +746,13 @@ def _emit(
 
 
 def _validate(session: _Session) -> int:
-    from .render.diagnostics import unique
-    from .resolve import DataCache, load_ruleset_data, resolve_goal
+    from .validation import validate
 
     args = session.args
-    data = _dataset(args.data, session.limits)
-    files, problems = _collect(args.paths, session.data_root)
-    cache = DataCache(limits=session.limits)
-    goals = 0
-    rulesets, read_problems = _read(files, session.limits)
-    problems.extend(read_problems)
-    for ruleset in rulesets:
-        goals += len(ruleset.goals)
-        if data is None and not ruleset.data_sources and ruleset.inline_data is None:
-            continue  # no data named: only the rules themselves can be checked
-        if data is None:
-            outside, missing = _data_problems(ruleset)
-            problems.extend(outside)
-            if outside:
-                continue
-            if missing:  # data not here (yet): check the rules without it
-                problems.append(
-                    Diagnostic(
-                        "warning",
-                        f"metric names not checked: data file not found: '{missing[0].name}'",
-                        missing[0].span or Span(file=ruleset.path),
-                        "paths in 'data:' are relative to the rule file",
-                    )
-                )
-                continue
-        try:
-            dataset = load_ruleset_data(ruleset, data, cache)
-        except GoalEngineError as error:  # data that is there but wrong is an error
-            problems.append(error.diagnostic())
-            continue
-        for goal in ruleset.goals:
-            if goal.problem is not None:
-                continue
-            try:
-                resolve_goal(goal, dataset)
-            except GoalEngineError as error:
-                problems.append(error.diagnostic())
-    problems = _sorted(unique(problems))
-    session.diagnostics(problems)
-    errors = sum(1 for p in problems if p.severity == "error")
-    warnings = len(problems) - errors
+    found = validate(args.paths, data=args.data, data_root=session.data_root,
+                     limits=session.limits)  # fmt: skip
+    session.diagnostics(found.diagnostics)
+    errors, warnings = len(found.errors), len(found.warnings)
     if errors:
         if session.verbose:
             session.say(f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}")
@@ -888,43 +760,12 @@ def _validate(session: _Session) -> int:
     if not session.quiet:
         from rich.text import Text
 
-        line = Text(f"{_plural(len(rulesets), 'rule file')}, {_plural(goals, 'goal')}: ")
+        line = Text(f"{_plural(found.files, 'rule file')}, {_plural(found.goals, 'goal')}: ")
         line.append("no errors", style="bold green")
         if warnings:
             line.append(f", {_plural(warnings, 'warning')}", style="yellow")
         session.print(line, lines=True)
     return EXIT_OK
-
-
-def _data_problems(ruleset: RuleSet) -> tuple[list[Diagnostic], list[DataSource]]:
-    """The rule set's data entries outside its data root (errors), and the missing ones."""
-    from .data.files import inside_root
-    from .errors import DataError
-    from .resolve import data_root_of
-
-    root = data_root_of(ruleset)
-    outside: list[Diagnostic] = []
-    missing: list[DataSource] = []
-    for source in ruleset.data_sources:
-        try:
-            resolved = inside_root(source.path, root, source.span, name=source.name)
-        except DataError as error:
-            outside.append(error.diagnostic())
-            continue
-        if not os.path.lexists(resolved):
-            missing.append(source)
-    return outside, missing
-
-
-def _sorted(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """Problems grouped by file (files in the order first seen), then by position."""
-    order: dict[str | None, int] = {}
-    for problem in problems:
-        order.setdefault(problem.span.file, len(order))
-    return sorted(
-        problems,
-        key=lambda p: (order[p.span.file], p.span.line or 0, p.span.column or 0),
-    )
 
 
 def _plural(count: int, noun: str) -> str:

@@ -16,8 +16,9 @@ PUBLIC = {
     "Baseline", "DataError", "Dataset", "Diagnostic", "EvaluationError", "Explanation",
     "FixtureCase", "Goal", "GoalEngineError", "Observation", "Period", "PeriodError", "Report",
     "Result", "ResultError", "RuleFileError", "RuleSet", "RuleSyntaxError", "Series", "Span",
-    "Step", "UnknownNameError", "Verdict", "__version__", "evaluate", "evaluate_goal",
-    "evaluate_many", "find_rule_files", "load_dataset", "load_rules", "read_rules",
+    "Step", "UnknownNameError", "Validation", "Verdict", "__version__", "evaluate",
+    "evaluate_goal", "evaluate_many", "find_rule_files", "load_dataset", "load_rules",
+    "read_rules", "validate",
 }  # fmt: skip
 
 

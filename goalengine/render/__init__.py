@@ -5,27 +5,46 @@ file, a :class:`FileInfo` (title and the date its goals were judged at) -- so th
 Markdown, JUnit and JSON views of one run always agree. User text (rule text, titles,
 explanations) only ever reaches rich as :class:`rich.text.Text`, never as markup, so a rule
 like ``apprentices[2010..2013]`` prints as written.
+
+Output formats are registered by name (:func:`register_format`): a :class:`Renderer` takes
+the report and a :class:`RenderContext` and returns text, or a rich renderable that the
+command line prints styled on a terminal and as plain text elsewhere. ``goalengine check
+--format NAME`` and the suffix of ``--output`` pick one (:func:`renderer_for`,
+:func:`format_for_suffix`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
+from typing import TYPE_CHECKING, Protocol
 
+from ..errors import UnknownNameError, did_you_mean
 from ..explain import distinct_digits, format_value
 from ..models import Report, Result, Verdict
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 __all__ = [
     "STYLES",
     "SYMBOLS",
     "FileInfo",
+    "Format",
+    "RenderContext",
+    "Renderer",
     "by_file",
     "count_head",
     "file_info",
     "file_infos",
+    "format_for_suffix",
+    "format_names",
     "latest_cell",
+    "register_format",
+    "renderer_for",
     "report_date",
     "summary_head",
     "summary_line",
@@ -145,3 +164,123 @@ def report_date(report: Report) -> date | None:
     """The one date every result was judged on, or None if the files differ."""
     dates = {r.as_of or report.as_of for r in report.results}
     return dates.pop() if len(dates) == 1 else (report.as_of if not dates else None)
+
+
+# -- output formats -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What a renderer knows besides the report."""
+
+    files: Mapping[str, FileInfo] = field(default_factory=dict)
+    """Title and report date per rule file (see :func:`file_info`)."""
+    show: Collection[Verdict] | None = None
+    """Only results with these verdicts (``--quiet``); None: all."""
+    failing: Collection[Verdict] = frozenset({Verdict.MISSED})
+    """The verdicts that fail the run (``--fail-on``)."""
+    verbose: bool = False
+
+
+class Renderer(Protocol):
+    """A report and its context in; text (or a rich renderable) out. Prints nothing."""
+
+    def __call__(self, report: Report, context: RenderContext, /) -> str | RenderableType: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A registered output format: its name, its renderer and the file suffixes it owns."""
+
+    name: str
+    renderer: Renderer
+    suffixes: tuple[str, ...] = ()
+
+
+_NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
+_SUFFIX = re.compile(r"\.[a-z0-9][a-z0-9.-]*\Z")
+_formats: dict[str, Format] = {}
+
+
+def register_format(
+    name: str, renderer: Renderer, *, suffixes: Iterable[str] = (), replace: bool = False
+) -> Format:
+    """Make ``renderer`` the output format ``name``, chosen for ``--output`` files ending in
+    one of ``suffixes`` (``.html``). A name or suffix already taken is refused unless
+    ``replace``: two formats never answer to one name or suffix."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"format name {name!r}: lower-case letters, digits and '-'")
+    if not callable(renderer):
+        raise TypeError(f"renderer of format {name!r} is not callable: {renderer!r}")
+    wanted = tuple(dict.fromkeys(s.lower() for s in suffixes))
+    for suffix in wanted:
+        if not _SUFFIX.match(suffix):
+            raise ValueError(f"suffix {suffix!r} of format {name!r}: write it like '.html'")
+    if not replace:
+        if name in _formats:
+            raise ValueError(f"format {name!r} is already registered")
+        for suffix in wanted:
+            if (owner := format_for_suffix(suffix)) is not None:
+                raise ValueError(f"suffix {suffix!r} already belongs to format {owner!r}")
+    for other in list(_formats.values()):  # replacing: the new format takes its suffixes
+        kept = tuple(s for s in other.suffixes if s not in wanted)
+        if other.name != name and kept != other.suffixes:
+            _formats[other.name] = Format(other.name, other.renderer, kept)
+    entry = Format(name, renderer, wanted)
+    _formats[name] = entry
+    return entry
+
+
+def format_names() -> tuple[str, ...]:
+    """The registered format names, in registration order (built-in ones first)."""
+    return tuple(_formats)
+
+
+def renderer_for(name: str) -> Renderer:
+    """The renderer of format ``name``; :class:`~goalengine.errors.UnknownNameError` else."""
+    entry = _formats.get(name)
+    if entry is None:
+        raise UnknownNameError(
+            f"unknown format '{name}'",
+            hint=did_you_mean(name, _formats) or f"choose one of {', '.join(_formats)}",
+        )
+    return entry.renderer
+
+
+def format_for_suffix(suffix: str) -> str | None:
+    """The format that owns a file suffix (``".md"`` -> ``"markdown"``; any case), or None."""
+    wanted = suffix.lower()
+    return next((f.name for f in _formats.values() if wanted in f.suffixes), None)
+
+
+# The built-in formats import their modules (and rich) only when they render.
+
+
+def _table(report: Report, context: RenderContext) -> RenderableType:
+    from .table import render_table
+
+    return render_table(report, context.files, show=context.show, verbose=context.verbose)
+
+
+def _json(report: Report, context: RenderContext) -> str:
+    from .json import render_json
+
+    return render_json(report)
+
+
+def _markdown(report: Report, context: RenderContext) -> str:
+    from .markdown import render_markdown
+
+    return render_markdown(report, context.files, show=context.show)
+
+
+def _junit(report: Report, context: RenderContext) -> str:
+    from .junit import render_junit
+
+    return render_junit(report, context.files, failing=context.failing)
+
+
+register_format("table", _table)
+register_format("json", _json, suffixes=(".json",))
+register_format("markdown", _markdown, suffixes=(".md", ".markdown"))
+register_format("junit", _junit, suffixes=(".xml",))

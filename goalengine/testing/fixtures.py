@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import GoalEngineError
+from ..errors import Diagnostic, GoalEngineError
 from ..evaluate import judge
 from ..models import Result, Verdict
 from ..periods import parse_as_of
@@ -38,6 +38,9 @@ class FixtureOutcome:
     mismatches: tuple[Mismatch, ...] = ()
     results: tuple[Result, ...] = field(default=(), repr=False)
     error: str | None = None
+    problem: Diagnostic | None = None
+    """Why the fixture could not run (its rule file's data, say): an input error, not a
+    failing test; ``error`` holds the same as text."""
 
     @property
     def passed(self) -> bool:
@@ -49,10 +52,12 @@ def run_fixture(
 ) -> FixtureOutcome:
     try:
         data = load_ruleset_data(ruleset, cache=cache)
+        if case.data is not None:
+            data = data.merged(case.data)
     except GoalEngineError as error:
-        return FixtureOutcome(ruleset.path, case.name, case.line, error=str(error))
-    if case.data is not None:
-        data = data.merged(case.data)
+        return FixtureOutcome(
+            ruleset.path, case.name, case.line, error=str(error), problem=error.diagnostic()
+        )
     as_of = case.as_of or ruleset.as_of or parse_as_of("2100")
     wanted = {key.partition("@")[0] for key in (*case.expect, *case.expect_explanation)}
     results = tuple(

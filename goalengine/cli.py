@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .render.console import OutputMode
     from .render.explain import SeriesView
     from .ruleset import DataSource, Goal, RuleSet
+    from .testing.fixtures import Mismatch
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
@@ -1116,6 +1117,14 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
     return checker  # type: ignore[no-any-return]
 
 
+def _unexpected_errors(mismatches: Iterable[Mismatch]) -> list[Diagnostic]:
+    from .render.diagnostics import result_diagnostic
+
+    results = [m.result for m in mismatches if m.result is not None]
+    found = [result_diagnostic(r) for r in results if r.verdict is Verdict.ERROR]
+    return [d for d in found if d is not None]
+
+
 def _test(session: _Session) -> int:
     from .render.diagnostics import unique
     from .render.fixtures import fixture_text, fixtures_summary, property_text
@@ -1134,6 +1143,8 @@ def _test(session: _Session) -> int:
             if outcome.problem is not None:  # bad data: an input error (exit 2), no failure
                 problems.append(outcome.problem)
                 continue
+            # A goal in error that the fixture did not expect: a rule or data error, placed.
+            problems.extend(_unexpected_errors(outcome.mismatches))
             total += 1
             failed += not outcome.passed
             if not (session.quiet and outcome.passed):

@@ -195,3 +195,26 @@ def test_the_window_cuts_escapes_without_raw_controls() -> None:
     shown = format_diagnostic(Diagnostic("error", "m", span))
     assert not UNPRINTABLE.search(shown.replace("\n", ""))
     assert "\\x1b[2J" in shown
+
+
+def test_a_goal_in_error_that_a_fixture_did_not_expect_is_a_placed_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by fuzzing: a bad ``for_each`` failed the fixture (exit 1) with nothing on
+    stderr; like ``check``, a goal in error exits 2 and says where."""
+    rules = ONE + "    for_each: 1e400\ntests:\n  - name: t\n    as_of: 2009-01-01\n"
+    path = write(tmp_path / "r.yaml", rules + "    expect:\n      g: met\n")
+    code, out, err = run(capsys, "test", str(path))
+    assert code == EXIT_USAGE
+    assert f"{path}:4:11: error: for_each: '1e400' is not supported" in err
+    assert "1 failed" in out
+
+
+def test_a_fixture_that_expects_error_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = ONE + "    for_each: 1e400\ntests:\n  - name: t\n    as_of: 2009-01-01\n"
+    path = write(tmp_path / "r.yaml", rules + "    expect:\n      g: error\n")
+    code, out, err = run(capsys, "test", str(path))
+    assert (code, err) == (EXIT_OK, "")
+    assert "1 passed" in out

@@ -26,6 +26,8 @@ class Mismatch:
     actual: str
     explanation: str
     kind: str = "verdict"  # or "explanation"
+    result: Result | None = field(default=None, repr=False, compare=False)
+    """The result judged (None: the fixture names a goal or entity with no result)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,13 @@ def run_fixture(
                 mismatches.append(Mismatch(name, expected.value, "no result", ""))
             elif result.verdict is not Verdict(expected):
                 mismatches.append(
-                    Mismatch(name, expected.value, result.verdict.value, result.explanation)
+                    Mismatch(
+                        name,
+                        expected.value,
+                        result.verdict.value,
+                        result.explanation,
+                        result=result,
+                    )
                 )
     for key, fragment in case.expect_explanation.items():
         for name, result in _matching(key, results):

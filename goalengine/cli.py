@@ -978,13 +978,11 @@ def _file_errors(ruleset: RuleSet, problems: Iterable[Diagnostic]) -> list[Diagn
         return span.file, span.line, span.column, diagnostic.message
 
     goals = {key(g.problem.diagnostic()) for g in ruleset.goals if g.problem is not None}
-    return _sorted(
-        [
-            p
-            for p in problems
-            if p.span.file == ruleset.path and p.severity == "error" and key(p) not in goals
-        ]
-    )
+    return [
+        p
+        for p in problems
+        if p.span.file == ruleset.path and p.severity == "error" and key(p) not in goals
+    ]
 
 
 _ID_NEAR = 40

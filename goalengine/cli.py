@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from .render.console import OutputMode
     from .render.explain import SeriesView
     from .ruleset import DataSource, Goal, RuleSet
-    from .testing.fixtures import Mismatch
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "FAIL_ON", "build_parser", "main", "run"]
 
@@ -1113,6 +1112,10 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
     if not callable(checker):
         _usage(f"--properties: {name} has no check_ruleset()")
     return checker  # type: ignore[no-any-return]
+
+
+if TYPE_CHECKING:  # kept apart from the imports above: only ``test`` needs it
+    from .testing.fixtures import Mismatch
 
 
 def _unexpected_errors(mismatches: Iterable[Mismatch]) -> list[Diagnostic]:

@@ -778,6 +778,8 @@ def _plural(count: int, noun: str) -> str:
 def _find_goal(
     session: _Session, path: str, goal_id: str
 ) -> tuple[RuleSet, Goal, list[Diagnostic]]:
+    """The goal ``goal_id`` under ``path``, its rule set, and the errors of its file that
+    belong to no goal (a bad ``as_of``, a duplicate id: they change what is judged)."""
     rulesets, problems = _rulesets(session, [path])
     found = [(r, g) for r in rulesets for g in r.goals if g.id == goal_id]
     if not found:
@@ -788,15 +790,62 @@ def _find_goal(
             Span(file=path),
             did_you_mean(goal_id, known) or f"{_plural(len(known), 'goal')} in {path}",
         )
-    if len(found) > 1:
-        where = ", ".join(r.path or "?" for r, _ in found)
-        raise UsageError(
-            f"goal '{goal_id}' is in several files: {where}",
-            Span(file=path),
-            "name the rule file instead of the directory",
-        )
     ruleset, goal = found[0]
-    return ruleset, goal, [p for p in problems if p.span.file == ruleset.path]
+    own = _file_errors(ruleset, problems)
+    if len(found) > 1:
+        files = list(dict.fromkeys(r.path or "goals" for r, _ in found))
+        if len(files) == 1 and own:  # one file, the id twice: its own error says where
+            session.diagnostics(own)
+            raise _Exit(EXIT_USAGE)
+        other = found[1][1]
+        raise UsageError(
+            f"goal '{goal_id}' is in several files: {', '.join(files)}"
+            if len(files) > 1
+            else f"goal '{goal_id}' is defined more than once in {files[0]}",
+            _id_span(other, goal_id),
+            f"name one rule file: goalengine explain {files[0]} {goal_id}"
+            if len(files) > 1
+            else "goal ids must be unique within a file",
+        )
+    return ruleset, goal, own
+
+
+def _file_errors(ruleset: RuleSet, problems: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The errors of ``ruleset``'s file but its goals' own (each goal shows its own)."""
+
+    def key(diagnostic: Diagnostic) -> tuple[object, ...]:
+        span = diagnostic.span
+        return span.file, span.line, span.column, diagnostic.message
+
+    goals = {key(g.problem.diagnostic()) for g in ruleset.goals if g.problem is not None}
+    return [
+        p
+        for p in problems
+        if p.span.file == ruleset.path and p.severity == "error" and key(p) not in goals
+    ]
+
+
+_ID_NEAR = 40
+"""Lines around a goal's rule searched for its ``id:`` (a goal entry is a few lines)."""
+
+
+def _id_span(goal: Goal, goal_id: str) -> Span:
+    """Where ``id: goal_id`` of ``goal`` stands: the nearest such line to its rule."""
+    import re
+
+    from .render.diagnostics import _source_line
+
+    if goal.file is None or goal.line is None:
+        return Span(file=goal.file)
+    wanted = re.compile(rf"^\s*(?:-\s+)?id:\s*((['\"]?){re.escape(goal_id)}\2)\s*(?:#.*)?$")
+    for distance in range(_ID_NEAR + 1):
+        for number in dict.fromkeys((goal.line - distance, goal.line + distance)):
+            line = _source_line(goal.file, number) if number > 0 else None
+            match = wanted.match(line) if line is not None else None
+            if match is not None:
+                column = match.start(1) + 1
+                return Span(goal.file, number, column, match.end(1) + 1, line)
+    return Span(goal.file, goal.line, goal.column, None, goal.source_line)
 
 
 def _explain(session: _Session) -> int:
@@ -808,7 +857,8 @@ def _explain(session: _Session) -> int:
     as_of = _as_of(args.as_of)
     _method(args.method)
     given = _dataset(args.data, session.limits)
-    ruleset, goal, _ = _find_goal(session, args.path, args.goal)
+    ruleset, goal, file_errors = _find_goal(session, args.path, args.goal)
+    session.diagnostics(file_errors)
     try:
         data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
     except GoalEngineError:
@@ -819,7 +869,7 @@ def _explain(session: _Session) -> int:
     report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
                            method=args.method, limits=session.limits)  # fmt: skip
     in_error = any(r.verdict is Verdict.ERROR for r in report.results)
-    session.code = EXIT_USAGE if in_error else EXIT_OK
+    session.code = EXIT_USAGE if in_error or file_errors else EXIT_OK
     if args.format == "json":
         from .render.json import render_json
 
@@ -905,7 +955,20 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
     return checker  # type: ignore[no-any-return]
 
 
+if TYPE_CHECKING:  # kept apart from the imports above: only ``test`` needs it
+    from .testing.fixtures import Mismatch
+
+
+def _unexpected_errors(mismatches: Iterable[Mismatch]) -> list[Diagnostic]:
+    from .render.diagnostics import result_diagnostic
+
+    results = [m.result for m in mismatches if m.result is not None]
+    found = [result_diagnostic(r) for r in results if r.verdict is Verdict.ERROR]
+    return [d for d in found if d is not None]
+
+
 def _test(session: _Session) -> int:
+    from .render.diagnostics import unique
     from .render.fixtures import fixture_text, fixtures_summary, property_text
     from .resolve import DataCache
     from .testing import run_fixtures
@@ -919,6 +982,11 @@ def _test(session: _Session) -> int:
     properties = properties_failed = properties_skipped = 0
     for ruleset in rulesets:
         for outcome in run_fixtures(ruleset, cache):
+            if outcome.problem is not None:  # bad data: an input error (exit 2), no failure
+                problems.append(outcome.problem)
+                continue
+            # A goal in error that the fixture did not expect: a rule or data error, placed.
+            problems.extend(_unexpected_errors(outcome.mismatches))
             total += 1
             failed += not outcome.passed
             if not (session.quiet and outcome.passed):
@@ -931,10 +999,13 @@ def _test(session: _Session) -> int:
                 properties_failed += not checked.passed and not skipped
                 if not checked.passed or (session.verbose if skipped else not session.quiet):
                     parts.append(property_text(ruleset.path or "goals", checked))
+    problems = unique(problems)  # a file's bad data stops each of its fixtures alike
     session.diagnostics(problems)
     errors = any(p.severity == "error" for p in problems)
     session.code = EXIT_USAGE if errors else EXIT_FAILED if failed or properties_failed else 0
     if total == 0 and checker is None:
+        if errors:
+            return session.code
         session.diagnostics(
             [
                 Diagnostic(

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .limits import MAX_SUGGESTION_WORK, MAX_SUGGESTION_WORK_PER_RUN
+from .limits import MAX_EXCERPT_CHARS, MAX_SUGGESTION_WORK, MAX_SUGGESTION_WORK_PER_RUN
 
 __all__ = [
     "DataError",
@@ -29,10 +29,30 @@ __all__ = [
     "Span",
     "UnknownNameError",
     "did_you_mean",
+    "excerpt_window",
     "suggestion_budget",
 ]
 
 Severity = Literal["error", "warning"]
+
+EXCERPT_WINDOW = 2 * MAX_EXCERPT_CHARS
+"""Characters of a source line shown under an error: a window around the caret (a rule
+line may be megabytes long)."""
+CUT = "…"
+
+
+def excerpt_window(text: str, start: int, width: int) -> tuple[str, int, int]:
+    """``text`` cut to at most :data:`EXCERPT_WINDOW` characters around ``text[start:start +
+    width]``, with :data:`CUT` where it was cut; returns the text and the span's new start
+    and width (the width is cut too if the span alone is wider than the window)."""
+    if len(text) <= EXCERPT_WINDOW:
+        return text, start, width
+    width = min(width, EXCERPT_WINDOW // 2)
+    left = min(max(start - (EXCERPT_WINDOW - width) // 2, 0), len(text) - EXCERPT_WINDOW)
+    right = left + EXCERPT_WINDOW
+    head = CUT if left > 0 else ""
+    tail = CUT if right < len(text) else ""
+    return head + text[left:right] + tail, start - left + len(head), width
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +92,7 @@ class Span:
         start = max(self.column - 1 - (len(line) - len(text)), 0)
         width = max((self.end_column or self.column + 1) - self.column, 1)
         width = min(width, max(len(text) - start, 1))
+        text, start, width = excerpt_window(text, start, width)
         # Keep tabs before the caret so it lands under the right character.
         pad = "".join(ch if ch == "\t" else " " for ch in text[:start])
         return f"    {text}\n    {pad}{'^' * width}"

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..data.files import read_data_bytes
-from ..errors import Diagnostic, GoalEngineError, Span
+from ..errors import Diagnostic, GoalEngineError, Span, excerpt_window
 from ..limits import MAX_RULE_FILE_BYTES, Limits
 from ..models import Result
 from .safe import printable
@@ -51,6 +51,7 @@ def excerpt(span: Span) -> str:
     body, start = text[cut:], start - cut
     width = max((span.end_column or span.column + 1) - span.column, 1)
     width = min(width, max(len(body) - start, 1))
+    body, start, width = excerpt_window(body, start, width)
     # Escapes (a data line may hold anything) widen the text, so measure the escaped parts.
     before, under = printable(body[:start]), printable(body[start : start + width])
     # Keep tabs before the span so the caret lands under the right character.

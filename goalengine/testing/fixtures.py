@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import GoalEngineError
+from ..errors import Diagnostic, GoalEngineError
 from ..evaluate import judge
 from ..models import Result, Verdict
 from ..periods import parse_as_of
@@ -26,6 +26,8 @@ class Mismatch:
     actual: str
     explanation: str
     kind: str = "verdict"  # or "explanation"
+    result: Result | None = field(default=None, repr=False, compare=False)
+    """The result judged (None: the fixture names a goal or entity with no result)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,9 @@ class FixtureOutcome:
     mismatches: tuple[Mismatch, ...] = ()
     results: tuple[Result, ...] = field(default=(), repr=False)
     error: str | None = None
+    problem: Diagnostic | None = None
+    """Why the fixture could not run (its rule file's data, say): an input error, not a
+    failing test; ``error`` holds the same as text."""
 
     @property
     def passed(self) -> bool:
@@ -49,10 +54,12 @@ def run_fixture(
 ) -> FixtureOutcome:
     try:
         data = load_ruleset_data(ruleset, cache=cache)
+        if case.data is not None:
+            data = data.merged(case.data)
     except GoalEngineError as error:
-        return FixtureOutcome(ruleset.path, case.name, case.line, error=str(error))
-    if case.data is not None:
-        data = data.merged(case.data)
+        return FixtureOutcome(
+            ruleset.path, case.name, case.line, error=str(error), problem=error.diagnostic()
+        )
     as_of = case.as_of or ruleset.as_of or parse_as_of("2100")
     wanted = {key.partition("@")[0] for key in (*case.expect, *case.expect_explanation)}
     results = tuple(
@@ -65,7 +72,13 @@ def run_fixture(
                 mismatches.append(Mismatch(name, expected.value, "no result", ""))
             elif result.verdict is not Verdict(expected):
                 mismatches.append(
-                    Mismatch(name, expected.value, result.verdict.value, result.explanation)
+                    Mismatch(
+                        name,
+                        expected.value,
+                        result.verdict.value,
+                        result.explanation,
+                        result=result,
+                    )
                 )
     for key, fragment in case.expect_explanation.items():
         for name, result in _matching(key, results):

@@ -30,7 +30,7 @@ from .explain import sentence
 from .language import CheckedRule
 from .models import Result, RollUp, Step, Verdict
 from .resolve import resolve_goal
-from .ruleset import Goal
+from .ruleset import FOR_EACH, MISSING_POLICIES, Goal
 
 __all__ = [
     "FOR_EACH",
@@ -45,10 +45,6 @@ __all__ = [
     "rollup",
 ]
 
-#: The values ``for_each`` may take.
-FOR_EACH = ("entity",)
-#: The values ``missing`` may take.
-MISSING_POLICIES = ("unknown", "skip", "error")
 #: From this many entities on, ``engine="auto"`` judges a goal with numpy when it can.
 VECTOR_MIN_ENTITIES = 64
 

@@ -22,7 +22,7 @@ from .language import warnings_for
 from .limits import DEFAULT_LIMITS, Limits
 from .models import Verdict
 from .periods import Period, parse_as_of
-from .ruleset import Baseline, DataSource, FixtureCase, Goal, RuleSet
+from .ruleset import FOR_EACH, MISSING_POLICIES, Baseline, DataSource, FixtureCase, Goal, RuleSet
 
 __all__ = [
     "FILE_KEYS", "GOAL_KEYS", "SOURCE_KEYS", "TEST_KEYS", "find_rule_files", "load_rules",
@@ -321,6 +321,16 @@ class _Reader:
         }
         for key in ("owner", "method", "missing", "unit"):
             fields[key] = self.scalar(entry, key) if key in entry else _str(fields[key])
+        for_each = self.scalar(entry, "for_each")
+        for key, value, allowed in (
+            ("for_each", for_each, FOR_EACH),
+            ("missing", fields["missing"], MISSING_POLICIES),
+        ):
+            if value is not None and value not in allowed:
+                where = entry if key in entry else defaults
+                hint = did_you_mean(value, allowed) or f"write one of: {', '.join(allowed)}"
+                self.error(f"{key}: '{value}' is not supported",
+                           self.span(where, key, value=True), hint)  # fmt: skip
         tags = fields["tags"] or []
         if isinstance(tags, str):
             tags = [tags]
@@ -341,7 +351,7 @@ class _Reader:
             tags=tuple(str(t) for t in tags),
             method=fields["method"],
             options={str(k): str(v) for k, v in options.items()},
-            for_each=_str(entry.get("for_each")),
+            for_each=for_each,
             missing=fields["missing"] or "unknown",
             file=self.name,
             line=line,

@@ -20,7 +20,20 @@ from .language import CheckedRule, compile_rule
 from .models import Verdict
 from .periods import Period
 
-__all__ = ["Baseline", "DataSource", "FixtureCase", "Goal", "RuleSet"]
+__all__ = [
+    "FOR_EACH",
+    "MISSING_POLICIES",
+    "Baseline",
+    "DataSource",
+    "FixtureCase",
+    "Goal",
+    "RuleSet",
+]
+
+#: The values ``for_each`` may take.
+FOR_EACH = ("entity",)
+#: The values ``missing`` may take.
+MISSING_POLICIES = ("unknown", "skip", "error")
 
 
 class _Frozen(BaseModel):

@@ -202,18 +202,29 @@ def test_a_goal_in_error_that_a_fixture_did_not_expect_is_a_placed_error(
 ) -> None:
     """Found by fuzzing: a bad ``for_each`` failed the fixture (exit 1) with nothing on
     stderr; like ``check``, a goal in error exits 2 and says where."""
-    rules = ONE + "    for_each: 1e400\ntests:\n  - name: t\n    as_of: 2009-01-01\n"
+    rules = ONE.replace("x >= 4", "y >= 4") + "tests:\n  - name: t\n    as_of: 2009-01-01\n"
     path = write(tmp_path / "r.yaml", rules + "    expect:\n      g: met\n")
     code, out, err = run(capsys, "test", str(path))
     assert code == EXIT_USAGE
-    assert f"{path}:4:11: error: for_each: '1e400' is not supported" in err
+    assert f"{path}:4:11: error: unknown metric 'y'" in err
     assert "1 failed" in out
+
+
+def test_a_bad_for_each_is_an_error_where_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "r.yaml", ONE + "    for_each: 1e400\n    missing: skp\n")
+    code, _out, err = run(capsys, "validate", str(path))
+    assert code == EXIT_USAGE
+    assert f"{path}:5:15: error: for_each: '1e400' is not supported (write one of: entity)" in err
+    assert f"{path}:6:14: error: missing: 'skp' is not supported (did you mean 'skip'?)" in err
 
 
 def test_a_fixture_that_expects_error_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = ONE + "    for_each: 1e400\ntests:\n  - name: t\n    as_of: 2009-01-01\n"
+    # The goal names a metric the data lacks: judged error, which the fixture expects.
+    rules = ONE.replace("x >= 4", "y >= 4") + "tests:\n  - name: t\n    as_of: 2009-01-01\n"
     path = write(tmp_path / "r.yaml", rules + "    expect:\n      g: error\n")
     code, out, err = run(capsys, "test", str(path))
     assert (code, err) == (EXIT_OK, "")

@@ -182,38 +182,57 @@ class Frame:
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Frame:
         """A frame of ``dataset``'s figures (notes and sources are left behind)."""
-        metrics: dict[str, int] = {}
-        entities: dict[str, int] = {}
-        periods: dict[Period, int] = {}
-        m_codes: list[int] = []
-        e_codes: list[int] = []
-        p_codes: list[int] = []
-        values: list[float] = []
-        published: dict[tuple[int, int, int], date] = {}
+        codes = _Codes()
         for series in dataset.series:
-            if not series.observations:
-                continue
-            m = metrics.setdefault(series.metric, len(metrics))
-            e = -1 if series.entity is None else entities.setdefault(series.entity, len(entities))
             for observation in series.observations:
-                p = periods.setdefault(observation.period, len(periods))
-                if observation.published is not None:
-                    published[(m, e, p)] = observation.published
-                m_codes.append(m)
-                e_codes.append(e)
-                p_codes.append(p)
-                values.append(observation.value)
+                codes.add(
+                    series.metric,
+                    series.entity,
+                    observation.period,
+                    observation.value,
+                    observation.published,
+                )
+        return codes.frame(source=None, where=lambda row: f"observation {row + 1}")
+
+
+@dataclass
+class _Codes:
+    """Observations as integer codes (labels numbered as first seen), for :func:`_build`."""
+
+    metrics: dict[str, int] = field(default_factory=dict)
+    entities: dict[str, int] = field(default_factory=dict)
+    periods: dict[Period, int] = field(default_factory=dict)
+    m: list[int] = field(default_factory=list)
+    e: list[int] = field(default_factory=list)
+    p: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    published: dict[tuple[int, int, int], date] = field(default_factory=dict)
+
+    def add(
+        self, metric: str, entity: str | None, period: Period, value: float, day: date | None
+    ) -> None:
+        m = self.metrics.setdefault(metric, len(self.metrics))
+        e = -1 if entity is None else self.entities.setdefault(entity, len(self.entities))
+        p = self.periods.setdefault(period, len(self.periods))
+        if day is not None:
+            self.published[(m, e, p)] = day
+        self.m.append(m)
+        self.e.append(e)
+        self.p.append(p)
+        self.values.append(value)
+
+    def frame(self, source: str | None, where: Callable[[int], str]) -> Frame:
         return _build(
-            list(metrics),
-            list(entities),
-            list(periods),
-            np.array(m_codes, dtype=np.intp),
-            np.array(e_codes, dtype=np.intp),
-            np.array(p_codes, dtype=np.intp),
-            np.array(values, dtype=np.float64),
-            published=published,
-            source=None,
-            where=lambda row: f"observation {row + 1}",
+            list(self.metrics),
+            list(self.entities),
+            list(self.periods),
+            np.array(self.m, dtype=np.intp),
+            np.array(self.e, dtype=np.intp),
+            np.array(self.p, dtype=np.intp),
+            np.array(self.values, dtype=np.float64),
+            published=self.published,
+            source=source,
+            where=where,
         )
 
 
@@ -632,40 +651,15 @@ def _rows_of(table: Table, text: str, decimal: Convention | None) -> Frame:
     """The exact reader: row by row, every cell read and placed by :class:`Table`."""
     name = table.name
     dated = "published" in table.columns
-    metrics: dict[str, int] = {}
-    entities: dict[str, int] = {}
-    periods: dict[Period, int] = {}
-    m_codes: list[int] = []
-    e_codes: list[int] = []
-    p_codes: list[int] = []
-    values: list[float] = []
+    codes = _Codes()
     lines_of: list[int] = []
-    published: dict[tuple[int, int, int], date] = {}
     for row in table.rows():
-        m = metrics.setdefault(row.metric(), len(metrics))
-        p = periods.setdefault(row.period(), len(periods))
-        values.append(row.value())
-        entity = row.cell("entity")
-        e = entities.setdefault(entity, len(entities)) if entity else -1
-        if dated and (day := row.published()) is not None:
-            published[(m, e, p)] = day
-        m_codes.append(m)
-        e_codes.append(e)
-        p_codes.append(p)
+        metric, period, value = row.metric(), row.period(), row.value()
+        day = row.published() if dated else None
+        codes.add(metric, row.cell("entity") or None, period, value, day)
         lines_of.append(row.line)
     try:
-        return _build(
-            list(metrics),
-            list(entities),
-            list(periods),
-            np.array(m_codes, dtype=np.intp),
-            np.array(e_codes, dtype=np.intp),
-            np.array(p_codes, dtype=np.intp),
-            np.array(values, dtype=np.float64),
-            published=published,
-            source=name,
-            where=lambda row: f"line {lines_of[row]}",
-        )
+        return codes.frame(source=name, where=lambda row: f"line {lines_of[row]}")
     except DataError:  # a conflicting duplicate: the row reader places it by line and column
         read_csv_text(text, name, decimal=decimal)
         raise

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Literal, Protocol
 
 from .errors import GoalEngineError, did_you_mean
-from .evaluate import _failed, evaluate_goal, goal_fields
+from .evaluate import evaluate_goal, failed_result, goal_fields
 from .explain import sentence
 from .language import CheckedRule
 from .models import Result, RollUp, Step, Verdict
@@ -92,7 +92,7 @@ def evaluate_for_each(
 
     problem = _goal_problem(goal)
     if problem is not None:
-        return [_failed(goal, problem, as_of=as_of)]
+        return [failed_result(goal, problem, as_of=as_of)]
     if engine == "vector" or (
         engine == "auto" and isinstance(data, Dataset) and _vector_worthwhile(goal, data)
     ):
@@ -106,7 +106,7 @@ def evaluate_for_each(
         rule = resolve_goal(goal, data).rule
         entities = entity_list(goal, rule, data)
     except GoalEngineError as error:
-        return [_failed(goal, error, as_of=as_of)]
+        return [failed_result(goal, error, as_of=as_of)]
     results: list[Result] = []
     for entity in entities:
         series = data.get(rule.subject, entity)
@@ -151,7 +151,7 @@ def missing_result(
         return None
     if goal.missing == "error":
         error = GoalEngineError(message, goal.span, hint="the goal says missing: error")
-        return _failed(goal, error, entity, as_of)
+        return failed_result(goal, error, entity, as_of)
     return Result(
         **goal_fields(goal, entity),
         as_of=as_of,

@@ -43,6 +43,9 @@ __all__ = [
     "evaluate_goal",
     "evaluate_many",
     "explanation_clauses",
+    "failed_result",
+    "judging_day",
+    "ruleset_warnings",
 ]
 
 _SYMBOL = {1: "≥", -1: "≤", 0: "="}
@@ -67,10 +70,10 @@ def evaluate(
         ruleset = RuleSet.of(ruleset)
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
-    day = _report_date(ruleset, as_of)
+    day = judging_day(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
-    return build_report(day, results, _warnings(ruleset))
+    return build_report(day, results, ruleset_warnings(ruleset))
 
 
 def evaluate_many(
@@ -112,13 +115,15 @@ def judge(goal: Goal, data: Dataset, as_of: date, method: str | None = None) -> 
     return [evaluate_goal(goal, data, as_of, method=method)]
 
 
-def _report_date(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
+def judging_day(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
+    """The day ``ruleset`` is judged on: ``as_of`` if given, else the file's, else today."""
     if as_of is not None:
         return parse_as_of(as_of)
     return ruleset.as_of or date.today()
 
 
-def _warnings(ruleset: RuleSet) -> tuple[str, ...]:
+def ruleset_warnings(ruleset: RuleSet) -> tuple[str, ...]:
+    """The warnings found reading ``ruleset``, as the report lists them."""
     return tuple(d.format(excerpt=False) for d in ruleset.diagnostics if d.severity == "warning")
 
 
@@ -135,14 +140,14 @@ def evaluate_goal(
         resolved = resolve_goal(goal, data)
         result = _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
     except GoalEngineError as error:
-        result = _failed(goal, error, entity, as_of)
+        result = failed_result(goal, error, entity, as_of)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
         message = f"evaluation failed: {plain_reason(error)}"
-        result = _failed(goal, GoalEngineError(message, goal.span), entity, as_of)
+        result = failed_result(goal, GoalEngineError(message, goal.span), entity, as_of)
     if (overflowed := _not_finite(result)) is not None:
         # Finite figures can still overflow (1e308 * 2): such a result is not a verdict.
         message = f"evaluation failed: the {overflowed} is too large to compute with"
-        result = _failed(goal, EvaluationError(message, goal.span), entity, as_of)
+        result = failed_result(goal, EvaluationError(message, goal.span), entity, as_of)
     return result
 
 
@@ -191,9 +196,10 @@ def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
     }
 
 
-def _failed(
+def failed_result(
     goal: Goal, error: GoalEngineError, entity: str | None = None, as_of: date | None = None
 ) -> Result:
+    """The ``error`` result of ``goal`` (for ``entity``), placed where ``error`` says."""
     span = error.span if error.span.file or error.span.line else goal.span
     return Result(
         **goal_fields(goal, entity),

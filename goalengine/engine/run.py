@@ -29,7 +29,7 @@ from pydantic_core import PydanticSerializationError, to_json
 from ..data import Dataset
 from ..entities import VECTOR_MIN_ENTITIES, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import _failed, _report_date, _warnings, build_report, judge
+from ..evaluate import build_report, failed_result, judge, judging_day, ruleset_warnings
 from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Report, Result, RollUp, Verdict
 from ..periods import Period, parse_as_of
@@ -178,9 +178,9 @@ def judge_stream(
     (:func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted.
     """
     rulesets = list(rulesets)
-    days = {_report_date(ruleset, as_of) for ruleset in rulesets}
+    days = {judging_day(ruleset, as_of) for ruleset in rulesets}
     day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
-    warnings = tuple(w for ruleset in rulesets for w in _warnings(ruleset))
+    warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
     cache = DataCache(data_root=None if data_root is None else Path(data_root), limits=limits)
     return Run(day, warnings, _judge(rulesets, data, as_of, method, rows, cache))
 
@@ -194,7 +194,7 @@ def _judge(
     cache: DataCache,
 ) -> Iterator[Chunk]:
     for ruleset in rulesets:
-        day = _report_date(ruleset, as_of)
+        day = judging_day(ruleset, as_of)
         frame = _frame(ruleset, data, cache)
         if frame is not None:
             yield from _frame_chunks(ruleset, frame, day, method, rows)
@@ -202,7 +202,7 @@ def _judge(
         try:
             dataset = load_ruleset_data(ruleset, data, cache)
         except GoalEngineError as error:
-            yield [_failed(goal, error, as_of=day) for goal in ruleset.goals]
+            yield [failed_result(goal, error, as_of=day) for goal in ruleset.goals]
             continue
         for goal in ruleset.goals:
             yield judge(goal, dataset, day, method)

@@ -33,7 +33,7 @@ from ..data.columnar import Frame
 from ..data.dataset import Dataset
 from ..entities import RollUp, _goal_problem, entity_list, missing_result, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import _failed, _Judgement, evaluate_goal, explanation_clauses
+from ..evaluate import _Judgement, evaluate_goal, explanation_clauses, failed_result
 from ..explain import sentence
 from ..methods.base import MethodOutcome
 from ..methods.linear import Prediction, _chance, _probability_step, trend_steps
@@ -275,7 +275,7 @@ def _prepare(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalB
         block.rule = rule
         block.entities = entity_list(goal, rule, ctx.frame)
     except GoalEngineError as error:
-        block.failed = _failed(goal, error, as_of=as_of)
+        block.failed = failed_result(goal, error, as_of=as_of)
         return block
     if supported(goal, rule, ctx.frame, method_name) is not None:
         data = ctx.dataset(rule.metrics)

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import methods
 from .data import Dataset
+from .engine import decide
 from .errors import EvaluationError, GoalEngineError
 from .explain import TEXT_FORMATS, TextFormats, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
@@ -286,32 +287,28 @@ class _Judgement:
 
     def find_baseline(self, visible: tuple[Observation, ...]) -> Observation | None:
         declared = self.goal.baseline
-        if declared is not None and declared.value is not None:
-            period = declared.period or (visible[0].period if visible else Period(1900))
-            return Observation(period=period, value=declared.value)
-        if declared is not None and declared.period is not None:
-            found = next((o for o in visible if o.period == declared.period), None)
-            if found is None and self.rule.uses_baseline:
-                raise MissingValue(
-                    f"no value of {self.rule.subject} in the baseline period {declared.period}"
-                )
-            if found is None:
-                # The trend (and Open SDG's base year) starts at the first figure after it.
-                start = declared.period.end
-                found = next((o for o in visible if o.date >= start), None)
-            return found
-        if self.rule.uses_baseline:
+        empty = declared is None or (declared.period is None and declared.value is None)
+        if empty and self.rule.uses_baseline:
             raise GoalEngineError(
                 "the rule uses 'baseline' but the goal declares none",
                 self.goal.span,
                 hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
             )
-        # Without a declared baseline, the earliest period the rule names anchors the trend.
-        for period in self.rule.subject_periods():
-            found = next((o for o in visible if o.period == period), None)
-            if found is not None:
-                return found
-        return None
+        choice = decide.choose_baseline(
+            [o.period for o in visible],
+            None if declared is None else declared.period,
+            None if declared is None else declared.value,
+            self.rule.uses_baseline,
+            self.rule.subject_periods(),
+        )
+        if choice.missing is not None:
+            raise MissingValue(
+                f"no value of {self.rule.subject} in the baseline period {choice.missing}"
+            )
+        if choice.value is not None:
+            assert choice.period is not None
+            return Observation(period=choice.period, value=choice.value)
+        return None if choice.index is None else visible[choice.index]
 
     # -- deciding -------------------------------------------------------------------
 
@@ -324,13 +321,13 @@ class _Judgement:
             outcome = self.assess(visible, None) if self.method_name != "linear" else None
             if time is not None:
                 return self.decide_throughout(visible, outcome)
-            holds = self.holds_now(self.as_of)
-            verdict = Verdict.MET if holds else Verdict.MISSED
+            verdict = decide.PASSED_VERDICTS[decide.passed_verdict_code(self.holds_now(self.as_of))]
             return self.result(verdict, latest=latest, outcome=outcome, passed=True)
         deadline = time.end
         outcome = self.assess(visible, deadline)
-        if self.as_of >= deadline.end:
-            inside = [o for o in visible if deadline.start <= o.date <= deadline.end]
+        if decide.deadline_passed(self.as_of, deadline):
+            ends = [o.date for o in visible]
+            inside = [visible[k] for k in decide.inside(ends, deadline, deadline)]
             if not inside:
                 return self.result(
                     Verdict.UNKNOWN,
@@ -340,7 +337,7 @@ class _Judgement:
                     passed=True,
                 )
             holds = self.holds_now(deadline.end)
-            verdict = Verdict.MET if holds else Verdict.MISSED
+            verdict = decide.PASSED_VERDICTS[decide.passed_verdict_code(holds)]
             return self.result(verdict, latest=inside[-1], outcome=outcome, passed=True)
         assert outcome is not None
         self.holds_now(self.as_of)  # for the explanation: the rule's sides today
@@ -351,7 +348,8 @@ class _Judgement:
     ) -> Result:
         time = self.rule.time
         assert time is not None and time.start is not None
-        inside = [o for o in visible if time.start.start <= o.date <= time.end.end]
+        ends = [o.date for o in visible]
+        inside = [visible[k] for k in decide.inside(ends, time.start, time.end)]
         if not inside:
             return self.result(
                 Verdict.UNKNOWN, reason=f"no observation in {time.start}..{time.end} yet"
@@ -369,7 +367,7 @@ class _Judgement:
                     )
                 )
                 return self.result(
-                    Verdict.MISSED,
+                    decide.throughout_verdict(self.as_of, time.end, violated=True),
                     latest=observation,
                     reason=f"broken in {observation.period}",
                     outcome=outcome,
@@ -384,7 +382,7 @@ class _Judgement:
             if len(inside) > 1
             else f"held in the one observed period {inside[0].period}"
         )
-        verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
+        verdict = decide.throughout_verdict(self.as_of, time.end, violated=False)
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
 
     def holds_now(self, at: date) -> bool:

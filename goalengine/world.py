@@ -22,6 +22,7 @@ from typing import Any
 from simpleeval import SimpleEval
 
 from .data.dataset import Dataset, Series
+from .engine.decide import equal
 from .errors import EvaluationError
 from .language.check import ENTITY_FUNCTIONS, key_text
 from .limits import MAX_WINDOW_VALUES_PER_GOAL
@@ -30,8 +31,6 @@ from .models import Observation, Step
 from .periods import Period
 
 __all__ = ["MissingValue", "Window", "World", "series_kind"]
-
-_EQ_TOLERANCE = 1e-9
 
 
 class MissingValue(EvaluationError):
@@ -42,12 +41,6 @@ class Window(tuple[float, ...]):
     """The values of a metric inside a window of periods (for sum/mean/min/max/count)."""
 
     label: str = ""
-
-
-def _equal(a: float, b: float) -> bool:
-    if math.isinf(a) or math.isinf(b):
-        return a == b  # the tolerance below would call inf equal to everything
-    return abs(a - b) <= _EQ_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
 def _divide(a: float, b: float) -> float:
@@ -86,10 +79,10 @@ OPERATORS: dict[type[ast.AST], Callable[..., Any]] = {
     ast.UAdd: operator.pos,
     ast.Not: operator.not_,
     ast.Gt: operator.gt,
-    ast.GtE: lambda a, b: a > b or _equal(a, b),
+    ast.GtE: lambda a, b: a > b or equal(a, b),
     ast.Lt: operator.lt,
-    ast.LtE: lambda a, b: a < b or _equal(a, b),
-    ast.Eq: _equal,
+    ast.LtE: lambda a, b: a < b or equal(a, b),
+    ast.Eq: equal,
 }
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sum": _aggregate("sum", lambda w: float(math.fsum(w))),

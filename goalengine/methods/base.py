@@ -9,12 +9,12 @@ see rule text, files or other goals, so adding one never touches the evaluator.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol, runtime_checkable
 
+from ..engine import decide
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 
@@ -53,27 +53,23 @@ class MethodInput:
         if self.target is None or self.deadline is None:
             return None
         years = year_fraction(base.date, self.deadline.end)
-        needed = (self.target - base.value) / years if years > 0 else 0.0
-        if needed == 0 or not math.isfinite(per_year / needed):
-            return None
-        return per_year / needed
+        ratio: float = decide.progress_ratio(per_year, self.target, base.value, years)
+        return None if ratio != ratio else ratio  # NaN: undefined
 
     def since_baseline(self) -> tuple[Observation, ...]:
         """Observations from the baseline period on (all of them without a baseline)."""
         if self.baseline is None:
             return self.observations
-        start = self.baseline.period.end
-        kept = tuple(o for o in self.observations if o.period.end >= start)
-        if kept and kept[0].period != self.baseline.period:
-            # A baseline given by value (not in the data) still anchors the trend.
-            return (self.baseline, *kept)
-        return kept or (self.baseline,)
+        periods = [o.period for o in self.observations]
+        lead, kept = decide.trend_points(periods, self.baseline.period)
+        points = tuple(self.observations[k] for k in kept)
+        return (self.baseline, *points) if lead else points
 
     def target_reached(self, value: float) -> bool:
         if self.target is None:
             return False
         if self.direction == 0:
-            return abs(value - self.target) <= 1e-9 * max(1.0, abs(self.target))
+            return bool(decide.equal(value, self.target))
         return self.direction * (value - self.target) >= 0
 
 

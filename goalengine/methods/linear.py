@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..engine import decide
 from ..explain import TEXT_FORMATS, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
@@ -26,6 +27,8 @@ from . import _student_t
 from .base import MethodInput, MethodOutcome, Trend
 
 __all__ = [
+    "FLAT_REASON",
+    "INTERVAL",
     "METHOD",
     "VERDICTS",
     "LinearMethod",
@@ -37,11 +40,10 @@ __all__ = [
 ]
 
 #: Native label -> our verdict (the table in docs/methods.md).
-VERDICTS: dict[str, Verdict] = {
-    "on_track": Verdict.ON_TRACK,
-    "off_track": Verdict.AT_RISK,
-    "not_available": Verdict.UNKNOWN,
-}
+VERDICTS: dict[str, Verdict] = dict(decide.STATUS_VERDICTS)
+
+#: Why a goal with one observation since its baseline gets no trend (flat: its latest value).
+FLAT_REASON = "one observation since the baseline, too few for a trend"
 
 #: Coverage of the reported prediction interval.
 INTERVAL = 0.80
@@ -51,15 +53,8 @@ def fit_line(points: tuple[Observation, ...]) -> tuple[float, float, date]:
     """Least squares through ``points``: (value at origin, change per year, origin day)."""
     origin = points[0].date
     xs = [year_fraction(origin, p.date) for p in points]
-    ys = [p.value for p in points]
-    n = len(points)
-    mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    if sxx == 0:
-        return mean_y, 0.0, origin
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
-    return mean_y - slope * mean_x, slope, origin
+    intercept, slope = decide.fit_line(xs, [p.value for p in points])
+    return intercept, slope, origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,24 +84,19 @@ class Prediction:
 
 def predict(points: tuple[Observation, ...], day: date) -> Prediction | None:
     """The prediction for ``day`` from the least-squares line (None below 3 points)."""
-    n = len(points)
-    if n < 3:
+    if len(points) < 3:
         return None
     intercept, slope, origin = fit_line(points)
     xs = [year_fraction(origin, p.date) for p in points]
-    mean_x = sum(xs) / n
-    sxx = sum((x - mean_x) * (x - mean_x) for x in xs)
-    if sxx == 0:
-        return None
-    residuals = [p.value - (intercept + slope * x) for p, x in zip(points, xs, strict=True)]
-    scatter = sum(r * r for r in residuals) / (n - 2)
     x0 = year_fraction(origin, day)
-    leverage = 1.0 + 1.0 / n + (x0 - mean_x) * (x0 - mean_x) / sxx
+    ys = [p.value for p in points]
+    standard_error: float | None = decide.standard_error(xs, ys, intercept, slope, x0)
+    if standard_error is None:
+        return None
     estimate = intercept + slope * x0
-    standard_error = math.sqrt(scatter * leverage)
     if not (math.isfinite(estimate) and math.isfinite(standard_error)):
         return None
-    return Prediction(estimate, standard_error, n - 2)
+    return Prediction(estimate, standard_error, len(points) - 2)
 
 
 class LinearMethod:
@@ -120,14 +110,12 @@ class LinearMethod:
         points = goal.since_baseline()
         latest = goal.observations[-1]
         unit = goal.unit
-        if len(points) < 2 or points[0].date == points[-1].date:
+        if decide.flat_trend([p.date for p in points]):
             flat: Trend = lambda _day: latest.value  # noqa: E731
             holds = goal.holds(flat) if goal.holds else goal.target_reached(latest.value)
-            why = "one observation since the baseline, too few for a trend"
-            step = Step(kind="trend", label="trend", value=None, detail=why)
-            if holds:
-                return MethodOutcome("on_track", Verdict.ON_TRACK, (step,), reason=why)
-            return MethodOutcome("not_available", Verdict.UNKNOWN, (step,), reason=why)
+            step = Step(kind="trend", label="trend", value=None, detail=FLAT_REASON)
+            status = decide.STATUSES[decide.linear_status(holds, flat=True)]
+            return MethodOutcome(status, VERDICTS[status], (step,), reason=FLAT_REASON)
         if goal.deadline is None:
             why = "no deadline to project the trend to"
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
@@ -156,7 +144,7 @@ class LinearMethod:
             TEXT_FORMATS, slope, projected, goal.deadline, unit, chance, goal.target
         )
 
-        status = "on_track" if holds else "off_track"
+        status = decide.STATUSES[decide.linear_status(holds, flat=False)]
         return MethodOutcome(
             status,
             VERDICTS[status],

@@ -32,12 +32,13 @@ from numpy.typing import NDArray
 
 from ..data.columnar import Frame
 from ..data.dataset import Dataset
+from ..engine import decide
 from ..errors import GoalEngineError
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import _student_t
 from ..methods import get as get_method
-from ..methods.linear import INTERVAL, METHOD, _chance
+from ..methods.linear import FLAT_REASON, INTERVAL, METHOD, _chance
 from ..models import Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
@@ -61,9 +62,7 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.intp]
 Trend = Callable[[date], FloatArray]
 
-_EQ_TOLERANCE = 1e-9
-_ON, _OFF, _NA = "on_track", "off_track", "not_available"
-_FLAT_WHY = "one observation since the baseline, too few for a trend"
+_FLAT_WHY = FLAT_REASON
 
 
 class Unsupported(Exception):
@@ -693,21 +692,12 @@ class _Moment:
     trace: list[tuple[Lookup, BoolArray]] | None
 
 
-def _equal(a: FloatArray, b: FloatArray) -> BoolArray:
-    """``world._equal``: relative tolerance, but infinity equals only itself."""
-    scale = np.maximum(np.maximum(1.0, np.abs(a)), np.abs(b))
-    close = np.abs(a - b) <= _EQ_TOLERANCE * scale
-    infinite = np.isinf(a) | np.isinf(b)
-    result: BoolArray = np.where(infinite, a == b, close)
-    return result
-
-
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], BoolArray]] = {
     ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: (a > b) | _equal(a, b),
+    ast.GtE: lambda a, b: (a > b) | decide.equal(a, b),
     ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: (a < b) | _equal(a, b),
-    ast.Eq: _equal,
+    ast.LtE: lambda a, b: (a < b) | decide.equal(a, b),
+    ast.Eq: decide.equal,
 }
 
 
@@ -862,9 +852,9 @@ class FamilyJudge:
         if time is None:
             held = self.holds_now(scope, self.ctx.as_of)
             unclean |= held.failed
-            verdict = np.where(held.holds, 0, 1)
+            verdict = decide.passed_verdict_code(held.holds)
             builder.add(
-                np.arange(n), verdict, [Verdict.MET, Verdict.MISSED], held,
+                np.arange(n), verdict, decide.PASSED_VERDICTS, held,
                 latest=obs[-1], passed=True,
             )  # fmt: skip
         elif time.kind == "throughout":
@@ -876,25 +866,22 @@ class FamilyJudge:
     def find_baseline(self, rows: FloatArray, obs: list[int]) -> _Base | None:
         """``_Judgement.find_baseline`` for a group (same visible periods)."""
         declared = self.goal.baseline
-        n = len(rows)
-        if declared is not None and declared.value is not None:
-            period = declared.period or self.periods[obs[0]]
-            return _Base(period, np.full(n, float(declared.value)), None)
-        if declared is not None and declared.period is not None:
-            found = next((c for c in obs if self.periods[c] == declared.period), None)
-            if found is None and self.rule.uses_baseline:
-                raise Unsupported("baseline period without data")  # unknown: scalar words it
-            if found is None:
-                start = declared.period.end
-                found = next((c for c in obs if self.ends[c] >= start), None)
-            if found is None:
-                return None
-            return _Base(self.periods[found], rows[:, found], found)
-        for period in self.rule.subject_periods():
-            found = next((c for c in obs if self.periods[c] == period), None)
-            if found is not None:
-                return _Base(period, rows[:, found], found)
-        return None
+        choice = decide.choose_baseline(
+            [self.periods[c] for c in obs],
+            None if declared is None else declared.period,
+            None if declared is None else declared.value,
+            self.rule.uses_baseline,
+            self.rule.subject_periods(),
+        )
+        if choice.missing is not None:
+            raise Unsupported("baseline period without data")  # unknown: scalar words it
+        if choice.value is not None:
+            assert choice.period is not None
+            return _Base(choice.period, np.full(len(rows), float(choice.value)), None)
+        if choice.index is None:
+            return None
+        column = obs[choice.index]
+        return _Base(self.periods[column], rows[:, column], column)
 
     def holds_now(self, scope: _Scope, at: date) -> _Held:
         """Evaluate the rule on ``at`` recording lookups, then its two sides."""
@@ -939,7 +926,7 @@ class FamilyJudge:
         time = self.rule.time
         assert time is not None and time.start is not None
         n = scope.n
-        inside = [c for c in obs if time.start.start <= self.ends[c] <= time.end.end]
+        inside = [obs[k] for k in decide.inside([self.ends[c] for c in obs], time.start, time.end)]
         unclean = np.zeros(n, dtype=bool)
         if not inside:
             sides, failed = self.sides_now(scope)
@@ -964,7 +951,8 @@ class FamilyJudge:
             unclean[index] |= held.failed
             period = self.periods[column]
             builder.add(
-                index, np.zeros(len(index), dtype=int), [Verdict.MISSED], held,
+                index, np.zeros(len(index), dtype=int),
+                [decide.throughout_verdict(self.ctx.as_of, time.end, violated=True)], held,
                 latest=column, passed=True, reason=f"broken in {period}",
                 violation=(period, builder.subject_rows[index, column]),
             )  # fmt: skip
@@ -973,7 +961,7 @@ class FamilyJudge:
             sub = scope.subset(index)
             held = self.holds_now(sub, self.ends[inside[-1]])
             unclean[index] |= held.failed
-            verdict = Verdict.MET if self.ctx.as_of >= time.end.end else Verdict.ON_TRACK
+            verdict = decide.throughout_verdict(self.ctx.as_of, time.end, violated=False)
             reason = (
                 f"held in all {len(inside)} observed periods"
                 if len(inside) > 1
@@ -997,11 +985,12 @@ class FamilyJudge:
         assert time is not None
         deadline = time.end
         n = scope.n
-        passed = self.ctx.as_of >= deadline.end
+        passed = decide.deadline_passed(self.ctx.as_of, deadline)
         outcome, unclean = self.assess(scope, obs, base, deadline, subject_rows, passed)
         status_code = status_codes(outcome)
         if passed:
-            inside = [c for c in obs if deadline.start <= self.ends[c] <= deadline.end]
+            ends = [self.ends[c] for c in obs]
+            inside = [obs[k] for k in decide.inside(ends, deadline, deadline)]
             if not inside:
                 sides, failed = self.sides_now(scope)
                 unclean |= failed
@@ -1013,9 +1002,9 @@ class FamilyJudge:
                 return unclean
             held = self.holds_now(scope, deadline.end)
             unclean |= held.failed
-            verdict = np.where(held.holds, 0, 1)
+            verdict = decide.passed_verdict_code(held.holds)
             builder.add(
-                np.arange(n), verdict, [Verdict.MET, Verdict.MISSED], held, latest=inside[-1],
+                np.arange(n), verdict, decide.PASSED_VERDICTS, held, latest=inside[-1],
                 passed=True, outcome=outcome, split=status_code,
             )  # fmt: skip
             return unclean
@@ -1048,21 +1037,17 @@ class FamilyJudge:
             unclean |= failed
             target = values.astype(np.float64)
         method_target = target if rule.subject_is_bare else None
-        # since_baseline(): points as (day, values)
-        points: list[tuple[date, FloatArray]]
-        if base is None:
-            points = [(self.ends[c], subject_rows[:, c]) for c in obs]
-        else:
-            start = base.period.end
-            kept = [c for c in obs if self.ends[c] >= start]
-            kept_points = [(self.ends[c], subject_rows[:, c]) for c in kept]
-            if kept and self.periods[kept[0]] != base.period:
-                points = [(base.period.end, base.values), *kept_points]
-            else:
-                points = kept_points or [(base.period.end, base.values)]
+        # MethodInput.since_baseline(): points as (day, values)
+        lead, kept = decide.trend_points(
+            [self.periods[c] for c in obs], None if base is None else base.period
+        )
+        points = [(self.ends[obs[k]], subject_rows[:, obs[k]]) for k in kept]
+        if lead:
+            assert base is not None
+            points.insert(0, (base.period.end, base.values))
         latest = subject_rows[:, obs[-1]]
         end = deadline.end
-        if len(points) < 2 or points[0][0] == points[-1][0]:
+        if decide.flat_trend([day for day, _ in points]):
             held, failed = scope.evaluate(rule.tree, end, trend=lambda _day: latest)
             unclean |= failed
             return _Assessed(deadline, True, held.astype(bool), latest=latest), unclean
@@ -1070,16 +1055,8 @@ class FamilyJudge:
         xs = [year_fraction(origin, day) for day, _ in points]
         ys = [values for _, values in points]
         count = len(points)
-        mean_x = sum(xs) / count
-        mean_y = _exact.py_sum(ys) / count
-        sxx = sum((x - mean_x) ** 2 for x in xs)
         with np.errstate(all="ignore"):
-            if sxx == 0:
-                intercept, slope = mean_y, np.zeros(n)
-            else:
-                shifted = [x - mean_x for x in xs]
-                slope = _exact.py_sum(_exact.products(shifted, ys, mean_y)) / sxx
-                intercept = mean_y - slope * mean_x
+            intercept, slope = decide.fit_line(xs, ys)
             at_deadline = year_fraction(origin, end)
             projected = intercept + slope * at_deadline
         unclean |= ~np.isfinite(projected)
@@ -1103,25 +1080,19 @@ class FamilyJudge:
                 base_day, base_values = points[0]
             years = year_fraction(base_day, end)
             with np.errstate(all="ignore"):
-                needed = (method_target - base_values) / years if years > 0 else np.zeros(n)
-                quotient = slope / needed
-                ratio = np.where((needed != 0) & np.isfinite(quotient), quotient, np.nan)
+                ratio = decide.progress_ratio(slope, method_target, base_values, years)
         assessed = _Assessed(
             deadline, False, held.astype(bool), n_points=count, origin=origin,
             intercept=intercept, slope=slope, projected=projected, ratio=ratio,
             target=method_target, projected_side=projected_side,
         )  # fmt: skip
-        if passed or count < 3:
-            return assessed, unclean
-        sxx2 = sum((x - mean_x) * (x - mean_x) for x in xs)
-        if sxx2 == 0:
+        if passed:
             return assessed, unclean
         with np.errstate(all="ignore"):
-            squares = _exact.squared_residuals(xs, ys, intercept, slope)
-            scatter = _exact.py_sum(squares) / (count - 2)
-            leverage = 1.0 + 1.0 / count + (at_deadline - mean_x) * (at_deadline - mean_x) / sxx2
+            se = decide.standard_error(xs, ys, intercept, slope, at_deadline)
+            if se is None:
+                return assessed, unclean
             estimate = intercept + slope * at_deadline
-            se = np.sqrt(scatter * leverage)
         unclean |= ~(np.isfinite(estimate) & np.isfinite(se))
         assessed.se = se
         assessed.df = count - 2
@@ -1151,12 +1122,9 @@ class _Assessed:
     projected_side: FloatArray | None = None
 
 
-_STATUSES = (_ON, _OFF, _NA)
-
-
 def status_codes(assessed: _Assessed) -> IntArray:
-    """Per entity, an index into ``_STATUSES``: on_track / off_track / not_available."""
-    codes: IntArray = np.where(assessed.holds, 0, 2 if assessed.flat else 1).astype(np.intp)
+    """Per entity, an index into ``decide.STATUSES``: on_track / off_track / not_available."""
+    codes: IntArray = decide.linear_status(assessed.holds, assessed.flat).astype(np.intp)
     return codes
 
 
@@ -1168,7 +1136,7 @@ def _outcome_for(
     def cut(values: FloatArray | None) -> FloatArray | None:
         return None if values is None else values[index]
 
-    verdict = {_ON: Verdict.ON_TRACK, _OFF: Verdict.AT_RISK, _NA: Verdict.UNKNOWN}[status]
+    verdict = decide.STATUS_VERDICTS[status]
     outcome = LinearOutcome(
         status, verdict, assessed.deadline, assessed.flat, direction, assessed.n_points,
         assessed.origin, cut(assessed.intercept), cut(assessed.slope), cut(assessed.projected),
@@ -1266,7 +1234,7 @@ class _Cases:
             )  # fmt: skip
             case.checked = checked
             if outcome is not None:
-                status = _STATUSES[int(status_codes(outcome)[index[part[0]]])]
+                status = decide.STATUSES[int(status_codes(outcome)[index[part[0]]])]
                 case.outcome = _outcome_for(outcome, index[part], status, self.direction)
             self.cases.append(case)
 
@@ -1291,7 +1259,7 @@ class _Cases:
                 None if sides is None else (sides[0][part], sides[1][part]),
             )  # fmt: skip
             if outcome is not None:
-                status = _STATUSES[int(status_codes(outcome)[part[0]])]
+                status = decide.STATUSES[int(status_codes(outcome)[part[0]])]
                 case.outcome = _outcome_for(outcome, part, status, self.direction)
             self.cases.append(case)
 

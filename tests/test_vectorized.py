@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from goalengine import Dataset, Goal, Observation, Period, Series, Verdict
 from goalengine.data.columnar import Frame
+from goalengine.engine import decide
 from goalengine.entities import evaluate_for_each
 from goalengine.errors import GoalEngineError
 from goalengine.explain import format_number
-from goalengine.methods import _student_t
+from goalengine.methods import student_t
 from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
-from goalengine.vectorized._exact import py_sum, t_cdf
 from goalengine.vectorized.text import format_numbers
 
 ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
@@ -326,9 +326,9 @@ def test_format_numbers_with_digits(numbers: list[float], digits: int) -> None:
         max_size=12,
     )
 )
-def test_py_sum_is_builtin_sum(rows: list[list[float]]) -> None:
+def test_total_of_columns_is_builtin_sum_of_rows(rows: list[list[float]]) -> None:
     columns = [np.array(c) for c in zip(*rows, strict=True)]
-    got = py_sum([np.array([r[k] for r in rows]) for k in range(3)])
+    got = decide.total([np.array([r[k] for r in rows]) for k in range(3)])
     for i, row in enumerate(rows):
         want = sum(row)
         assert got[i] == want or (math.isnan(got[i]) and math.isnan(want))
@@ -336,9 +336,9 @@ def test_py_sum_is_builtin_sum(rows: list[list[float]]) -> None:
 
 
 @given(st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=30), st.integers(1, 40))
-def test_t_cdf_is_student_t_cdf(ts: list[float], df: int) -> None:
-    got = t_cdf(np.array(ts), df)
-    assert got.tolist() == [_student_t.cdf(t, df) for t in ts]
+def test_cdf_array_is_student_t_cdf(ts: list[float], df: int) -> None:
+    got = student_t.cdf_array(np.array(ts), df)
+    assert got.tolist() == [student_t.cdf(t, df) for t in ts]
 
 
 def test_evaluate_entities_accepts_a_frame() -> None:
@@ -409,3 +409,46 @@ def test_goals_of_one_shape_judged_together_equal_one_by_one(
     report = evaluate_frame(goals_, Frame.from_dataset(data), as_of)
     expected = [r for g in goals_ for r in evaluate_for_each(g, data, as_of, engine="scalar")]
     assert report.results() == expected
+
+
+# -- engine/decide.py: one function for floats and for columns --------------------------------
+
+finite = st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False)
+
+
+@given(
+    st.lists(st.floats(0, 30, allow_nan=False), min_size=2, max_size=8, unique=True),
+    st.lists(st.lists(finite, min_size=8, max_size=8), min_size=1, max_size=5),
+    st.floats(0, 40, allow_nan=False),
+)
+def test_the_line_fit_of_columns_is_the_fit_of_each_entity(
+    xs: list[float], rows: list[list[float]], x0: float
+) -> None:
+    """The columnar engine calls the scalar engine's fit with columns: same bits per row."""
+    xs = sorted(xs)
+    columns = [np.array([row[k] for row in rows]) for k in range(len(xs))]
+    intercepts, slopes = decide.fit_line(xs, columns)
+    errors = decide.standard_error(xs, columns, intercepts, slopes, x0)
+    for i, row in enumerate(rows):
+        intercept, slope = decide.fit_line(xs, row[: len(xs)])
+        assert (intercepts[i], slopes[i]) == (intercept, slope)
+        error = decide.standard_error(xs, row[: len(xs)], intercept, slope, x0)
+        assert (errors is None) == (error is None)
+        if errors is not None:
+            assert errors[i] == error or (math.isnan(errors[i]) and math.isnan(error))
+
+
+@given(
+    st.lists(st.tuples(finite, finite, finite), min_size=1, max_size=10),
+    st.floats(-5, 20, allow_nan=False),
+)
+def test_progress_ratio_and_equality_of_columns_are_those_of_each_entity(
+    rows: list[tuple[float, float, float]], years: float
+) -> None:
+    slope, target, base = (np.array(column) for column in zip(*rows, strict=True))
+    ratios = decide.progress_ratio(slope, target, base, years)
+    same = decide.equal(slope, target)
+    for i, (s, t, b) in enumerate(rows):
+        ratio = decide.progress_ratio(s, t, b, years)
+        assert ratios[i] == ratio or (math.isnan(ratios[i]) and math.isnan(ratio))
+        assert bool(same[i]) is bool(decide.equal(s, t))

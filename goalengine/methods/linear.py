@@ -23,7 +23,7 @@ from ..engine import decide
 from ..explain import TEXT_FORMATS, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
-from . import _student_t
+from . import student_t
 from .base import MethodInput, MethodOutcome, Trend
 
 __all__ = [
@@ -71,13 +71,13 @@ class Prediction:
         margin = direction * (self.estimate - target)
         if self.standard_error == 0:
             return 1.0 if margin >= 0 else 0.0
-        return _student_t.cdf(margin / self.standard_error, self.degrees_of_freedom)
+        return student_t.cdf(margin / self.standard_error, self.degrees_of_freedom)
 
     def interval(self, coverage: float = INTERVAL) -> tuple[float, float]:
         """The central prediction interval with the given coverage."""
         if self.standard_error == 0:
             return self.estimate, self.estimate
-        quantile = _student_t.ppf(0.5 + coverage / 2.0, self.degrees_of_freedom)
+        quantile = student_t.ppf(0.5 + coverage / 2.0, self.degrees_of_freedom)
         half = quantile * self.standard_error
         return self.estimate - half, self.estimate + half
 

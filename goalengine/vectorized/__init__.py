@@ -8,7 +8,7 @@ materialises ordinary :class:`~goalengine.models.Result` objects.
 
 The results are those of the scalar path -- same verdicts, same numbers to the last bit,
 same explanation sentences -- because the numbers are computed in the scalar path's order
-(``_exact``), the sentences come from the same function
+(``goalengine.engine.decide``), the sentences come from the same function
 (:func:`goalengine.evaluate.explanation_clauses`), and whatever the vectorised subset does
 not cover is handed to the scalar path entity by entity (``engine``). Importing this module
 imports numpy; nothing on the plain ``goalengine check`` path does.

@@ -5,7 +5,7 @@ few structural steps -- which observations are visible, which baseline, which br
 time clause, how many points the trend has -- and then computes numbers. Entities whose
 subject was observed in the same periods take the same structural steps, so they form a
 *group*; inside a group everything is numpy arithmetic over arrays of shape (entities,),
-done in the scalar path's order so the numbers are bit-identical (see ``_exact``).
+done by the same functions as the scalar path (``goalengine.engine.decide``).
 
 Anything the scalar path would raise for an entity (a missing value, a division by zero,
 a non-finite projection...) marks that entity *unclean*: it is judged by the scalar path
@@ -36,15 +36,14 @@ from ..engine import decide
 from ..errors import GoalEngineError
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
-from ..methods import _student_t
 from ..methods import get as get_method
+from ..methods import student_t
 from ..methods.linear import FLAT_REASON, INTERVAL, METHOD, _chance
 from ..models import Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
 from ..world import FUNCTIONS as WORLD_FUNCTIONS
 from ..world import Window
-from . import _exact
 
 __all__ = [
     "Case",
@@ -338,7 +337,7 @@ class LinearOutcome:
         found = np.where(margin >= 0, 1.0, 0.0)
         positive = se != 0
         if positive.any():
-            found[positive] = _exact.t_cdf(margin[positive] / se[positive], self.df)
+            found[positive] = student_t.cdf_array(margin[positive] / se[positive], self.df)
         if index is None:
             self.probability, self.exact = found, True
         return found
@@ -1171,8 +1170,8 @@ def fill_probabilities(outcomes: Sequence[LinearOutcome]) -> None:
         probability = np.where(margin >= 0, 1.0, 0.0)
         positive = se != 0
         if positive.any():  # numpy's log/exp: see LinearOutcome.exact_probability
-            probability[positive] = _exact.t_cdf(t[positive], df, exact=False)
-        quantile = _student_t.ppf(0.5 + INTERVAL / 2.0, df)
+            probability[positive] = student_t.cdf_array(t[positive], df, exact=False)
+        quantile = student_t.ppf(0.5 + INTERVAL / 2.0, df)
         start = 0
         for outcome in group:
             assert outcome.se is not None and outcome.projected is not None

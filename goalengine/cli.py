@@ -833,14 +833,14 @@ def _id_span(goal: Goal, goal_id: str) -> Span:
     """Where ``id: goal_id`` of ``goal`` stands: the nearest such line to its rule."""
     import re
 
-    from .render.diagnostics import _source_line
+    from .render.diagnostics import source_line
 
     if goal.file is None or goal.line is None:
         return Span(file=goal.file)
     wanted = re.compile(rf"^\s*(?:-\s+)?id:\s*((['\"]?){re.escape(goal_id)}\2)\s*(?:#.*)?$")
     for distance in range(_ID_NEAR + 1):
         for number in dict.fromkeys((goal.line - distance, goal.line + distance)):
-            line = _source_line(goal.file, number) if number > 0 else None
+            line = source_line(goal.file, number) if number > 0 else None
             match = wanted.match(line) if line is not None else None
             if match is not None:
                 column = match.start(1) + 1

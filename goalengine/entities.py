@@ -40,6 +40,7 @@ __all__ = [
     "EntityIndex",
     "RollUp",
     "evaluate_for_each",
+    "goal_problem",
     "judged_entities",
     "missing_result",
     "rollup",
@@ -90,7 +91,7 @@ def evaluate_for_each(
     """
     from .data import Dataset
 
-    problem = _goal_problem(goal)
+    problem = goal_problem(goal)
     if problem is not None:
         return [failed_result(goal, problem, as_of=as_of)]
     if engine == "vector" or (
@@ -165,7 +166,9 @@ def missing_result(
     )
 
 
-def _goal_problem(goal: Goal) -> GoalEngineError | None:
+def goal_problem(goal: Goal) -> GoalEngineError | None:
+    """Why ``goal`` cannot be judged per entity at all (a bad ``for_each`` or ``missing``,
+    or a problem found reading it), or None."""
     if goal.problem is not None:
         return goal.problem
     if goal.for_each not in FOR_EACH:

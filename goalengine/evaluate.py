@@ -39,6 +39,7 @@ from .world import MissingValue, World
 
 __all__ = [
     "TEXT_FORMATS",
+    "Judgement",
     "TextFormats",
     "evaluate",
     "evaluate_goal",
@@ -139,7 +140,7 @@ def evaluate_goal(
     """Judge one goal; never raises on bad rules or data (the result says ``error``)."""
     try:
         resolved = resolve_goal(goal, data)
-        result = _Judgement(goal, resolved.rule, data, as_of, method, entity).run()
+        result = Judgement(goal, resolved.rule, data, as_of, method, entity).run()
     except GoalEngineError as error:
         result = failed_result(goal, error, entity, as_of)
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
@@ -233,8 +234,11 @@ class _Finding:
 
 
 @dataclass
-class _Judgement:
-    """The evaluation of one goal; collects steps while it decides."""
+class Judgement:
+    """The evaluation of one goal (for one entity); collects steps while it decides.
+
+    :func:`evaluate_goal` runs it; the columnar engine builds one with what it decided
+    already known and calls :meth:`result`, so both word a verdict the same way."""
 
     goal: Goal
     rule: CheckedRule

@@ -90,6 +90,11 @@ class Frame:
         present: BoolArray = np.logical_not(np.isnan(self.unscoped).all(axis=1))
         return present
 
+    @property
+    def present(self) -> BoolArray:
+        """(metrics, entities): the entity has a series of the metric."""
+        return self._present
+
     @cached_property
     def published_metrics(self) -> frozenset[str]:
         """Metrics with figures published ahead of their period (judged by the scalar path)."""

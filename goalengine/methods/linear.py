@@ -33,9 +33,11 @@ __all__ = [
     "VERDICTS",
     "LinearMethod",
     "Prediction",
+    "chance_text",
     "fit_line",
     "linear_reason",
     "predict",
+    "probability_step",
     "trend_steps",
 ]
 
@@ -138,8 +140,8 @@ class LinearMethod:
         if prediction is not None and goal.target is not None and goal.direction != 0:
             probability = prediction.probability(goal.target, goal.direction)
             interval = prediction.interval()
-            steps.append(_probability_step(prediction, probability, interval, goal.deadline, unit))
-            chance = _chance(probability)
+            steps.append(probability_step(prediction, probability, interval, goal.deadline, unit))
+            chance = chance_text(probability)
         reason = linear_reason(
             TEXT_FORMATS, slope, projected, goal.deadline, unit, chance, goal.target
         )
@@ -211,7 +213,7 @@ def linear_reason(
     return reason
 
 
-def _probability_step(
+def probability_step(
     prediction: Prediction,
     probability: float,
     interval: tuple[float, float],
@@ -235,7 +237,7 @@ def _probability_step(
     )
 
 
-def _chance(probability: float) -> str:
+def chance_text(probability: float) -> str:
     """'≈ 83 %', but never '≈ 100 %' or '≈ 0 %' for a probability that is not certain."""
     if probability >= 0.995:
         return "> 99 %" if probability < 1.0 else "100 %"

@@ -29,7 +29,14 @@ from .safe import printable
 if TYPE_CHECKING:
     from rich.text import Text
 
-__all__ = ["diagnostic_text", "excerpt", "format_diagnostic", "result_diagnostic", "unique"]
+__all__ = [
+    "diagnostic_text",
+    "excerpt",
+    "format_diagnostic",
+    "result_diagnostic",
+    "source_line",
+    "unique",
+]
 
 _PROGRAM = "goalengine"
 _QUOTED = re.compile(r"'([^']+)'")
@@ -112,7 +119,7 @@ def result_diagnostic(result: Result) -> Diagnostic | None:
     error = result.error
     if error is None:
         return None
-    line = _source_line(error.file, error.line) if error.file and error.line else None
+    line = source_line(error.file, error.line) if error.file and error.line else None
     end = None
     if line is not None and error.column is not None:
         start = error.column - 1
@@ -124,7 +131,8 @@ def result_diagnostic(result: Result) -> Diagnostic | None:
     return Diagnostic("error", error.message, span, error.hint)
 
 
-def _source_line(file: str, line: int) -> str | None:
+def source_line(file: str, line: int) -> str | None:
+    """Line ``line`` of rule file ``file`` as it is now (None: unreadable, or no such line)."""
     try:
         info = os.stat(file)
     except OSError:

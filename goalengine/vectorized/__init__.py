@@ -31,12 +31,12 @@ import numpy as np
 
 from ..data.columnar import Frame
 from ..data.dataset import Dataset
-from ..entities import RollUp, _goal_problem, entity_list, missing_result, rollup_counts
+from ..entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import _Judgement, evaluate_goal, explanation_clauses, failed_result
+from ..evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result
 from ..explain import sentence
 from ..methods.base import MethodOutcome
-from ..methods.linear import Prediction, _chance, _probability_step, trend_steps
+from ..methods.linear import Prediction, chance_text, probability_step, trend_steps
 from ..models import Observation, Result, Step, Verdict
 from ..resolve import resolve_goal
 from ..ruleset import Goal
@@ -267,7 +267,7 @@ def _prepare(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalB
     method_name = method or goal.method or "linear"
     block = GoalBlock(goal=goal, rule=None, entities=[], method=method_name, as_of=as_of)
     block.override = method
-    problem = _goal_problem(goal)
+    problem = goal_problem(goal)
     try:
         if problem is not None:
             raise problem
@@ -332,8 +332,8 @@ def _block_results(block: GoalBlock, first: int = 0, stop: int | None = None) ->
 
 
 @dataclass
-class _Replay(_Judgement):
-    """``_Judgement`` with what it decided already known: builds the very same Result."""
+class _Replay(Judgement):
+    """``Judgement`` with what it decided already known: builds the very same Result."""
 
     replay_projected: float | None = None
 
@@ -427,8 +427,8 @@ def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodO
         probability = float(outcome.exact_probability()[k])
         interval = (float(outcome.low[k]), float(outcome.high[k]))
         prediction = Prediction(projected, float(outcome.se[k]), outcome.df)
-        steps.append(_probability_step(prediction, probability, interval, outcome.deadline, unit))
-        chance = _chance(probability)
+        steps.append(probability_step(prediction, probability, interval, outcome.deadline, unit))
+        chance = chance_text(probability)
         target = float(outcome.target[k])
     reason = linear_reason(ScalarFormats, slope, projected, outcome.deadline, unit, chance, target)
     return MethodOutcome(

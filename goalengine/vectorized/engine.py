@@ -1,6 +1,6 @@
 """Judge one goal for all its entities at once, the way the scalar path judges each.
 
-The scalar path (``evaluate._Judgement`` with a ``World`` per moment) decides a goal in a
+The scalar path (``evaluate.Judgement`` with a ``World`` per moment) decides a goal in a
 few structural steps -- which observations are visible, which baseline, which branch of the
 time clause, how many points the trend has -- and then computes numbers. Entities whose
 subject was observed in the same periods take the same structural steps, so they form a
@@ -38,7 +38,7 @@ from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import get as get_method
 from ..methods import student_t
-from ..methods.linear import FLAT_REASON, INTERVAL, METHOD, _chance
+from ..methods.linear import FLAT_REASON, INTERVAL, METHOD, chance_text
 from ..models import Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
@@ -216,7 +216,7 @@ class Context:
     @property
     def present(self) -> BoolArray:
         """(metrics, entities): the entity has a series of the metric."""
-        return self.frame._present
+        return self.frame.present
 
     def last_cube(self) -> NDArray[np.int32]:
         """(metrics, entities, periods): column of the latest figure at or before each."""
@@ -343,8 +343,8 @@ class LinearOutcome:
         return found
 
     def chance_texts(self) -> list[str]:
-        """``_chance(p)`` per entity: exact wherever the fast probability is near a step of
-        ``_chance`` (a rounding tie, 0.5 %, 99.5 %, 0 or 1), where a few ulps could matter."""
+        """``chance_text(p)`` per entity: exact wherever the fast probability is near a step of
+        ``chance_text`` (a rounding tie, 0.5 %, 99.5 %, 0 or 1), where a few ulps could matter."""
         assert self.probability is not None
         p = self.probability
         with np.errstate(all="ignore"):
@@ -356,7 +356,7 @@ class LinearOutcome:
             p = p.copy()
             index = np.flatnonzero(near)
             p[index] = self.exact_probability(index)
-        return [_chance(v) for v in p.tolist()]
+        return [chance_text(v) for v in p.tolist()]
 
     def take(self, index: Any) -> LinearOutcome:
         def cut(values: FloatArray | None) -> FloatArray | None:
@@ -863,7 +863,7 @@ class FamilyJudge:
         return builder.finish(unclean), unclean
 
     def find_baseline(self, rows: FloatArray, obs: list[int]) -> _Base | None:
-        """``_Judgement.find_baseline`` for a group (same visible periods)."""
+        """``Judgement.find_baseline`` for a group (same visible periods)."""
         declared = self.goal.baseline
         choice = decide.choose_baseline(
             [self.periods[c] for c in obs],
@@ -1027,7 +1027,7 @@ class FamilyJudge:
         subject_rows: FloatArray,
         passed: bool,
     ) -> tuple[_Assessed, BoolArray]:
-        """``LinearMethod.assess`` as ``_Judgement.assess`` calls it, for a group."""
+        """``LinearMethod.assess`` as ``Judgement.assess`` calls it, for a group."""
         rule, ctx, n = self.rule, self.ctx, scope.n
         unclean = np.zeros(n, dtype=bool)
         target: FloatArray | None = None

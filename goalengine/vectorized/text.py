@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..explain import distinct_digits, format_change, format_number, format_value
-from ..methods.linear import _chance, linear_reason
+from ..methods.linear import chance_text, linear_reason
 
 __all__ = [
     "ColumnFormats",
@@ -244,4 +244,4 @@ class ScalarFormats:
 
     @staticmethod
     def chance(probability: float) -> str:
-        return _chance(probability)
+        return chance_text(probability)

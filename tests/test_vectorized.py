@@ -26,8 +26,10 @@ from goalengine.engine import decide
 from goalengine.entities import evaluate_for_each
 from goalengine.errors import GoalEngineError
 from goalengine.explain import format_number
+from goalengine.language import compile_rule
 from goalengine.methods import student_t
 from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
+from goalengine.vectorized.engine import unsupported_form
 from goalengine.vectorized.text import format_numbers
 
 ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
@@ -452,3 +454,20 @@ def test_progress_ratio_and_equality_of_columns_are_those_of_each_entity(
         ratio = decide.progress_ratio(s, t, b, years)
         assert ratios[i] == ratio or (math.isnan(ratios[i]) and math.isnan(ratio))
         assert bool(same[i]) is bool(decide.equal(s, t))
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "windows", "calls"),
+    [
+        ("b / a >= 0.8 * b[2015] by 2020", ("b", "a"), False, set()),
+        ("a <= 0.9 * c@ref", ("a", "c"), False, set()),
+        ("sum(a[2010..2012]) >= round(b, 1)", ("a", "b"), True, {"sum", "round"}),
+        ("rank(c) <= 3 and a >= mean(a[*])", ("c", "a"), False, {"rank", "mean"}),
+    ],
+)
+def test_the_checker_tells_the_engine_the_rule_s_metrics_windows_and_calls(
+    text: str, order: tuple[str, ...], windows: bool, calls: set[str]
+) -> None:
+    rule = compile_rule(text)
+    assert (rule.metric_order, rule.windows, set(rule.calls)) == (order, windows, calls)
+    assert (unsupported_form(rule) is not None) is (windows or "round" in calls)

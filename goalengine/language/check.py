@@ -87,6 +87,13 @@ class CheckedRule:
     """The rule looks at other entities: ``x[*]``, ``x@name`` or ``rank(x)``."""
     references: frozenset[str] = frozenset()
     """Entities named with ``@`` (reference entities such as ``big4_average``)."""
+    metric_order: tuple[str, ...] = ()
+    """:attr:`metrics` in reading order, the subject first (goals whose rules differ only
+    in their metrics line up name by name)."""
+    calls: frozenset[str] = frozenset()
+    """The functions the rule calls (``round``, ``sum``, ``rank``...)."""
+    windows: bool = False
+    """The rule aggregates a window of periods (``sum(x[2010..2013])``)."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -127,6 +134,9 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         periods=frozenset(checker.periods),
         entity_refs=checker.entity_refs,
         references=frozenset(checker.references),
+        metric_order=(subject, *(m for m in checker.metrics if m != subject)),
+        calls=frozenset(checker.calls),
+        windows=checker.windows,
     )
 
 
@@ -156,6 +166,8 @@ class _Checker:
         self.entity_refs = False
         self.references: list[str] = []
         self.all_entities: set[int] = set()  # ids of x[*] nodes that are aggregate arguments
+        self.calls: set[str] = set()
+        self.windows = False
 
     def span(self, node: ast.AST) -> Span:
         start = getattr(node, "col_offset", 0)
@@ -327,6 +339,7 @@ class _Checker:
             self.periods.update(
                 {Period.parse(key_text(key.lower)), Period.parse(key_text(key.upper))}
             )
+            self.windows = True
             return node
         raise self.fail(
             "expected a period in brackets", key, hint="write x[2010], x[2010-H1] or x[2010..2013]"
@@ -341,6 +354,7 @@ class _Checker:
         if not isinstance(node.func, ast.Name):
             raise self.fail("only the language's functions can be called", node.func)
         name = node.func.id
+        self.calls.add(name)
         if name in ENTITY_FUNCTIONS:
             return self.visit_rank(node, depth)
         if name not in FUNCTIONS:

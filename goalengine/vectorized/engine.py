@@ -71,54 +71,13 @@ class Unsupported(Exception):
 # -- what can be vectorised ----------------------------------------------------------------
 
 
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
-_WINDOW = re.compile(r"\[[^\]]*\.\.")
-_ROUND = re.compile(r"\bround\s*\(")
-
-
-@dataclass(frozen=True)
-class _Anatomy:
-    """What the vectorised path needs to know about a rule, read off its text."""
-
-    metrics: tuple[str, ...]
-    """Metric names in reading order (the subject first)."""
-    unsupported: str | None
-
-
-_ANATOMY: dict[int, tuple[CheckedRule, _Anatomy]] = {}
-
-
-def clear_caches() -> None:
-    """Forget what was learnt about rules (benchmarks measure a first run with it)."""
-    _ANATOMY.clear()
-
-
-def anatomy(rule: CheckedRule) -> _Anatomy:
-    """The rule's :class:`_Anatomy` (cached per rule object).
-
-    Reading order of the names in the text is the order in which the checker met them
-    (its subject is the first), so goals whose texts differ only in metric names line up.
-    """
-    found = _ANATOMY.get(id(rule))
-    if found is not None and found[0] is rule:
-        return found[1]
-    metrics: list[str] = []
-    for name in _IDENTIFIER.findall(rule.text):
-        if name in rule.metrics and name not in metrics:
-            metrics.append(name)
-    if rule.subject in metrics and metrics[0] != rule.subject:  # (a metric after '@')
-        metrics.remove(rule.subject)
-        metrics.insert(0, rule.subject)
-    why = None
-    if _WINDOW.search(rule.text):
-        why = "window over periods"
-    elif _ROUND.search(rule.text):
-        why = "round()"
-    parts = _Anatomy(tuple(metrics), why)
-    if len(_ANATOMY) > 100_000:
-        _ANATOMY.clear()
-    _ANATOMY[id(rule)] = (rule, parts)
-    return parts
+def unsupported_form(rule: CheckedRule) -> str | None:
+    """The form of ``rule`` this engine leaves to the scalar path, as the checker saw it."""
+    if rule.windows:
+        return "window over periods"
+    if "round" in rule.calls:
+        return "round()"
+    return None
 
 
 def implements(method_name: str) -> bool:
@@ -147,7 +106,7 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
         return "published dates"
     if rule.subject not in frame:
         return "no subject"
-    return anatomy(rule).unsupported
+    return unsupported_form(rule)
 
 
 def _is_all(node: ast.expr) -> bool:
@@ -723,10 +682,14 @@ class _Held:
     sides: tuple[FloatArray, FloatArray] | None
 
 
+#: A name in a rule's text (shape_key numbers the metrics among them).
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
 def shape_key(goal: Goal, rule: CheckedRule, method: str) -> tuple[Any, ...]:
     """Goals with equal keys are judged together: the same rule text up to its metric names
     (numbered in order of appearance), the same baseline and method."""
-    order = {name: i for i, name in enumerate(anatomy(rule).metrics)}
+    order = {name: i for i, name in enumerate(rule.metric_order)}
     shape = _IDENTIFIER.sub(lambda m: f"\x00{order[m[0]]}" if m[0] in order else m[0], rule.text)
     baseline = None if goal.baseline is None else (goal.baseline.period, goal.baseline.value)
     return (shape, baseline, method)
@@ -747,8 +710,8 @@ class FamilyJudge:
         self.rule = rules[0]
         self.method = method
         index = ctx.frame.metric_index
-        template = anatomy(self.rule).metrics
-        per_goal = [anatomy(rule).metrics for rule in rules]
+        template = self.rule.metric_order
+        per_goal = [rule.metric_order for rule in rules]
         self.names = [dict(zip(template, names, strict=True)) for names in per_goal]
         """Per goal: the template's metric name -> the goal's."""
         self.metric_codes = {

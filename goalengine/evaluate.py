@@ -47,6 +47,7 @@ __all__ = [
     "explanation_clauses",
     "failed_result",
     "judging_day",
+    "not_finite",
     "ruleset_warnings",
 ]
 
@@ -146,14 +147,14 @@ def evaluate_goal(
     except (ArithmeticError, RecursionError, MemoryError, ValueError, TypeError) as error:
         message = f"evaluation failed: {plain_reason(error)}"
         result = failed_result(goal, GoalEngineError(message, goal.span), entity, as_of)
-    if (overflowed := _not_finite(result)) is not None:
+    if (overflowed := not_finite(result)) is not None:
         # Finite figures can still overflow (1e308 * 2): such a result is not a verdict.
         message = f"evaluation failed: the {overflowed} is too large to compute with"
         result = failed_result(goal, EvaluationError(message, goal.span), entity, as_of)
     return result
 
 
-def _not_finite(result: Result) -> str | None:
+def not_finite(result: Result) -> str | None:
     """The name of the first computed number of ``result`` that is not finite, if any."""
     fields = ("latest", "baseline", "target", "projected", "progress_ratio", "score")
     for name in fields:

@@ -14,13 +14,14 @@ import io
 import json
 import math
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from goalengine import Dataset, Goal, Observation, Period, Series, Verdict
+from goalengine import Dataset, Goal, Observation, Period, Series, Verdict, methods
 from goalengine.data.columnar import Frame
 from goalengine.engine import decide
 from goalengine.entities import evaluate_for_each
@@ -28,6 +29,7 @@ from goalengine.errors import GoalEngineError
 from goalengine.explain import format_number
 from goalengine.language import compile_rule
 from goalengine.methods import student_t
+from goalengine.methods.base import MethodInput, MethodOutcome
 from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
 from goalengine.vectorized.engine import unsupported_form
 from goalengine.vectorized.text import format_numbers
@@ -144,9 +146,17 @@ def goals(draw: st.DrawFn) -> Goal:
     )
     unit = draw(st.sampled_from([None, "%", "areas"]))
     missing = draw(st.sampled_from(["unknown", "skip", "error"]))
+    # Methods without a column implementation are called entity by entity by the same engine.
+    method = draw(st.sampled_from([None, None, None, "last", "pace", "open-sdg", "destatis"]))
     try:
         return Goal.parse(
-            rule, baseline=baseline, id="g", for_each="entity", unit=unit, missing=missing
+            rule,
+            baseline=baseline,
+            id="g",
+            for_each="entity",
+            unit=unit,
+            missing=missing,
+            method=method,
         )
     except GoalEngineError:
         assume(False)
@@ -215,12 +225,14 @@ def projection_goals(draw: st.DrawFn) -> Goal:
     deadline = draw(st.sampled_from(["2014", "2015", "2016-H1", "2018", "2012", "2013-Q4"]))
     baseline = draw(st.sampled_from(["2009", "2010", {"value": 40.0}, "2010-H1"]))
     unit = draw(st.sampled_from([None, "%"]))
+    method = draw(st.sampled_from([None, None, "last", "pace", "eurostat", "un-sdg"]))
     return Goal.parse(
         f"{side} {op} {target} by {deadline}",
         baseline=baseline,
         id="g",
         for_each="entity",
         unit=unit,
+        method=method,
     )
 
 
@@ -471,3 +483,42 @@ def test_the_checker_tells_the_engine_the_rule_s_metrics_windows_and_calls(
     rule = compile_rule(text)
     assert (rule.metric_order, rule.windows, set(rule.calls)) == (order, windows, calls)
     assert (unsupported_form(rule) is not None) is (windows or "round" in calls)
+
+
+class _Flat:
+    """A ``linear`` of one's own, which says nothing about arrays: the latest value held."""
+
+    name = "linear"
+    description = "the latest value, held flat"
+
+    def assess(self, goal: MethodInput) -> MethodOutcome:
+        return methods.get("last").assess(goal)
+
+
+@pytest.mark.parametrize("rule", ["a >= baseline + 5pp by 2016", "a - b >= 3 by 2016"])
+def test_a_method_without_arrays_is_called_per_entity_by_the_columnar_engine(
+    rule: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Registered as ``linear``, it replaces the built-in; the columnar engine calls it once
+    per entity itself (no entity handed to the scalar engine) and agrees with the latter."""
+    import goalengine.vectorized
+
+    data = _grid_data(11, n=70, gaps=0.0)
+    goal = Goal.parse(rule, baseline="2008", id="g", for_each="entity")
+    builtin = evaluate_for_each(goal, data, date(2012, 12, 31), engine="vector")
+    monkeypatch.setitem(methods._registry, "linear", _Flat())
+    handed: list[str] = []
+    scalar = goalengine.vectorized._scalar
+
+    def counted(block: Any, position: int, entity: str, *args: Any) -> None:
+        handed.append(entity)
+        scalar(block, position, entity, *args)
+
+    monkeypatch.setattr(goalengine.vectorized, "_scalar", counted)
+    vector = evaluate_for_each(goal, data, date(2012, 12, 31), engine="vector")
+    one_by_one = evaluate_for_each(goal, data, date(2012, 12, 31), engine="scalar")
+    assert handed == []
+    assert vector == one_by_one
+    assert len(vector) == 70
+    assert all("held at its latest value" in r.explanation for r in vector)
+    assert [r.verdict for r in vector] != [r.verdict for r in builtin]

@@ -18,7 +18,14 @@ from ..engine import decide
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 
-__all__ = ["Direction", "MethodInput", "MethodOutcome", "ProgressMethod", "Trend"]
+__all__ = [
+    "Direction",
+    "MethodInput",
+    "MethodOutcome",
+    "ProgressMethod",
+    "Trend",
+    "accepts_arrays",
+]
 
 Direction = int  # +1 higher is better, -1 lower is better, 0 exact (==)
 
@@ -93,9 +100,20 @@ class MethodOutcome:
 
 @runtime_checkable
 class ProgressMethod(Protocol):
-    """A named progress method; register instances with :func:`goalengine.methods.register`."""
+    """A named progress method; register instances with :func:`goalengine.methods.register`.
+
+    A method may also declare ``accepts_arrays = True``: it has a column implementation
+    that judges many entities in one pass (today only the built-in ``linear`` does). Without
+    it, the columnar engine calls :meth:`assess` once per entity -- never another method.
+    """
 
     name: str
     description: str
 
     def assess(self, goal: MethodInput) -> MethodOutcome: ...
+
+
+def accepts_arrays(method: ProgressMethod) -> bool:
+    """Whether ``method`` declares that it accepts arrays (``accepts_arrays = True``);
+    methods that say nothing are called one entity at a time."""
+    return getattr(method, "accepts_arrays", False) is True

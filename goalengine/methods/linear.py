@@ -104,6 +104,8 @@ def predict(points: tuple[Observation, ...], day: date) -> Prediction | None:
 class LinearMethod:
     name = "linear"
     description = "least-squares line through the observations since the baseline"
+    accepts_arrays = True
+    """The columnar engine fits every entity's line at once (``goalengine.engine.decide``)."""
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:

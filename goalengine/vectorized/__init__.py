@@ -33,7 +33,7 @@ from ..data.columnar import Frame
 from ..data.dataset import Dataset
 from ..entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result
+from ..evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result, not_finite
 from ..explain import sentence
 from ..methods.base import MethodOutcome
 from ..methods.linear import Prediction, chance_text, probability_step, trend_steps
@@ -288,7 +288,17 @@ def _prepare(ctx: Context, goal: Goal, as_of: date, method: str | None) -> GoalB
 def _finish(ctx: Context, block: GoalBlock, cases: list[Case], missing: Any, fallback: Any) -> None:
     goal, rule, method = block.goal, block.rule, block.override
     assert rule is not None
-    block.cases = cases
+    block.cases = [case for case in cases if case.outcomes is None]
+    for case in cases:  # a method called per entity: a Result each, as the scalar path's
+        if case.outcomes is None:
+            continue
+        for k in range(case.size):
+            position = int(case.positions[k])
+            built = _entity_result(block, case, k, method)
+            if not_finite(built) is None:
+                block.scalar[position] = built
+            else:  # the scalar path words the overflow
+                fallback = np.append(fallback, position)
     for position in missing.tolist():
         result = missing_result(goal, rule, block.entities[position], block.as_of, method)
         if result is None:
@@ -359,6 +369,12 @@ def _case_results(
 
 def _case_result(block: GoalBlock, case: Case, k: int, method: str | None) -> Result:
     """The Result of entity ``k`` of a case, as the scalar path builds it."""
+    return _entity_result(block, case, k, method)
+
+
+def _entity_result(block: GoalBlock, case: Case, k: int, method: str | None) -> Result:
+    """:func:`_case_result` (entities of cases with per-entity method outcomes call it
+    directly: they are built one by one, like the scalar path's results)."""
     goal, rule = block.goal, block.rule
     assert rule is not None
     unit = goal.unit
@@ -397,7 +413,10 @@ def _case_result(block: GoalBlock, case: Case, k: int, method: str | None) -> Re
     if case.sides is not None:
         judgement.sides = (float(case.sides[0][k]), float(case.sides[1][k]))
     outcome = None
-    if case.outcome is not None:
+    if case.outcomes is not None and case.projected_sides is not None:
+        outcome = case.outcomes[k]
+        judgement.replay_projected = case.projected_sides[k]
+    elif case.outcome is not None:
         outcome = _method_outcome(case.outcome, k, unit)
         if case.outcome.projected_side is not None:
             judgement.replay_projected = float(case.outcome.projected_side[k])

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -38,8 +38,9 @@ from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import get as get_method
 from ..methods import student_t
-from ..methods.linear import FLAT_REASON, INTERVAL, METHOD, chance_text
-from ..models import Verdict
+from ..methods.base import MethodInput, MethodOutcome, accepts_arrays
+from ..methods.linear import FLAT_REASON, INTERVAL, LinearMethod, chance_text
+from ..models import Observation, Verdict
 from ..periods import Period, year_fraction
 from ..ruleset import Goal
 from ..world import FUNCTIONS as WORLD_FUNCTIONS
@@ -80,24 +81,26 @@ def unsupported_form(rule: CheckedRule) -> str | None:
     return None
 
 
-def implements(method_name: str) -> bool:
-    """Whether ``method_name`` resolves to the built-in ``linear`` this engine computes.
+def over_columns(method_name: str) -> bool:
+    """Whether the method called ``method_name`` is judged over columns (many entities in
+    one pass); any other method is called entity by entity (see ``FamilyJudge``).
 
-    A method registered under the same name replaces the built-in for the scalar path, so
-    it must replace it here too: such goals are judged per entity by calling the method.
+    The one column implementation today is the linear method's; a method registered under
+    the name ``linear`` replaces it here as on every path.
     """
-    if method_name != "linear":
-        return False
     try:
-        return get_method(method_name) is METHOD
+        method = get_method(method_name)
     except GoalEngineError:
         return False
+    return accepts_arrays(method) and isinstance(method, LinearMethod)
 
 
 def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> str | None:
     """Why ``goal`` must go scalar, or None when the vectorised path covers it."""
-    if not implements(method_name):
-        return f"method '{method_name}'"
+    try:
+        get_method(method_name)
+    except GoalEngineError:
+        return f"unknown method '{method_name}'"  # an error for every entity: scalar words it
     if rule.uses_baseline and goal.baseline is None:
         return "no baseline"  # an error for every entity: the scalar path words it
     if any(m not in frame for m in rule.metrics):
@@ -374,6 +377,10 @@ class Case:
     """``throughout`` held: how many observed periods were checked (a step)."""
     sides: tuple[FloatArray, FloatArray] | None = None
     outcome: LinearOutcome | None = None
+    outcomes: list[MethodOutcome | None] | None = None
+    """Per entity, the outcome of a method called entity by entity (see ``over_columns``)."""
+    projected_sides: list[float | None] | None = None
+    """Per entity, with :attr:`outcomes`: the subject side at the deadline on its trend."""
 
     @property
     def size(self) -> int:
@@ -692,6 +699,8 @@ def shape_key(goal: Goal, rule: CheckedRule, method: str) -> tuple[Any, ...]:
     order = {name: i for i, name in enumerate(rule.metric_order)}
     shape = _IDENTIFIER.sub(lambda m: f"\x00{order[m[0]]}" if m[0] in order else m[0], rule.text)
     baseline = None if goal.baseline is None else (goal.baseline.period, goal.baseline.value)
+    if not over_columns(method):  # called per entity: it sees the goal's unit and options
+        return (shape, baseline, method, goal.unit, tuple(sorted(goal.options.items())))
     return (shape, baseline, method)
 
 
@@ -720,6 +729,8 @@ class FamilyJudge:
         }
         self.periods = ctx.frame.periods
         self.ends = ctx.ends
+        self.per_entity = not over_columns(method)
+        """The method is called entity by entity (it does not accept arrays)."""
 
     def run(self, entities: list[str]) -> list[tuple[list[Case], IntArray, IntArray]]:
         """Per goal: cases, positions without subject data, positions to judge scalar."""
@@ -811,16 +822,21 @@ class FamilyJudge:
         unclean = np.zeros(n, dtype=bool)
         time = self.rule.time
         builder = _Cases(self, scope, base, subject_rows)
+        # The data decides these; a method chosen on purpose still gives its own label.
+        labelled = None
+        if (time is None or time.kind == "throughout") and self.method != "linear":
+            labelled, failed = self.call_method(scope, obs, base, subject_rows, None, True)
+            unclean |= failed
         if time is None:
             held = self.holds_now(scope, self.ctx.as_of)
             unclean |= held.failed
             verdict = decide.passed_verdict_code(held.holds)
             builder.add(
                 np.arange(n), verdict, decide.PASSED_VERDICTS, held,
-                latest=obs[-1], passed=True,
+                latest=obs[-1], passed=True, each=labelled,
             )  # fmt: skip
         elif time.kind == "throughout":
-            unclean |= self.throughout(scope, obs, builder)
+            unclean |= self.throughout(scope, obs, builder, labelled)
         else:
             unclean |= self.by_deadline(scope, obs, base, builder, subject_rows)
         return builder.finish(unclean), unclean
@@ -884,7 +900,9 @@ class FamilyJudge:
         target, target_failed = scope.evaluate(self.rule.target_side, self.ctx.as_of)
         return (side, target), side_failed | target_failed
 
-    def throughout(self, scope: _Scope, obs: list[int], builder: _Cases) -> BoolArray:
+    def throughout(
+        self, scope: _Scope, obs: list[int], builder: _Cases, labelled: _EachOutcome | None
+    ) -> BoolArray:
         time = self.rule.time
         assert time is not None and time.start is not None
         n = scope.n
@@ -916,7 +934,7 @@ class FamilyJudge:
                 index, np.zeros(len(index), dtype=int),
                 [decide.throughout_verdict(self.ctx.as_of, time.end, violated=True)], held,
                 latest=column, passed=True, reason=f"broken in {period}",
-                violation=(period, builder.subject_rows[index, column]),
+                violation=(period, builder.subject_rows[index, column]), each=labelled,
             )  # fmt: skip
         index = np.flatnonzero(alive)
         if len(index):
@@ -931,7 +949,7 @@ class FamilyJudge:
             )
             builder.add(
                 index, np.zeros(len(index), dtype=int), [verdict], held, latest=inside[-1],
-                passed=True, reason=reason, checked=len(inside),
+                passed=True, reason=reason, checked=len(inside), each=labelled,
             )  # fmt: skip
         return unclean
 
@@ -948,6 +966,8 @@ class FamilyJudge:
         deadline = time.end
         n = scope.n
         passed = decide.deadline_passed(self.ctx.as_of, deadline)
+        if self.per_entity:
+            return self.by_deadline_per_entity(scope, obs, base, builder, subject_rows, passed)
         outcome, unclean = self.assess(scope, obs, base, deadline, subject_rows, passed)
         status_code = status_codes(outcome)
         if passed:
@@ -978,6 +998,113 @@ class FamilyJudge:
             outcome=outcome,
         )  # fmt: skip
         return unclean
+
+    def by_deadline_per_entity(
+        self,
+        scope: _Scope,
+        obs: list[int],
+        base: _Base | None,
+        builder: _Cases,
+        subject_rows: FloatArray,
+        passed: bool,
+    ) -> BoolArray:
+        """:meth:`by_deadline` for a method called entity by entity: the method decides
+        each entity's verdict while the deadline is ahead, the data once it has passed."""
+        time = self.rule.time
+        assert time is not None
+        deadline, n = time.end, scope.n
+        each, unclean = self.call_method(scope, obs, base, subject_rows, deadline, passed)
+        if passed:
+            ends = [self.ends[c] for c in obs]
+            inside = [obs[k] for k in decide.inside(ends, deadline, deadline)]
+            if not inside:
+                sides, failed = self.sides_now(scope)
+                builder.add_plain(
+                    np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
+                    reason=f"no observation in the deadline period {deadline}", each=each,
+                )  # fmt: skip
+                return unclean | failed
+            held = self.holds_now(scope, deadline.end)
+            builder.add(
+                np.arange(n), decide.passed_verdict_code(held.holds), decide.PASSED_VERDICTS,
+                held, latest=inside[-1], passed=True, each=each,
+            )  # fmt: skip
+            return unclean | held.failed
+        held = self.holds_now(scope, self.ctx.as_of)
+        verdicts = sorted({o.verdict for o in each.outcomes if o is not None}, key=str)
+        codes = np.array(
+            [0 if o is None else verdicts.index(o.verdict) for o in each.outcomes], dtype=int
+        )
+        builder.add(
+            np.arange(n), codes, verdicts or [Verdict.UNKNOWN], held, latest=obs[-1],
+            passed=False, each=each,
+        )  # fmt: skip
+        return unclean | held.failed
+
+    def call_method(
+        self,
+        scope: _Scope,
+        obs: list[int],
+        base: _Base | None,
+        subject_rows: FloatArray,
+        deadline: Period | None,
+        passed: bool,
+    ) -> tuple[_EachOutcome, BoolArray]:
+        """``Judgement.assess`` entity by entity, for a method that does not accept arrays.
+
+        An entity whose method call fails (a value the rule needs is missing on the trend,
+        the method raises) is unclean: the scalar path words its ``unknown`` or ``error``.
+        """
+        rule, ctx, n = self.rule, self.ctx, scope.n
+        unclean = np.zeros(n, dtype=bool)
+        target: FloatArray | None = None
+        if rule.target_side is not None:  # target_value(): evaluated even when unused
+            values, failed = scope.evaluate(rule.target_side, ctx.as_of)
+            unclean |= failed
+            target = values.astype(np.float64)
+        method = get_method(self.method)
+        periods = [self.periods[c] for c in obs]
+        each = _EachOutcome([], [])
+        for i in range(n):
+            outcome, side = None, None
+            if not unclean[i]:
+                one = scope.subset(np.array([i]))
+                observed = subject_rows[i, obs].tolist()
+                goal_input = MethodInput(
+                    observations=tuple(
+                        Observation(period=p, value=v)
+                        for p, v in zip(periods, observed, strict=True)
+                    ),
+                    as_of=ctx.as_of,
+                    direction=rule.direction,
+                    baseline=None
+                    if base is None
+                    else Observation(period=base.period, value=float(base.values[i])),
+                    target=float(target[i])
+                    if target is not None and rule.subject_is_bare
+                    else None,
+                    deadline=deadline,
+                    unit=self.goal.unit,
+                    holds=None if deadline is None else _holds_on(one, rule.tree, deadline.end),
+                    options=self.goal.options,
+                )
+                try:
+                    outcome = method.assess(goal_input)
+                except Exception:
+                    unclean[i] = True
+                if outcome is not None and not passed and deadline is not None:
+                    side = self.projected_side(one, outcome, deadline)
+            each.outcomes.append(outcome)
+            each.projected_sides.append(side)
+        return each, unclean
+
+    def projected_side(self, one: _Scope, outcome: MethodOutcome, deadline: Period) -> float | None:
+        """``Judgement.project_subject_side`` for one entity (a computed left side)."""
+        rule = self.rule
+        if outcome.trend is None or rule.subject_side is None or rule.subject_is_bare:
+            return None
+        value, failed = one.evaluate(rule.subject_side, deadline.end, trend=_columns(outcome.trend))
+        return None if failed[0] else float(value[0])
 
     # -- the linear method -------------------------------------------------------------
 
@@ -1174,6 +1301,7 @@ class _Cases:
         outcome: _Assessed | None = None,
         split: NDArray[Any] | None = None,
         checked: int | None = None,
+        each: _EachOutcome | None = None,
     ) -> None:
         """Entities ``index`` of the group; ``codes`` index ``verdicts``, ``held`` is theirs."""
         # The trace shape: which recorded lookups each entity really made.
@@ -1198,6 +1326,8 @@ class _Cases:
             if outcome is not None:
                 status = decide.STATUSES[int(status_codes(outcome)[index[part[0]]])]
                 case.outcome = _outcome_for(outcome, index[part], status, self.direction)
+            if each is not None:
+                each.attach(case, index[part])
             self.cases.append(case)
 
     def add_plain(
@@ -1211,6 +1341,7 @@ class _Cases:
         outcome: _Assessed | None = None,
         passed: bool = True,
         split: NDArray[Any] | None = None,
+        each: _EachOutcome | None = None,
     ) -> None:
         """An ``unknown`` without a recorded evaluation (sides from the report date)."""
         codes = np.zeros(len(index), dtype=int) if split is None else split[index]
@@ -1223,6 +1354,8 @@ class _Cases:
             if outcome is not None:
                 status = decide.STATUSES[int(status_codes(outcome)[part[0]])]
                 case.outcome = _outcome_for(outcome, part, status, self.direction)
+            if each is not None:
+                each.attach(case, part)
             self.cases.append(case)
 
     def _case(
@@ -1335,7 +1468,50 @@ def _take(case: Case, keep: Any) -> Case:
         checked=case.checked,
         sides=None if case.sides is None else (case.sides[0][keep], case.sides[1][keep]),
         outcome=None if case.outcome is None else case.outcome.take(keep),
+        outcomes=_cut(case.outcomes, keep),
+        projected_sides=_cut(case.projected_sides, keep),
     )
+
+
+T = TypeVar("T")
+
+
+def _cut(values: list[T] | None, keep: Any) -> list[T] | None:
+    """The items of ``values`` that ``keep`` (an index array or a slice) selects."""
+    if values is None:
+        return None
+    return [values[i] for i in np.arange(len(values))[keep].tolist()]
+
+
+@dataclass
+class _EachOutcome:
+    """A method's outcome per entity of a group, from calling it entity by entity."""
+
+    outcomes: list[MethodOutcome | None]
+    projected_sides: list[float | None]
+
+    def attach(self, case: Case, index: IntArray) -> None:
+        """Give ``case`` (the group's entities ``index``) their outcomes."""
+        case.outcomes = [self.outcomes[i] for i in index.tolist()]
+        case.projected_sides = [self.projected_sides[i] for i in index.tolist()]
+
+
+def _columns(trend: Callable[[date], float]) -> Trend:
+    """A method's trend for one entity, as the column evaluator calls trends."""
+    return lambda day: np.array([trend(day)], dtype=np.float64)
+
+
+def _holds_on(one: _Scope, tree: ast.expr, end: date) -> Callable[[Callable[[date], float]], bool]:
+    """``MethodInput.holds`` for one entity: the rule on ``end`` if the subject follows a
+    trend. A value missing on the way raises (the entity is then judged by the scalar path)."""
+
+    def holds(trend: Callable[[date], float]) -> bool:
+        held, failed = one.evaluate(tree, end, trend=_columns(trend))
+        if failed[0]:
+            raise Unsupported("the rule cannot be evaluated on the trend")
+        return bool(held[0])
+
+    return holds
 
 
 def judge_goal(

@@ -7,12 +7,17 @@ subject was observed in the same periods take the same structural steps, so they
 *group*; inside a group everything is numpy arithmetic over arrays of shape (entities,),
 done by the same functions as the scalar path (``goalengine.engine.decide``).
 
+The progress method is judged over columns when it accepts arrays (the built-in
+``linear``); any other method -- a registered replacement of ``linear`` included -- is
+called once per entity by this engine, with the ``MethodInput`` the scalar path builds.
+
 Anything the scalar path would raise for an entity (a missing value, a division by zero,
 a non-finite projection...) marks that entity *unclean*: it is judged by the scalar path
 instead, so rare cases are exact by construction. Goals outside the vectorised subset
-(other progress methods, windows over periods, ``round``, published dates) go scalar as a
+(windows over periods, ``round``, published dates, an unknown method) go scalar as a
 whole. The output is a list of :class:`Case`: entities sharing one verdict and one shape
-of explanation, with their numbers as arrays.
+of explanation, with their numbers as arrays (or, for a method called per entity, its
+outcome per entity).
 """
 
 from __future__ import annotations

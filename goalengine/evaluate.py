@@ -323,7 +323,8 @@ class Judgement:
         if time is None or time.kind == "throughout":
             # The data decides; a method chosen on purpose still gives its own label
             # (Destatis' annual procedure is made for goals that must hold every year).
-            outcome = self.assess(visible, None) if self.method_name != "linear" else None
+            labelled = decide.method_labels_data_verdicts(self.method_name)
+            outcome = self.assess(visible, None) if labelled else None
             if time is not None:
                 return self.decide_throughout(visible, outcome)
             verdict = decide.PASSED_VERDICTS[decide.passed_verdict_code(self.holds_now(self.as_of))]
@@ -337,7 +338,7 @@ class Judgement:
                 return self.result(
                     Verdict.UNKNOWN,
                     latest=latest,
-                    reason=f"no observation in the deadline period {deadline}",
+                    reason=decide.no_deadline_data(deadline),
                     outcome=outcome,
                     passed=True,
                 )
@@ -356,9 +357,7 @@ class Judgement:
         ends = [o.date for o in visible]
         inside = [visible[k] for k in decide.inside(ends, time.start, time.end)]
         if not inside:
-            return self.result(
-                Verdict.UNKNOWN, reason=f"no observation in {time.start}..{time.end} yet"
-            )
+            return self.result(Verdict.UNKNOWN, reason=decide.no_window_data(time.start, time.end))
         for observation in inside:
             if not self.world(observation.date).evaluate(self.rule.tree):
                 self.holds_now(observation.date)
@@ -374,7 +373,7 @@ class Judgement:
                 return self.result(
                     decide.throughout_verdict(self.as_of, time.end, violated=True),
                     latest=observation,
-                    reason=f"broken in {observation.period}",
+                    reason=decide.broken_in(observation.period),
                     outcome=outcome,
                     passed=True,
                 )
@@ -382,11 +381,7 @@ class Judgement:
         self.steps.append(
             Step(kind="checked", label="observed periods checked", value=float(len(inside)))
         )
-        checked = (
-            f"held in all {len(inside)} observed periods"
-            if len(inside) > 1
-            else f"held in the one observed period {inside[0].period}"
-        )
+        checked = decide.held_in(len(inside), inside[0].period)
         verdict = decide.throughout_verdict(self.as_of, time.end, violated=False)
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
 

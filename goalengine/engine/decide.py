@@ -31,13 +31,18 @@ __all__ = [
     "STATUSES",
     "STATUS_VERDICTS",
     "BaselineChoice",
+    "broken_in",
     "choose_baseline",
     "deadline_passed",
     "equal",
     "fit_line",
     "flat_trend",
+    "held_in",
     "inside",
     "linear_status",
+    "method_labels_data_verdicts",
+    "no_deadline_data",
+    "no_window_data",
     "passed_verdict_code",
     "progress_ratio",
     "standard_error",
@@ -146,6 +151,35 @@ def linear_status(holds: Any, flat: bool) -> Any:
     """Index into :data:`STATUSES`: the rule holds on the projection -> ``on_track``; else
     ``off_track``, or ``not_available`` when the trend is flat (too few observations)."""
     return _where(holds, 0, 2 if flat else 1)
+
+
+def method_labels_data_verdicts(method_name: str) -> bool:
+    """Whether a goal the data decides (no time clause, ``throughout``) still gets its
+    method's label: a method chosen on purpose gives it (Destatis' annual procedure is made
+    for goals that must hold every year); the default ``linear`` has nothing to add."""
+    return method_name != "linear"
+
+
+def no_deadline_data(deadline: Period) -> str:
+    """Why a passed deadline is ``unknown``: nothing observed inside it."""
+    return f"no observation in the deadline period {deadline}"
+
+
+def no_window_data(first: Period, last: Period) -> str:
+    """Why a ``throughout`` goal is ``unknown``: nothing observed inside its window yet."""
+    return f"no observation in {first}..{last} yet"
+
+
+def broken_in(period: Period) -> str:
+    """Why a ``throughout`` goal is ``missed``: the first observed period it broke in."""
+    return f"broken in {period}"
+
+
+def held_in(count: int, first: Period) -> str:
+    """Why a ``throughout`` goal is ``met`` or ``on-track``: every observed period held."""
+    if count > 1:
+        return f"held in all {count} observed periods"
+    return f"held in the one observed period {first}"
 
 
 # -- the baseline and the trend ----------------------------------------------------------------

@@ -829,7 +829,8 @@ class FamilyJudge:
         builder = _Cases(self, scope, base, subject_rows)
         # The data decides these; a method chosen on purpose still gives its own label.
         labelled = None
-        if (time is None or time.kind == "throughout") and self.method != "linear":
+        data_decides = time is None or time.kind == "throughout"
+        if data_decides and decide.method_labels_data_verdicts(self.method):
             labelled, failed = self.call_method(scope, obs, base, subject_rows, None, True)
             unclean |= failed
         if time is None:
@@ -917,7 +918,7 @@ class FamilyJudge:
             sides, failed = self.sides_now(scope)
             builder.add_plain(
                 np.arange(n), Verdict.UNKNOWN, sides,
-                reason=f"no observation in {time.start}..{time.end} yet",
+                reason=decide.no_window_data(time.start, time.end),
             )  # fmt: skip
             return failed
         alive = np.ones(n, dtype=bool)
@@ -938,7 +939,7 @@ class FamilyJudge:
             builder.add(
                 index, np.zeros(len(index), dtype=int),
                 [decide.throughout_verdict(self.ctx.as_of, time.end, violated=True)], held,
-                latest=column, passed=True, reason=f"broken in {period}",
+                latest=column, passed=True, reason=decide.broken_in(period),
                 violation=(period, builder.subject_rows[index, column]), each=labelled,
             )  # fmt: skip
         index = np.flatnonzero(alive)
@@ -947,11 +948,7 @@ class FamilyJudge:
             held = self.holds_now(sub, self.ends[inside[-1]])
             unclean[index] |= held.failed
             verdict = decide.throughout_verdict(self.ctx.as_of, time.end, violated=False)
-            reason = (
-                f"held in all {len(inside)} observed periods"
-                if len(inside) > 1
-                else f"held in the one observed period {self.periods[inside[0]]}"
-            )
+            reason = decide.held_in(len(inside), self.periods[inside[0]])
             builder.add(
                 index, np.zeros(len(index), dtype=int), [verdict], held, latest=inside[-1],
                 passed=True, reason=reason, checked=len(inside), each=labelled,
@@ -983,7 +980,7 @@ class FamilyJudge:
                 unclean |= failed
                 builder.add_plain(
                     np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
-                    reason=f"no observation in the deadline period {deadline}",
+                    reason=decide.no_deadline_data(deadline),
                     outcome=outcome, passed=True, split=status_code,
                 )  # fmt: skip
                 return unclean
@@ -997,7 +994,7 @@ class FamilyJudge:
             return unclean
         held = self.holds_now(scope, self.ctx.as_of)
         unclean |= held.failed
-        order = [Verdict.ON_TRACK, Verdict.AT_RISK, Verdict.UNKNOWN]
+        order = [decide.STATUS_VERDICTS[status] for status in decide.STATUSES]
         builder.add(
             np.arange(n), status_code, order, held, latest=obs[-1], passed=False,
             outcome=outcome,
@@ -1026,7 +1023,7 @@ class FamilyJudge:
                 sides, failed = self.sides_now(scope)
                 builder.add_plain(
                     np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
-                    reason=f"no observation in the deadline period {deadline}", each=each,
+                    reason=decide.no_deadline_data(deadline), each=each,
                 )  # fmt: skip
                 return unclean | failed
             held = self.holds_now(scope, deadline.end)

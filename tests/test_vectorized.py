@@ -14,6 +14,7 @@ import io
 import json
 import math
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from goalengine import Dataset, Goal, Observation, Period, Series, Verdict, methods
 from goalengine.data.columnar import Frame
 from goalengine.engine import decide
-from goalengine.entities import evaluate_for_each
+from goalengine.entities import Engine, evaluate_for_each
 from goalengine.errors import GoalEngineError
 from goalengine.explain import format_number
 from goalengine.language import compile_rule
@@ -522,3 +523,114 @@ def test_a_method_without_arrays_is_called_per_entity_by_the_columnar_engine(
     assert len(vector) == 70
     assert all("held at its latest value" in r.explanation for r in vector)
     assert [r.verdict for r in vector] != [r.verdict for r in builtin]
+
+
+# -- the one engine against a slow reference written for clarity -------------------------------
+
+_YEARS = range(2005, 2015)
+ENGINES: tuple[Engine, ...] = ("scalar", "vector")
+_OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+        "<": lambda a, b: a < b}  # fmt: skip
+
+
+def _reference_verdict(
+    values: dict[int, Fraction],
+    op: str,
+    target: Fraction,
+    clause: tuple[str, int, int] | None,
+    as_of: date,
+) -> str | None:
+    """The README's "Verdicts" for ``x OP target [by D | throughout A..B]``, method linear and
+    no baseline, in exact arithmetic; None where the projection is too close to call."""
+    seen = sorted(y for y in values if date(y, 12, 31) <= as_of)
+    if not seen:
+        return "unknown"
+    holds = _OPS[op]
+    if clause is None:
+        return "met" if holds(values[seen[-1]], target) else "missed"
+    kind, first, last = clause
+    if kind == "throughout":
+        inside = [y for y in seen if first <= y <= last]
+        if not inside:
+            return "unknown"
+        if any(not holds(values[y], target) for y in inside):
+            return "missed"
+        return "met" if as_of >= date(last, 12, 31) else "on-track"
+    if as_of >= date(last, 12, 31):  # the deadline has passed: the data decides
+        inside = [y for y in seen if y == last]
+        if not inside:
+            return "unknown"
+        return "met" if holds(values[inside[-1]], target) else "missed"
+    if len(seen) < 2:  # too few observations for a trend: the latest value, held flat
+        return "on-track" if holds(values[seen[-1]], target) else "unknown"
+    # Least squares through (exact days since the first observation, value).
+    xs = [Fraction((date(y, 12, 31) - date(seen[0], 12, 31)).days) for y in seen]
+    ys = [values[y] for y in seen]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    end = Fraction((date(last, 12, 31) - date(seen[0], 12, 31)).days)
+    projected = mean_y + slope * (end - mean_x)
+    if abs(projected - target) <= Fraction(1, 10**6) * max(1, abs(target)):
+        return None
+    return "on-track" if holds(projected, target) else "at-risk"
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(list(_YEARS)), st.integers(0, 1000), max_size=10),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(list(_OPS)),
+    st.one_of(st.sampled_from([-1, 1001]), st.integers(0, 1000)),  # always / never held, or not
+    st.sampled_from(
+        [
+            None,
+            ("by", 0, 2012),
+            ("by", 0, 2020),
+            ("throughout", 2008, 2011),
+            ("throughout", 2010, 2016),
+        ]
+    ),
+    st.sampled_from([date(2009, 6, 30), date(2012, 12, 31), date(2014, 12, 31)]),
+)
+def test_both_drivers_give_the_reference_verdicts(
+    tenths: list[dict[int, int]],
+    op: str,
+    target: int,
+    clause: tuple[str, int, int] | None,
+    as_of: date,
+) -> None:
+    text = f"x {op} {target / 10}"
+    if clause is not None:
+        kind, first, last = clause
+        text += f" by {last}" if kind == "by" else f" throughout {first}..{last}"
+    series = [
+        Series.build(
+            "x",
+            [Observation(period=Period(y), value=v / 10) for y, v in sorted(own.items())],
+            entity=f"e{k}",
+        )
+        for k, own in enumerate(tenths)
+        if own
+    ]
+    assume(series)
+    data = Dataset.of(series)
+    goal = Goal.parse(text, id="g", for_each="entity")
+    expected = {
+        f"e{k}": _reference_verdict(
+            {y: Fraction(v, 10) for y, v in own.items()}, op, Fraction(target, 10), clause, as_of
+        )
+        for k, own in enumerate(tenths)
+        if own
+    }
+    for engine in ("scalar", "vector"):
+        got = {
+            r.entity: r.verdict.value for r in evaluate_for_each(goal, data, as_of, engine=engine)
+        }  # type: ignore[arg-type]
+        assert got.keys() == expected.keys()
+        for entity, want in expected.items():
+            if want is not None:
+                assert got[entity] == want, (engine, entity, tenths, text)

@@ -14,8 +14,9 @@ so a district that reports nothing is never silently counted as meeting the goal
 
 :func:`rollup` summarises per-entity results per goal ("7 of 10 entities on track, 2 at
 risk, 1 missed") as data. Large goals are judged by :mod:`goalengine.vectorized` (numpy,
-imported only here and only when there are enough entities); both engines give identical
-results, which the test suite checks property by property.
+imported only here and only when there are enough entities). Both engines take every
+decision through :mod:`goalengine.engine.decide`, so their results are identical, which the
+test suite checks property by property and against a slow reference.
 """
 
 from __future__ import annotations

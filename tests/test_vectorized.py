@@ -181,6 +181,7 @@ def _same(goal: Goal, data: Dataset, as_of: date) -> None:
     assert sum(document["summary"].values()) == len(scalar)
 
 
+@pytest.mark.slow
 @given(goals(), datasets(), st.sampled_from(AS_OF))
 def test_vectorised_equals_one_entity_at_a_time(goal: Goal, data: Dataset, as_of: date) -> None:
     _same(goal, data, as_of)
@@ -237,6 +238,7 @@ def projection_goals(draw: st.DrawFn) -> Goal:
     )
 
 
+@pytest.mark.slow
 @given(projection_goals(), dense_datasets(), st.sampled_from(AS_OF[1:]))
 def test_vectorised_projections_equal_one_entity_at_a_time(
     goal: Goal, data: Dataset, as_of: date
@@ -417,6 +419,7 @@ def families(draw: st.DrawFn) -> list[Goal]:
     return goals_
 
 
+@pytest.mark.slow
 @given(families(), dense_datasets(), st.sampled_from(AS_OF[1:]))
 def test_goals_of_one_shape_judged_together_equal_one_by_one(
     goals_: list[Goal], data: Dataset, as_of: date

@@ -170,6 +170,60 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        help="language of the HTML report (default: the rule files' lang:, then the locale)",
+    )
+    parser.add_argument(
+        "--include-series",
+        action="store_true",
+        help="JSON: add the observations behind each result (what its chart draws)",
+    )
+
+
+_REPORT_EPILOG = """\
+examples:
+  goalengine report rules/integration-2009 -o status.html
+  goalengine report rules/ --lang da -o status-da.html
+  goalengine report rules/ --select hovedmål --as-of 2009-03-31 -o main-goals.html
+
+One self-contained HTML file (inline CSS and SVG charts; opens offline, prints on A4):
+a summary per file, owner and tag, then a card per goal. Charts need the report extra:
+pip install 'goalengine[report]'. Without --output the page goes to stdout. Docs:
+docs/reports.md
+
+exit codes: 0 written (whatever the verdicts; --fail-on as in check), 2 rule/data/usage
+error"""
+
+
+def _add_report_command(commands: Any) -> None:
+    """``goalengine report``: ``check --format html`` with a reader's defaults."""
+    report = _subparser(
+        commands,
+        "report",
+        "write the HTML report people read",
+        "Judge every goal and write one HTML page: verdicts, explanations and charts.",
+        _REPORT_EPILOG,
+    )
+    report.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
+    report.add_argument("--output", "-o", metavar="FILE", help="write the page to FILE")
+    report.add_argument("--as-of", metavar="DATE", help="report date (default: each file's)")
+    report.add_argument("--lang", choices=("da", "en"),
+                        help="da or en (default: the files' lang:, then the locale)")  # fmt: skip
+    for flag, verb in (("--select", "only goals"), ("--exclude", "leave out goals")):
+        report.add_argument(flag, action="append", default=[], metavar="PATTERN",
+                            help=f"{verb} whose id or a tag matches")  # fmt: skip
+    report.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
+    report.add_argument("--method", metavar="NAME", help="use this progress method")
+    report.add_argument("--fail-on", choices=tuple(FAIL_ON), default="never",
+                        help="exit 1 at or beyond this verdict (default: never)")  # fmt: skip
+    report.set_defaults(format="html", include_series=False)
+    _add_data(report)
+    _add_common(report, top=False)
+
+
 def _byte_count(text: str) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -248,8 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
+    _add_report_options(check)
     _add_data(check)
     _add_common(check, top=False)
+    _add_report_command(commands)
 
     validate = _subparser(
         commands,
@@ -316,6 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = _Session(args)
     commands: dict[str, Callable[[_Session], int]] = {
         "check": _check,
+        "report": _check,
         "validate": _validate,
         "explain": _explain,
         "test": _test,
@@ -539,7 +596,9 @@ def _infos(rulesets: Iterable[RuleSet], as_of: date | None) -> dict[str, FileInf
     from .render import FileInfo
 
     return {
-        (r.path or "goals"): FileInfo(r.path or "goals", r.title, _judged_on(r, as_of))
+        (r.path or "goals"): FileInfo(
+            r.path or "goals", r.title, _judged_on(r, as_of), source=r.source, lang=r.lang
+        )
         for r in rulesets
     }
 
@@ -639,7 +698,12 @@ def _check(session: _Session) -> int:
     data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = _select(session, rulesets, args.select, args.exclude)
-    streamed = _format(session, output) == "json"
+    chosen = _format(session, output)
+    if chosen == "html":
+        from .render.figures import require
+
+        require()
+    streamed = chosen == "json" and not args.include_series
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
     failing = FAIL_ON[args.fail_on]
@@ -661,6 +725,8 @@ def _check(session: _Session) -> int:
     session.diagnostics(problems)
     session.code = _exit_code(verdicts, problems, failing)
     if report is not None:
+        if chosen == "html" or args.include_series:
+            report = _with_series(session, report, rulesets, data)
         _emit(session, report, _infos(rulesets, as_of), failing, output)
     elif output is not None and not session.quiet:
         from .render import count_head
@@ -691,8 +757,27 @@ def _stream_json(run: Run, output: Path | None) -> Totals:
         _usage(f"--output: cannot write {output}: {error.strerror}")
 
 
+def _with_series(
+    session: _Session, report: Report, rulesets: list[RuleSet], data: Dataset | None
+) -> Report:
+    from .series import with_series
+
+    root = session.data_root
+    return with_series(report, rulesets, data, data_root=root, limits=session.limits)
+
+
 def _format(session: _Session, output: Path | None) -> str:
     chosen: str | None = session.args.format
+    if chosen and output is not None:
+        from .render import format_for_suffix
+
+        owner = format_for_suffix(output.suffix)
+        if owner is not None and owner != chosen:
+            _usage(
+                f"--output {output}: '{output.suffix}' is the suffix of format {owner}, "
+                f"but --format is {chosen}",
+                f"name the file for {chosen}, or leave out --format to write {owner}",
+            )
     if chosen:
         return chosen
     if output is not None:
@@ -712,7 +797,14 @@ def _emit(
     from .render import RenderContext, renderer_for
 
     show = (failing | {Verdict.ERROR}) if session.quiet else None
-    context = RenderContext(infos, show=show, failing=failing, verbose=session.verbose)
+    context = RenderContext(
+        infos,
+        show=show,
+        failing=failing,
+        verbose=session.verbose,
+        lang=session.args.lang,
+        include_series=session.args.include_series,
+    )
     rendered = renderer_for(_format(session, output))(report, context)
     if isinstance(rendered, str):
         text = rendered

@@ -189,10 +189,15 @@ def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
         "file": goal.file,
         "goal": goal.id,
         "title": goal.title,
+        "title_da": goal.title_da,
+        "title_en": goal.title_en,
         "rule": goal.rule,
         "entity": entity,
         "unit": goal.unit,
         "tags": goal.tags,
+        "owner": goal.owner,
+        "source": goal.source,
+        "notes": goal.notes,
     }
 
 
@@ -633,30 +638,48 @@ def explanation_clauses(
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
     if computed and side is not None and side_value is not None:
-        clauses.append(f"{_short(side)} = {formats.number(side_value)} in {latest_period}")
+        clauses.append(
+            formats.phrase(
+                "{side} = {value} in {period}",
+                side=_short(side), value=formats.number(side_value), period=latest_period,
+            )
+        )  # fmt: skip
     elif latest_value is not None:
-        now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"
+        now = formats.phrase(
+            "{value} in {period}",
+            value=formats.value(latest_value, unit, digits), period=latest_period,
+        )  # fmt: skip
         if baseline_value is not None and baseline_period != latest_period:
             change = formats.change(latest_value - baseline_value, unit)
-            now += f", {change} since {baseline_period}"
+            now += formats.phrase(
+                ", {change} since {period}", change=change, period=baseline_period
+            )
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
         clauses.append(f"{_short(side)} = {formats.number(side_value)}")
     if target is not None:
-        clause = f"target {_SYMBOL[rule.direction]} {formats.value(target, unit, digits)}"
+        clause = formats.phrase(
+            "target {symbol} {value}",
+            symbol=_SYMBOL[rule.direction], value=formats.value(target, unit, digits),
+        )  # fmt: skip
         if deadline is not None:
-            clause += f" by {deadline}"
+            clause += formats.phrase(" by {deadline}", deadline=deadline)
         if implicit:
             looked_up = (f"{period} → {formats.value(value, unit)}" for period, value in implicit)
             clause += " (" + ", ".join(looked_up) + ")"
         clauses.append(clause)
     elif rule.time is not None and latest_value is not None:
-        clauses.append(f"rule {rule.text}")
+        clauses.append(formats.phrase("rule {rule}", rule=rule.text))
     clauses.extend(windows)
     if method_reason:
         clauses.append(method_reason)
         if projected_side is not None and side is not None and not rule.subject_is_bare:
-            clauses.append(f"so {_short(side)} reaches {formats.number(projected_side)}")
+            clauses.append(
+                formats.phrase(
+                    "so {side} reaches {value}",
+                    side=_short(side), value=formats.number(projected_side),
+                )
+            )  # fmt: skip
     if reason:
         clauses.append(reason)
     return clauses

@@ -16,8 +16,17 @@ __all__ = [
     "format_change",
     "format_number",
     "format_value",
+    "is_percent",
     "sentence",
 ]
+
+#: Units that mean "percent": a change of them is in percentage points.
+PERCENT_UNITS = frozenset({"%", "pct.", "pct", "procent", "percent"})
+
+
+def is_percent(unit: str | None) -> bool:
+    """``%``, ``pct.``, ``procent``: a percentage (changes in points, ``pp``)."""
+    return unit is not None and unit.strip().lower() in PERCENT_UNITS
 
 
 def format_number(value: float, digits: int | None = None) -> str:
@@ -67,7 +76,7 @@ def format_change(delta: float, unit: str | None = None) -> str:
     text = format_number(delta)
     if not text.startswith("-"):
         text = "+" + text
-    if unit == "%":
+    if is_percent(unit):
         return text + "pp"
     return f"{text} {unit}" if unit else text
 
@@ -91,6 +100,12 @@ class TextFormats:
     change = staticmethod(format_change)
     number = staticmethod(format_number)
     distinct_digits = staticmethod(distinct_digits)
+
+    @staticmethod
+    def phrase(message: str, /, **values: object) -> str:
+        """A sentence part: ``message`` (English, a gettext message id) filled in; a
+        :class:`goalengine.i18n.Language` translates it first."""
+        return message.format(**values)
 
 
 TEXT_FORMATS = TextFormats()

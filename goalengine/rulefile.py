@@ -29,9 +29,12 @@ __all__ = [
     "read_rules",
 ]  # fmt: skip
 
-FILE_KEYS = ("title", "source", "as_of", "data", "defaults", "goals", "tests", "properties")
+FILE_KEYS = (
+    "title", "source", "as_of", "lang", "data", "defaults", "goals", "tests", "properties",
+)  # fmt: skip
+LANGUAGES = ("en", "da")
 GOAL_KEYS = (
-    "id", "title", "title_da", "rule", "baseline", "unit", "source", "owner", "notes",
+    "id", "title", "title_da", "title_en", "rule", "baseline", "unit", "source", "owner", "notes",
     "tags", "method", "options", "for_each", "missing",
 )  # fmt: skip
 DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
@@ -148,6 +151,7 @@ class _Reader:
             title=_str(document.get("title")),
             source=_str(document.get("source")),
             as_of=self.as_of(document, "as_of"),
+            lang=self.lang(document),
             data_sources=tuple(data_files),
             inline_data=inline,
             defaults={k: defaults[k] for k in defaults if k in DEFAULT_KEYS},
@@ -181,6 +185,16 @@ class _Reader:
         if not isinstance(value, dict):
             self.error(f"'{key}' must be a mapping", self.span(document, key, value=True))
             return {}
+        return value
+
+    def lang(self, document: Any) -> str | None:
+        """``lang: da``: the language the file's report is written in."""
+        value = _str(document.get("lang"))
+        if value is not None and value not in LANGUAGES:
+            hint = did_you_mean(value, LANGUAGES) or f"write one of: {', '.join(LANGUAGES)}"
+            self.error(f"lang: '{value}' is not a supported language",
+                       self.span(document, "lang", value=True), hint)  # fmt: skip
+            return None
         return value
 
     def as_of(self, mapping: Any, key: str) -> date | None:
@@ -317,7 +331,8 @@ class _Reader:
         fields = {k: entry.get(k, defaults.get(k)) for k in DEFAULT_KEYS}
         baseline = self.baseline(entry)
         as_text = {
-            k: self.scalar(entry, k) for k in ("title", "title_da", "unit", "source", "notes")
+            k: self.scalar(entry, k)
+            for k in ("title", "title_da", "title_en", "unit", "source", "notes")
         }
         for key in ("owner", "method", "missing", "unit"):
             fields[key] = self.scalar(entry, key) if key in entry else _str(fields[key])

@@ -64,6 +64,7 @@ class Goal(_Frozen):
     rule: str
     title: str | None = None
     title_da: str | None = None
+    title_en: str | None = None
     baseline: Baseline | None = None
     unit: str | None = None
     source: str | None = None
@@ -177,6 +178,8 @@ class RuleSet(_Frozen):
     title: str | None = None
     source: str | None = None
     as_of: date | None = None
+    lang: str | None = None
+    """The language of the file's report (``da``/``en``; ``--lang`` overrides it)."""
     data_sources: tuple[DataSource, ...] = ()
     """The data files of ``data:``, in order (later files replace earlier ones' figures)."""
     data_root: Path | None = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
@@ -80,6 +80,9 @@ class FileInfo:
     path: str
     title: str | None = None
     as_of: date | None = None
+    source: str | None = None
+    lang: str | None = None
+    """The report language the file asks for (``lang:``), if any."""
 
 
 def verdict_label(verdict: Verdict | str) -> str:
@@ -156,7 +159,7 @@ def file_info(infos: Mapping[str, FileInfo], file: str, results: Sequence[Result
     """What is known about ``file``; its date from the results where not given."""
     info = infos.get(file) or FileInfo(file)
     if info.as_of is None and results and results[0].as_of is not None:
-        info = FileInfo(info.path, info.title, results[0].as_of)
+        info = replace(info, as_of=results[0].as_of)
     return info
 
 
@@ -180,6 +183,11 @@ class RenderContext:
     failing: Collection[Verdict] = frozenset({Verdict.MISSED})
     """The verdicts that fail the run (``--fail-on``)."""
     verbose: bool = False
+    lang: str | None = None
+    """The report language (``da``/``en``) for formats that translate; None: the files'
+    ``lang:``, then the locale."""
+    include_series: bool = False
+    """JSON: each result with the observations behind it (``--include-series``)."""
 
 
 class Renderer(Protocol):
@@ -265,7 +273,7 @@ def _table(report: Report, context: RenderContext) -> RenderableType:
 def _json(report: Report, context: RenderContext) -> str:
     from .json import render_json
 
-    return render_json(report)
+    return render_json(report, include_series=context.include_series)
 
 
 def _markdown(report: Report, context: RenderContext) -> str:
@@ -280,7 +288,14 @@ def _junit(report: Report, context: RenderContext) -> str:
     return render_junit(report, context.files, failing=context.failing)
 
 
+def _html(report: Report, context: RenderContext) -> str:
+    from .html import render_html
+
+    return render_html(report, context.files, lang=context.lang)
+
+
 register_format("table", _table)
 register_format("json", _json, suffixes=(".json",))
 register_format("markdown", _markdown, suffixes=(".md", ".markdown"))
 register_format("junit", _junit, suffixes=(".xml",))
+register_format("html", _html, suffixes=(".html", ".htm"))

@@ -59,13 +59,15 @@ def evaluate(
     method: str | None = None,
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    series: bool = False,
 ) -> Report:
     """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data)
     on ``as_of`` (default: the rule set's ``as_of``, else today).
 
     The rule set's own data files must lie inside ``data_root`` (default: see
     :func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted. Data files
-    larger than ``limits.data_file_bytes`` are refused."""
+    larger than ``limits.data_file_bytes`` are refused. ``series``: each result carries
+    the observations behind it (``Result.series``; charts in notebooks)."""
     if isinstance(ruleset, str):
         ruleset = RuleSet.of(ruleset)
     elif isinstance(ruleset, Goal):
@@ -73,6 +75,11 @@ def evaluate(
     day = judging_day(ruleset, as_of)
     dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
+    if series:
+        from .series import attach
+
+        judged = {goal.id: goal for goal in ruleset.goals}
+        results = [attach([r], judged[r.goal], dataset)[0] for r in results]
     return build_report(day, results, ruleset_warnings(ruleset))
 
 
@@ -84,16 +91,23 @@ def evaluate_many(
     method: str | None = None,
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    series: bool = False,
 ) -> Report:
     """Judge several rule sets into one report; data files shared between them load once.
 
     A rule set whose data cannot be loaded (or lies outside its data root: ``data_root``
     or :func:`goalengine.resolve.data_root_of`) gets ``error`` results for all its goals.
+    ``series``: as in :func:`evaluate`.
     """
     from .engine.run import judge_stream
 
+    rulesets = list(rulesets)
     run = judge_stream(rulesets, data, as_of, method=method, data_root=data_root, limits=limits)
-    return run.report()
+    if not series:
+        return run.report()
+    from .series import with_series
+
+    return with_series(run.report(), rulesets, data, data_root=data_root, limits=limits)
 
 
 def build_report(day: date, results: Iterable[Result], warnings: Iterable[str]) -> Report:

@@ -30,7 +30,7 @@ from .explain import TEXT_FORMATS, TextFormats, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
-from .models import Observation, Report, Result, ResultError, Step, Verdict
+from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
 from .resolve import load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
@@ -45,6 +45,7 @@ __all__ = [
     "explanation_clauses",
     "failed_result",
     "judging_day",
+    "report_files",
     "ruleset_warnings",
 ]
 
@@ -80,7 +81,7 @@ def evaluate(
 
         judged = {goal.id: goal for goal in ruleset.goals}
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
-    return build_report(day, results, ruleset_warnings(ruleset))
+    return build_report(day, results, ruleset_warnings(ruleset), report_files([ruleset], as_of))
 
 
 def evaluate_many(
@@ -110,13 +111,38 @@ def evaluate_many(
     return with_series(run.report(), rulesets, data, data_root=data_root, limits=limits)
 
 
-def build_report(day: date, results: Iterable[Result], warnings: Iterable[str]) -> Report:
+def build_report(
+    day: date,
+    results: Iterable[Result],
+    warnings: Iterable[str],
+    files: Iterable[ReportFile] = (),
+) -> Report:
     """A report of ``results``, with the roll-ups of its per-entity goals counted."""
     from .entities import rollup
 
     found = tuple(results)
     return Report(
-        as_of=day, results=found, warnings=tuple(warnings), rolled_up=tuple(rollup(found))
+        as_of=day,
+        results=found,
+        warnings=tuple(warnings),
+        files=tuple(files),
+        rolled_up=tuple(rollup(found)),
+    )
+
+
+def report_files(
+    rulesets: Iterable[RuleSet], as_of: date | str | Period | None
+) -> tuple[ReportFile, ...]:
+    """What a report says about each rule file: title, source, language, judging day."""
+    return tuple(
+        ReportFile(
+            path=r.path or "goals",
+            title=r.title,
+            source=r.source,
+            as_of=judging_day(r, as_of),
+            lang=r.lang,
+        )
+        for r in rulesets
     )
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "Explanation",
     "Observation",
     "Report",
+    "ReportFile",
     "Result",
     "ResultError",
     "RollUp",
@@ -221,12 +222,26 @@ class Result(_Frozen):
         return render_cards(Report(as_of=self.as_of or dt.date.today(), results=(self,)))
 
 
+class ReportFile(_Frozen):
+    """One rule file of a report: its title, source, language and the day it was judged on
+    (files of one report may differ in their date)."""
+
+    path: str
+    title: str | None = None
+    source: str | None = None
+    as_of: dt.date | None = None
+    lang: str | None = None
+
+
 class Report(_Frozen):
     """All results of one evaluation, with the date they were judged at."""
 
     as_of: dt.date
+    """The day every file was judged on; with files of different dates, the ``--as-of``
+    given, else the day of the run (each file's own date is in :attr:`files`)."""
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
+    files: tuple[ReportFile, ...] = ()
     rolled_up: tuple[RollUp, ...] = Field(default=(), exclude=True, repr=False)
     """The per-goal counts of per-entity results, as the engine counted them."""
 

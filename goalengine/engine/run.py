@@ -29,9 +29,16 @@ from pydantic_core import PydanticSerializationError, to_json
 from ..data import Dataset
 from ..entities import VECTOR_MIN_ENTITIES, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import build_report, failed_result, judge, judging_day, ruleset_warnings
+from ..evaluate import (
+    build_report,
+    failed_result,
+    judge,
+    judging_day,
+    report_files,
+    ruleset_warnings,
+)
 from ..limits import DEFAULT_LIMITS, Limits
-from ..models import Report, Result, RollUp, Verdict
+from ..models import Report, ReportFile, Result, RollUp, Verdict
 from ..periods import Period, parse_as_of
 from ..render.json import strict_json
 from ..resolve import DataCache, data_root_of, load_ruleset_data
@@ -143,6 +150,7 @@ class Run:
     on_chunk: Callable[[list[tuple[str | None, str]]], None] | None = None
     """Called as each chunk is judged with the (file, goal) of its results (a progress bar;
     a goal's results are contiguous)."""
+    files: tuple[ReportFile, ...] = ()
 
     def chunks(self) -> Iterator[Chunk]:
         for chunk in self._chunks:
@@ -159,7 +167,7 @@ class Run:
     def report(self) -> Report:
         """Every result in one :class:`Report` (what :func:`evaluate_many` returns)."""
         results = [r for chunk in self.results() for r in chunk]
-        return build_report(self.as_of, results, self.warnings)
+        return build_report(self.as_of, results, self.warnings, self.files)
 
 
 def judge_stream(
@@ -182,7 +190,9 @@ def judge_stream(
     day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
     warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
     cache = DataCache(data_root=None if data_root is None else Path(data_root), limits=limits)
-    return Run(day, warnings, _judge(rulesets, data, as_of, method, rows, cache))
+    run = Run(day, warnings, _judge(rulesets, data, as_of, method, rows, cache))
+    run.files = report_files(rulesets, as_of)
+    return run
 
 
 def _judge(
@@ -277,6 +287,7 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
             "as_of": run.as_of.isoformat(),
             "results": [_MARK],
             "warnings": list(run.warnings),
+            "files": [f.model_dump(mode="json") for f in run.files],
             "summary": totals.summary,
             "rollups": [r.to_dict() for r in totals.rollups()],
         }

@@ -95,9 +95,34 @@ def render_markdown(
         lines += ["", heading, ""]
         if day is None and info.as_of is not None:
             lines += [f"As of {info.as_of.isoformat()}.", ""]
+        if info.source:
+            lines += [f"Source: {escape(info.source)}", ""]
         lines += [
             "| Goal | Verdict | Latest | Target | Explanation |",
             "|:-----|:--------|-------:|-------:|:------------|",
             *(_row(result) for result in shown),
         ]
+        lines += _details(shown)
     return "\n".join(lines) + "\n"
+
+
+def _details(results: Iterable[Result]) -> list[str]:
+    """Owner, source and notes of each goal that has any, as a list under its table."""
+    items = []
+    seen: set[str] = set()
+    for result in results:
+        if result.goal in seen:
+            continue
+        seen.add(result.goal)
+        parts = [
+            f"{label}: {escape(value)}"
+            for label, value in (
+                ("owner", result.owner),
+                ("source", result.source),
+                ("notes", result.notes),
+            )
+            if value
+        ]
+        if parts:
+            items.append(f"- **{escape(result.goal)}**: " + "; ".join(parts))
+    return ["", *items] if items else []

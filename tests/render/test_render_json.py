@@ -72,7 +72,14 @@ def test_every_key_is_required() -> None:
     schema = report_schema()
     result = schema["$defs"]["Result"]
     assert set(result["required"]) == set(result["properties"]) - {"series"}  # --include-series
-    assert set(schema["required"]) == {"as_of", "results", "warnings", "summary", "rollups"}
+    assert set(schema["required"]) == {
+        "as_of",
+        "results",
+        "warnings",
+        "files",
+        "summary",
+        "rollups",
+    }
 
 
 def test_schema_command_writes_and_checks(

@@ -30,7 +30,7 @@ CSS = """
 .goalengine .card{border:1px solid var(--line);border-left:6px solid var(--unknown);
  border-radius:4px;padding:.8rem 1rem;margin:1rem 0;break-inside:avoid;page-break-inside:avoid}
 .goalengine .badge{display:inline-block;font-weight:600;padding:.05rem .5rem;border-radius:3px;
- color:#fff;background:var(--unknown)}
+ color:#fff;background:var(--unknown);white-space:nowrap}
 .goalengine .v-met{--v:var(--met)}.goalengine .v-on-track{--v:var(--on-track)}
 .goalengine .v-at-risk{--v:var(--at-risk)}.goalengine .v-missed{--v:var(--missed)}
 .goalengine .v-unknown{--v:var(--unknown)}.goalengine .v-error{--v:var(--error)}

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from render_helpers import ROOT
 
 from goalengine import Report, Result, RuleSet, Verdict, evaluate_many, read_rules
@@ -20,6 +22,7 @@ from goalengine.models import Observation
 from goalengine.periods import Period
 from goalengine.render import FileInfo, format_for_suffix
 from goalengine.render.html import render_cards, render_html
+from goalengine.render.safe import printable
 from goalengine.series import with_series
 
 HTML = Path("tests") / "fixtures" / "html"
@@ -243,3 +246,20 @@ def test_chart_ids_do_not_repeat_across_files() -> None:
     # Two pages' worth of cards in one notebook: ids differ by card number only within a
     # page; a page never repeats one (checked above). Here: the id scheme itself.
     assert re.fullmatch(r"f\d+g\d+", "f0g1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(min_size=1, max_size=40))
+def test_any_title_and_notes_come_back_as_text(text: str) -> None:
+    """Whatever a rule file says, the page's elements are the page's own and the reader
+    sees the text (its unprintable characters shown as escapes)."""
+    result = Result(goal="g", title=text, notes=text, rule="x >= 1", verdict=Verdict.MET,
+                    explanation=text, as_of=date(2009, 3, 31))  # fmt: skip
+    report = Report(as_of=date(2009, 3, 31), results=(result,))
+    page = parse(render_html(report, lang="en", charts=False))
+    plain = Report(as_of=date(2009, 3, 31), results=(result.model_copy(update={
+        "title": "t", "notes": "n", "explanation": "e"}),))  # fmt: skip
+    expected = parse(render_html(plain, lang="en", charts=False))
+    assert [t for t, _ in page.elements] == [t for t, _ in expected.elements]
+    shown = printable(text)
+    assert shown in "".join(page.text)

@@ -59,6 +59,8 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "never": frozenset(),
 }
 PROGRESS_ABOVE = 200
+TRANSLATED_FORMATS = ("html", "markdown")
+"""The output formats that ``--lang`` translates (the others are for machines and CI)."""
 
 
 class UsageError(GoalEngineError):
@@ -699,6 +701,11 @@ def _check(session: _Session) -> int:
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = _select(session, rulesets, args.select, args.exclude)
     chosen = _format(session, output)
+    if args.lang and chosen not in TRANSLATED_FORMATS:
+        _usage(
+            f"--lang: the {chosen} format is written in English only",
+            f"--lang applies to {' and '.join(TRANSLATED_FORMATS)}",
+        )
     if chosen == "html":
         from .render.figures import require
 

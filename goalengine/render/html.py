@@ -19,7 +19,7 @@ from itertools import groupby
 
 from ..i18n import Language, default_language, language
 from ..models import Report, Result, Verdict
-from . import SYMBOLS, FileInfo, by_file, file_info, file_infos
+from . import SYMBOLS, FileInfo, by_file, file_info, file_infos, summary_line
 from .html_page import CSS, page
 from .safe import printable
 
@@ -98,15 +98,7 @@ def _charts_wanted(charts: bool | None) -> bool:
 
 
 def _summary_sentence(report: Report, words: Language) -> str:
-    _ = words.gettext
-    goals = len({(r.file, r.goal) for r in report.results})
-    parts = [f"{n} {escape(_(Verdict(v).label))}" for v, n in report.summary.items() if n]
-    head = words.ngettext("%(n)d goal", "%(n)d goals", goals) % {"n": goals}
-    if goals != len(report.results):
-        head += ", " + words.ngettext("%(n)d result", "%(n)d results", len(report.results)) % {
-            "n": len(report.results)
-        }
-    return escape(head) + (": " + ", ".join(parts) if parts else "")
+    return escape(summary_line(report, words))
 
 
 def _summary(

@@ -263,3 +263,27 @@ def test_any_title_and_notes_come_back_as_text(text: str) -> None:
     assert [t for t, _ in page.elements] == [t for t, _ in expected.elements]
     shown = printable(text)
     assert shown in "".join(page.text)
+
+
+def test_markdown_in_danish(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(HTML), "--format", "markdown", "--lang", "da"]) == 1
+    text = capsys.readouterr().out
+    assert text.startswith("# Mål pr. 31. marts 2009\n\n3 mål, 5 resultater: 2 nået, 1 på rette")
+    assert "| Mål | Vurdering | Seneste | Målsætning | Forklaring |" in text
+    assert "| ↗ på rette spor | 59,9 pct. (2008-08) | ≥ 64,4 pct. senest 2010 |" in text
+    assert "- **employment-up**: Ansvarlig: BIF; Kilde: Table 1, row 1; Noter:" in text
+
+
+def test_markdown_follows_a_files_lang(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(HTML / "areas.yaml"), "--format", "markdown"])
+    assert capsys.readouterr().out.startswith("# Mål pr. 31. marts 2009")
+    main(["check", str(HTML / "status.yaml"), "--format", "markdown"])
+    assert capsys.readouterr().out.startswith("# Goals as of 2009-03-31")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "junit"])
+def test_lang_is_refused_where_it_cannot_apply(
+    in_root: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(HTML), "--format", fmt, "--lang", "da"]) == 2
+    assert f"--lang: the {fmt} format is written in English only" in capsys.readouterr().err

@@ -779,6 +779,12 @@ def _format(session: _Session, output: Path | None) -> str:
         from .render import format_for_suffix
 
         owner = format_for_suffix(output.suffix)
+        if owner is not None and owner != chosen and session.args.command == "report":
+            _usage(
+                f"--output {output}: report writes HTML, but '{output.suffix}' is the "
+                f"suffix of format {owner}",
+                f"name the file .html, or write {owner} with: goalengine check -o {output}",
+            )
         if owner is not None and owner != chosen:
             _usage(
                 f"--output {output}: '{output.suffix}' is the suffix of format {owner}, "

@@ -287,3 +287,14 @@ def test_lang_is_refused_where_it_cannot_apply(
 ) -> None:
     assert main(["check", str(HTML), "--format", fmt, "--lang", "da"]) == 2
     assert f"--lang: the {fmt} format is written in English only" in capsys.readouterr().err
+
+
+def test_report_refuses_a_file_named_for_another_format(
+    in_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "status.json"
+    assert _cli(tmp_path, "report", str(HTML), "-o", str(out)) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "report writes HTML, but '.json' is the suffix of format json" in err
+    assert "goalengine check -o" in err

@@ -298,3 +298,19 @@ def test_report_refuses_a_file_named_for_another_format(
     err = capsys.readouterr().err
     assert "report writes HTML, but '.json' is the suffix of format json" in err
     assert "goalengine check -o" in err
+
+
+def test_each_file_states_its_own_date(in_root: Path) -> None:
+    """Files judged on different days: each date is stated with its file, in the summary
+    and in the JSON's files, never one date for all."""
+    folder = Path("tests") / "fixtures" / "cli" / "report"
+    rulesets = [read_rules(folder / "verdicts.yaml"), read_rules(folder / "second.yaml")]
+    report = evaluate_many(rulesets)
+    page = render_html(report, _infos(rulesets), lang="en", charts=False)
+    assert "judged on 31 March 2009" in page and "judged on 30 June 2012" in page
+    assert [f.as_of.isoformat() for f in report.files if f.as_of] == ["2009-03-31", "2012-06-30"]
+    files = json.loads(report.to_json())["files"]
+    assert [(f["title"], f["as_of"]) for f in files] == [
+        ("Every verdict [once] | *pipes and stars*", "2009-03-31"),
+        ("A second file", "2012-06-30"),
+    ]

@@ -26,7 +26,7 @@ from typing import Any
 from . import methods
 from .data import Dataset
 from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, TextFormats, sentence
+from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
@@ -356,8 +356,9 @@ class _Judgement:
             return self.result(
                 Verdict.UNKNOWN, reason=f"no observation in {time.start}..{time.end} yet"
             )
-        for observation in inside:
+        for index, observation in enumerate(inside):
             if not self.world(observation.date).evaluate(self.rule.tree):
+                later = self.broken_later(inside[index + 1 :])
                 self.holds_now(observation.date)
                 self.steps.append(
                     Step(
@@ -371,7 +372,7 @@ class _Judgement:
                 return self.result(
                     Verdict.MISSED,
                     latest=observation,
-                    reason=f"broken in {observation.period}",
+                    reason=broken_in([observation.period, *later]),
                     outcome=outcome,
                     passed=True,
                 )
@@ -386,6 +387,19 @@ class _Judgement:
         )
         verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
+
+    def broken_later(self, observations: Iterable[Observation]) -> list[Period]:
+        """The later periods a ``throughout`` rule also fails in (one it cannot evaluate
+        there is left out: the first break already decides the verdict)."""
+        broken = []
+        for observation in observations:
+            try:
+                holds = self.world(observation.date).evaluate(self.rule.tree)
+            except (GoalEngineError, ArithmeticError):
+                continue
+            if not holds:
+                broken.append(observation.period)
+        return broken
 
     def holds_now(self, at: date) -> bool:
         """Evaluate the rule on ``at``, recording both sides of it as steps."""

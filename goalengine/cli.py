@@ -21,7 +21,8 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -170,6 +171,24 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """``--select``/``--exclude`` as ``check`` has them (for ``test`` and ``explain``)."""
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only goals whose id or a tag matches (wildcards; repeat or use commas)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave out goals whose id or a tag matches",
+    )
+
+
 def _byte_count(text: str) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -295,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also check the goals' properties (goalengine.testing.properties)",
     )
+    _add_selection(test)
     _add_data(test)
     _add_common(test, top=False)
     return parser
@@ -936,7 +956,9 @@ def _series_view(goal: Goal, data: Dataset, result: Result) -> SeriesView | None
 # -- test ---------------------------------------------------------------------------------
 
 
-def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
+def _property_checker() -> Callable[[RuleSet], Iterable[tuple[str, Sequence[Any]]]]:
+    """The properties of a rule set, goal by goal as each is done (``check_ruleset_by_goal``;
+    a module with only ``check_ruleset`` gives them all at once, grouped by goal)."""
     name = "goalengine.testing.properties"
     try:
         module = importlib.import_module(name)
@@ -949,10 +971,20 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
             if error.name == "hypothesis"
             else f"{name} is missing; run the fixtures without --properties",
         )
+    streaming = getattr(module, "check_ruleset_by_goal", None)
+    if callable(streaming):
+        return streaming  # type: ignore[no-any-return]
     checker = getattr(module, "check_ruleset", None)
     if not callable(checker):
         _usage(f"--properties: {name} has no check_ruleset()")
-    return checker  # type: ignore[no-any-return]
+
+    def grouped(ruleset: RuleSet) -> Iterable[tuple[str, Sequence[Any]]]:
+        by_goal: dict[str, list[Any]] = {}
+        for outcome in checker(ruleset):
+            by_goal.setdefault(str(outcome.goal), []).append(outcome)
+        return by_goal.items()
+
+    return grouped
 
 
 if TYPE_CHECKING:  # kept apart from the imports above: only ``test`` needs it
@@ -969,43 +1001,38 @@ def _unexpected_errors(mismatches: Iterable[Mismatch]) -> list[Diagnostic]:
 
 def _test(session: _Session) -> int:
     from .render.diagnostics import unique
-    from .render.fixtures import fixture_text, fixtures_summary, property_text
+    from .render.fixtures import fixture_text, fixtures_summary
     from .resolve import DataCache
     from .testing import run_fixtures
+    from .testing.fixtures import select_fixtures
 
     args = session.args
     checker = _property_checker() if args.properties else None
     rulesets, problems = _rulesets(session, args.paths)
+    rulesets = [select_fixtures(r) for r in _select(session, rulesets, args.select, args.exclude)]
     cache = DataCache(limits=session.limits)
-    parts: list[RenderableType] = []
-    total = failed = 0
-    properties = properties_failed = properties_skipped = 0
-    for ruleset in rulesets:
-        for outcome in run_fixtures(ruleset, cache):
-            if outcome.problem is not None:  # bad data: an input error (exit 2), no failure
-                problems.append(outcome.problem)
-                continue
-            # A goal in error that the fixture did not expect: a rule or data error, placed.
-            problems.extend(_unexpected_errors(outcome.mismatches))
-            total += 1
-            failed += not outcome.passed
-            if not (session.quiet and outcome.passed):
-                parts.append(fixture_text(outcome))
-        if checker is not None:
-            for checked in checker(ruleset):
-                properties += 1
-                skipped = bool(getattr(checked, "skipped", False))
-                properties_skipped += skipped
-                properties_failed += not checked.passed and not skipped
-                if not checked.passed or (session.verbose if skipped else not session.quiet):
-                    parts.append(property_text(ruleset.path or "goals", checked))
+    tally = _Tally()
+    with _test_progress(session, rulesets, checker is not None) as advance:
+        for ruleset in rulesets:
+            for outcome in run_fixtures(ruleset, cache):
+                if outcome.problem is not None:  # bad data: an input error (exit 2)
+                    problems.append(outcome.problem)
+                    continue
+                # A goal in error that the fixture did not expect: a rule or data error.
+                problems.extend(_unexpected_errors(outcome.mismatches))
+                tally.tests += 1
+                tally.failed += not outcome.passed
+                if not (session.quiet and outcome.passed):
+                    session.print(fixture_text(outcome), lines=True)
+            if checker is not None:
+                for goal_id, outcomes in checker(ruleset):
+                    _show_properties(session, ruleset.path or "goals", goal_id, outcomes, tally)
+                    advance()
     problems = unique(problems)  # a file's bad data stops each of its fixtures alike
     session.diagnostics(problems)
-    errors = any(p.severity == "error" for p in problems)
-    session.code = EXIT_USAGE if errors else EXIT_FAILED if failed or properties_failed else 0
-    if total == 0 and checker is None:
-        if errors:
-            return session.code
+    errors = sum(p.severity == "error" for p in problems)
+    session.code = EXIT_USAGE if errors else EXIT_FAILED if tally.failing else EXIT_OK
+    if tally.tests == 0 and checker is None and not errors:
         session.diagnostics(
             [
                 Diagnostic(
@@ -1017,17 +1044,76 @@ def _test(session: _Session) -> int:
             ]
         )
         return session.code
-    from rich.console import Group
-
     summary = fixtures_summary(
-        total,
-        failed,
-        properties if checker is not None else None,
-        properties_failed,
-        properties_skipped,
+        tally.tests,
+        tally.failed,
+        tally.properties if checker is not None else None,
+        tally.properties_failed,
+        tally.properties_skipped,
+        errors=errors,
     )
-    session.print(Group(*parts, summary), lines=True)
+    session.print(summary, lines=True)
     return session.code
+
+
+@dataclass
+class _Tally:
+    """What ``goalengine test`` counted so far."""
+
+    tests: int = 0
+    failed: int = 0
+    properties: int = 0
+    properties_failed: int = 0
+    properties_skipped: int = 0
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.failed or self.properties_failed)
+
+
+def _show_properties(
+    session: _Session, file: str, goal_id: str, outcomes: Sequence[Any], tally: _Tally
+) -> None:
+    """A goal's properties as soon as they are checked: one line when all passed, else a
+    line per property (every one with ``-v``)."""
+    from .render.fixtures import goal_properties_text, property_text
+
+    skipped = [bool(getattr(o, "skipped", False)) for o in outcomes]
+    failed = [not o.passed and not s for o, s in zip(outcomes, skipped, strict=True)]
+    tally.properties += len(outcomes)
+    tally.properties_skipped += sum(skipped)
+    tally.properties_failed += sum(failed)
+    if not any(failed) and not session.verbose:
+        if not session.quiet and outcomes:
+            session.print(goal_properties_text(file, goal_id, outcomes), lines=True)
+        return
+    for outcome, skip, fail in zip(outcomes, skipped, failed, strict=True):
+        if fail or (session.verbose if skip else not session.quiet):
+            session.print(property_text(file, outcome), lines=True)
+
+
+@contextmanager
+def _test_progress(
+    session: _Session, rulesets: Sequence[RuleSet], properties: bool
+) -> Iterator[Callable[[], None]]:
+    """``advance()`` once per goal whose properties are checked: a progress bar on a
+    terminal (property checks take a while), nothing otherwise."""
+    tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
+    if not properties or not tty or session.quiet:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    total = sum(len(r.goals) for r in rulesets)
+    with Progress(
+        TextColumn("checking properties"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=session.err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("properties", total=total)
+        yield lambda: progress.advance(task)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,18 @@ def ruleset_warnings(ruleset: RuleSet) -> tuple[str, ...]:
     return tuple(d.format(excerpt=False) for d in ruleset.diagnostics if d.severity == "warning")
 
 
+def undeclared_baseline(goal: Goal, rule: CheckedRule) -> GoalEngineError | None:
+    """The error of a rule that uses ``baseline`` when its goal declares none (``goalengine
+    validate`` reports it too: it does not depend on the data)."""
+    if not rule.uses_baseline or goal.baseline is not None:
+        return None
+    return GoalEngineError(
+        "the rule uses 'baseline' but the goal declares none",
+        goal.span,
+        hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
+    )
+
+
 def evaluate_goal(
     goal: Goal,
     data: Dataset,
@@ -300,12 +312,8 @@ class _Judgement:
                 start = declared.period.end
                 found = next((o for o in visible if o.date >= start), None)
             return found
-        if self.rule.uses_baseline:
-            raise GoalEngineError(
-                "the rule uses 'baseline' but the goal declares none",
-                self.goal.span,
-                hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
-            )
+        if (undeclared := undeclared_baseline(self.goal, self.rule)) is not None:
+            raise undeclared
         # Without a declared baseline, the earliest period the rule names anchors the trend.
         for period in self.rule.subject_periods():
             found = next((o for o in visible if o.period == period), None)

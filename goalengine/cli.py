@@ -118,8 +118,12 @@ examples:
   goalengine explain rules/okonomiudvalget-2012/sikker-by.yaml tryghed-halved
   goalengine explain rules/ tryghed-halved --as-of 2012-06-30
   goalengine explain rules/ web-traffic --format json
+  goalengine explain rules/entities no-new-vulnerable-area-per-area@Tingbjerg
+  goalengine explain rules/integration-2009 --select 'budget-*'
 
 PATH may be a rule file or a directory (the goal id must then be unique in it).
+GOAL_ID@ENTITY explains one entity of a for_each goal; --select/--exclude (as in
+check) explain every goal they keep instead of one GOAL_ID.
 
 exit codes: 0 explained, 2 the goal is in error, or a rule/data/usage error"""
 
@@ -291,13 +295,19 @@ def build_parser() -> argparse.ArgumentParser:
         _EXPLAIN_EPILOG,
     )
     explain.add_argument("path", metavar="PATH", help="a rule file or a directory")
-    explain.add_argument("goal", metavar="GOAL_ID", help="the goal's id")
+    explain.add_argument(
+        "goal",
+        nargs="?",
+        metavar="GOAL_ID",
+        help="the goal's id; GOAL_ID@ENTITY for one entity of a for_each goal",
+    )
     explain.add_argument("--as-of", metavar="DATE", help="report date: a date or a period")
     explain.add_argument("--data", metavar="FILE", help="judge against this dataset")
     explain.add_argument("--method", metavar="NAME", help="use this progress method")
     explain.add_argument(
         "--format", "-f", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    _add_selection(explain)
     _add_data(explain)
     _add_common(explain, top=False, quiet=False)
 
@@ -869,32 +879,99 @@ def _id_span(goal: Goal, goal_id: str) -> Span:
 
 
 def _explain(session: _Session) -> int:
-    from .render.diagnostics import result_diagnostic
-    from .render.explain import render_explanation
-    from .resolve import load_ruleset_data, resolve_goal
-
     args = session.args
     as_of = _as_of(args.as_of)
     _method(args.method)
     given = _dataset(args.data, session.limits)
-    ruleset, goal, file_errors = _find_goal(session, args.path, args.goal)
-    session.diagnostics(file_errors)
+    goal_id, _, entity = (args.goal or "").partition("@")
+    if args.goal and (args.select or args.exclude):
+        _usage("give a GOAL_ID or --select/--exclude, not both")
+    if args.goal:
+        ruleset, goal, file_errors = _find_goal(session, args.path, goal_id)
+        session.diagnostics(file_errors)
+        targets = [(ruleset, goal)]
+    elif args.select or args.exclude:
+        rulesets, problems = _rulesets(session, [args.path])
+        session.diagnostics(p for p in problems if p.severity == "error")
+        file_errors = [p for p in problems if p.severity == "error"]
+        kept = _select(session, rulesets, args.select, args.exclude)
+        targets = [(r, g) for r in kept for g in r.goals]
+    else:
+        _usage("name a goal: goalengine explain PATH GOAL_ID", "or choose goals with --select")
+    reports = [_explain_report(session, r, g, given, as_of, entity or None) for r, g in targets]
+    in_error = any(r.verdict is Verdict.ERROR for _, report in reports for r in report.results)
+    session.code = EXIT_USAGE if in_error or file_errors else EXIT_OK
+    if args.format == "json":
+        from .render.json import render_json
+
+        results = tuple(r for _, report in reports for r in report.results)
+        combined = reports[0][1].model_copy(update={"results": results}) if reports else None
+        if combined is not None:
+            sys.stdout.write(render_json(combined))
+        return session.code
+    from rich.console import Group
+    from rich.text import Text
+
+    joined: list[RenderableType] = []
+    for (ruleset, goal), (data, report) in zip(targets, reports, strict=True):
+        for part in _explain_parts(ruleset, goal, data, report, as_of):
+            if joined:
+                joined.append(Text(""))
+            joined.append(part)
+    session.print(Group(*joined))
+    return session.code
+
+
+def _explain_report(
+    session: _Session,
+    ruleset: RuleSet,
+    goal: Goal,
+    given: Dataset | None,
+    as_of: date | None,
+    entity: str | None,
+) -> tuple[Dataset | None, Report]:
+    """``goal`` judged alone (its data, the report); with ``entity`` (``goal@entity``) only
+    that entity's result, a usage error with a did-you-mean when it has none."""
+    from .evaluate import evaluate_many
+    from .resolve import load_ruleset_data
+
     try:
         data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
     except GoalEngineError:
         data = None  # the goal is judged `error`, with the reason
     single = ruleset.model_copy(update={"goals": (goal,)})
-    from .evaluate import evaluate_many
-
     report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
-                           method=args.method, limits=session.limits)  # fmt: skip
-    in_error = any(r.verdict is Verdict.ERROR for r in report.results)
-    session.code = EXIT_USAGE if in_error or file_errors else EXIT_OK
-    if args.format == "json":
-        from .render.json import render_json
+                           method=session.args.method, limits=session.limits)  # fmt: skip
+    if entity is None:
+        return data, report
+    if goal.for_each is None:
+        raise UsageError(
+            f"goal '{goal.id}' is not judged per entity",
+            _id_span(goal, goal.id),
+            f"explain it without '@': goalengine explain {session.args.path} {goal.id}",
+        )
+    chosen = tuple(r for r in report.results if r.entity == entity)
+    if not chosen and not any(r.verdict is Verdict.ERROR for r in report.results):
+        known = [r.entity for r in report.results if r.entity is not None]
+        raise UsageError(
+            f"goal '{goal.id}' has no entity '{entity}'",
+            _id_span(goal, goal.id),
+            did_you_mean(entity, known)
+            or f"{_plural(len(known), 'entity')}: "
+            + ", ".join(known[:5])
+            + (", …" if len(known) > 5 else ""),
+        )
+    return data, report.model_copy(update={"results": chosen or report.results})
 
-        sys.stdout.write(render_json(report))
-        return session.code
+
+def _explain_parts(
+    ruleset: RuleSet, goal: Goal, data: Dataset | None, report: Report, as_of: date | None
+) -> list[RenderableType]:
+    """The rendered explanation of each of ``goal``'s results."""
+    from .render.diagnostics import result_diagnostic
+    from .render.explain import render_explanation
+    from .resolve import resolve_goal
+
     infos = _infos([ruleset], as_of)
     parts: list[RenderableType] = []
     for result in report.results:
@@ -920,16 +997,7 @@ def _explain(session: _Session) -> int:
                 diagnostic=diagnostic,
             )
         )
-    from rich.console import Group
-    from rich.text import Text
-
-    joined: list[RenderableType] = []
-    for index, part in enumerate(parts):
-        if index:
-            joined.append(Text(""))
-        joined.append(part)
-    session.print(Group(*joined))
-    return session.code
+    return parts
 
 
 def _series_view(goal: Goal, data: Dataset, result: Result) -> SeriesView | None:

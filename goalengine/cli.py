@@ -701,8 +701,18 @@ def _check(session: _Session) -> int:
         session.err.print(line, soft_wrap=True)
     if session.verbose:
         elapsed = time.perf_counter() - session.started
-        session.say(f"judged {count} goals from {len(rulesets)} files in {elapsed:.2f} s")
+        session.say(f"{_judged(rulesets, count)} in {elapsed:.2f} s")
     return session.code
+
+
+def _judged(rulesets: Sequence[RuleSet], results: int) -> str:
+    """``judged 2 goals (4 results) from 1 file``: goals and results apart (a for_each goal
+    has a result per entity)."""
+    goals = sum(len(r.goals) for r in rulesets)
+    counted = _plural(goals, "goal")
+    if results != goals:
+        counted += f" ({_plural(results, 'result')})"
+    return f"judged {counted} from {_plural(len(rulesets), 'file')}"
 
 
 def _stream_json(run: Run, output: Path | None) -> Totals:

@@ -429,7 +429,7 @@ def test_quiet_shows_only_failing_goals_and_no_warnings(
 def test_verbose_shows_titles_and_timing(cli: Callable[..., Run]) -> None:
     run = cli("check", VERDICTS, "--select", "satisfied", "-f", "table", "--verbose")
     assert "Satisfaction at least 80 %" in run.out
-    assert run.err.startswith("judged 1 goals from 1 files in ")
+    assert run.err.startswith("judged 1 goal from 1 file in ")
 
 
 def test_piped_table_has_no_colour_and_no_markup(cli: Callable[..., Run]) -> None:

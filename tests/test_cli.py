@@ -781,3 +781,15 @@ def test_on_a_terminal_many_goals_show_a_progress_bar(many_goals: Path) -> None:
     assert code == EXIT_OK
     assert "judging goals" in shown
     assert "300 goals:" in shown
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_property_checks_show_a_progress_bar() -> None:
+    code, shown = _pty_run(["test", SECOND, "--properties"])
+    assert code == EXIT_OK, shown
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert "checking properties" in plain
+    assert "visits-up · 6 properties" in plain and "1 test: 1 passed, 0 failed; " in plain

@@ -271,7 +271,7 @@ def test_explain_needs_a_goal_or_a_selection(cli: Callable[..., Run]) -> None:
             "did you mean 'by 2030-H1'?",
             7,
         ),
-        ("x% >= 5", "'%' after the metric 'x'", "the unit goes on the number: x >= 5%", 1),
+        ("x% >= 5", "'%' after the metric 'x'", "the unit goes on the number, e.g. x >= 5%", 1),
     ],
 )
 def test_rule_text_mistakes_have_hints(rule: str, message: str, hint: str, column: int) -> None:

@@ -221,7 +221,7 @@ def _percent_after_name(text: str, position: int) -> RuleSyntaxError | None:
     return RuleSyntaxError(
         f"'%' after the metric '{name[1]}'",
         span_of(text, position),
-        hint=f"the unit goes on the number: {name[1]} >= 5%",
+        hint=f"the unit goes on the number, e.g. {name[1]} >= 5%",
     )
 
 

@@ -1110,7 +1110,9 @@ def _test(session: _Session) -> int:
     session.diagnostics(problems)
     errors = sum(p.severity == "error" for p in problems)
     session.code = EXIT_USAGE if errors else EXIT_FAILED if tally.failing else EXIT_OK
-    if tally.tests == 0 and checker is None and not errors:
+    if tally.tests == 0 and checker is None:
+        if errors:  # nothing ran: the errors above are the whole answer
+            return session.code
         session.diagnostics(
             [
                 Diagnostic(

@@ -26,7 +26,7 @@ from typing import Any
 from . import methods
 from .data import Dataset
 from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, TextFormats, sentence
+from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
@@ -165,6 +165,18 @@ def judging_day(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
 def ruleset_warnings(ruleset: RuleSet) -> tuple[str, ...]:
     """The warnings found reading ``ruleset``, as the report lists them."""
     return tuple(d.format(excerpt=False) for d in ruleset.diagnostics if d.severity == "warning")
+
+
+def undeclared_baseline(goal: Goal, rule: CheckedRule) -> GoalEngineError | None:
+    """The error of a rule that uses ``baseline`` when its goal declares none (``goalengine
+    validate`` reports it too: it does not depend on the data)."""
+    if not rule.uses_baseline or goal.baseline is not None:
+        return None
+    return GoalEngineError(
+        "the rule uses 'baseline' but the goal declares none",
+        goal.span,
+        hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
+    )
 
 
 def evaluate_goal(
@@ -345,12 +357,8 @@ class _Judgement:
                 start = declared.period.end
                 found = next((o for o in visible if o.date >= start), None)
             return found
-        if self.rule.uses_baseline:
-            raise GoalEngineError(
-                "the rule uses 'baseline' but the goal declares none",
-                self.goal.span,
-                hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
-            )
+        if (undeclared := undeclared_baseline(self.goal, self.rule)) is not None:
+            raise undeclared
         # Without a declared baseline, the earliest period the rule names anchors the trend.
         for period in self.rule.subject_periods():
             found = next((o for o in visible if o.period == period), None)
@@ -401,8 +409,9 @@ class _Judgement:
             return self.result(
                 Verdict.UNKNOWN, reason=f"no observation in {time.start}..{time.end} yet"
             )
-        for observation in inside:
+        for index, observation in enumerate(inside):
             if not self.world(observation.date).evaluate(self.rule.tree):
+                later = self.broken_later(inside[index + 1 :])
                 self.holds_now(observation.date)
                 self.steps.append(
                     Step(
@@ -416,7 +425,7 @@ class _Judgement:
                 return self.result(
                     Verdict.MISSED,
                     latest=observation,
-                    reason=f"broken in {observation.period}",
+                    reason=broken_in([observation.period, *later]),
                     outcome=outcome,
                     passed=True,
                 )
@@ -431,6 +440,19 @@ class _Judgement:
         )
         verdict = Verdict.MET if self.as_of >= time.end.end else Verdict.ON_TRACK
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
+
+    def broken_later(self, observations: Iterable[Observation]) -> list[Period]:
+        """The later periods a ``throughout`` rule also fails in (one it cannot evaluate
+        there is left out: the first break already decides the verdict)."""
+        broken = []
+        for observation in observations:
+            try:
+                holds = self.world(observation.date).evaluate(self.rule.tree)
+            except (GoalEngineError, ArithmeticError):
+                continue
+            if not holds:
+                broken.append(observation.period)
+        return broken
 
     def holds_now(self, at: date) -> bool:
         """Evaluate the rule on ``at``, recording both sides of it as steps."""

@@ -8,10 +8,12 @@ a step's value, rounded the same way everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 __all__ = [
     "TEXT_FORMATS",
     "TextFormats",
+    "broken_in",
     "distinct_digits",
     "format_change",
     "format_number",
@@ -27,6 +29,14 @@ PERCENT_UNITS = frozenset({"%", "pct.", "pct", "procent", "percent"})
 def is_percent(unit: str | None) -> bool:
     """``%``, ``pct.``, ``procent``: a percentage (changes in points, ``pp``)."""
     return unit is not None and unit.strip().lower() in PERCENT_UNITS
+
+
+def broken_in(periods: Iterable[object]) -> str:
+    """``broken in 2009 and 2010``: every period a ``throughout`` rule fails in, not only the
+    first (a table check must say which years are off)."""
+    names = [str(p) for p in periods]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"broken in {listed}"
 
 
 def format_number(value: float, digits: int | None = None) -> str:

@@ -23,6 +23,7 @@ __all__ = [
     "SPEC_KEYS",
     "SourceSpec",
     "SpecProblem",
+    "database_file",
     "parse_spec",
     "read_source",
 ]
@@ -35,6 +36,7 @@ SPEC_KEYS = (
     *CONSTANTS, "sql", "database", "params",
 )  # fmt: skip
 LAYOUTS = ("long", "wide")
+_FILE_SCHEMES = ("sqlite:///", "duckdb:///")
 # open-sdg columns that are no disaggregation (the headline keeps any value in them).
 OPEN_SDG_KEEP = frozenset(
     c.casefold()
@@ -178,6 +180,14 @@ _EXAMPLES = {
     "params": "params: {area: '101'}, used as :area in the query",
     "sql": "{sql: 'select metric, period, value from figures', database: figures.db}",
 }
+
+
+def database_file(database: str) -> str | None:
+    """The file a ``database:`` names (relative to the rule file), or None for a server URL."""
+    for scheme in _FILE_SCHEMES:
+        if database.startswith(scheme):
+            return database[len(scheme) :]
+    return None if "://" in database or database.startswith("sqlite:") else database
 
 
 def source_format(path: Path, spec: SourceSpec) -> str:

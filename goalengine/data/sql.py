@@ -28,23 +28,15 @@ from ..limits import DEFAULT_LIMITS, MAX_QUERY_ROWS, Limits
 from ._text import escape
 from .files import check_data_file
 from .mapping import Cell, Reading, Table, read_table
+from .sources import database_file
 
-__all__ = ["DUCKDB_SUFFIXES", "database_file", "read_sql"]
+__all__ = ["DUCKDB_SUFFIXES", "read_sql"]
 
 DUCKDB_SUFFIXES = (".duckdb", ".ddb")
-_FILE_SCHEMES = ("sqlite:///", "duckdb:///")
 _ALLOW_HINT = (
     "a rule file may name a database server only when the run allows it: "
     "goalengine check --allow-database (or --allow-database URL)"
 )
-
-
-def database_file(database: str) -> str | None:
-    """The file a ``database:`` names (relative to the rule file), or None for a server URL."""
-    for scheme in _FILE_SCHEMES:
-        if database.startswith(scheme):
-            return database[len(scheme) :]
-    return None if "://" in database or database.startswith("sqlite:") else database
 
 
 def allowed(database: str, allow: bool | frozenset[str]) -> bool:

@@ -249,7 +249,7 @@ class _Reader:
                 did_you_mean(str(decimal), DECIMALS) or "decimal: point or decimal: comma",
             )
             return None
-        spec = self.source_spec(entry)
+        spec = self.source_spec(entry, where)
         if not ok or spec is False:
             return None
         return DataSource(
@@ -260,21 +260,22 @@ class _Reader:
             spec=spec,
         )
 
-    def source_spec(self, entry: dict[Any, Any]) -> SourceSpec | bool | None:
+    def source_spec(self, entry: dict[Any, Any], where: Span) -> SourceSpec | bool | None:
         """The entry's reading options (columns, format, sheet, ...); None if it has none,
         False after an error."""
         if not any(key in entry for key in SPEC_KEYS):
             return None
         spec, problems = parse_spec(entry)
         for problem in problems:
-            self.error(problem.message, self.span(entry, problem.key, value=True), problem.hint)
+            place = self.span(entry, problem.key, value=True) if problem.key in entry else where
+            self.error(problem.message, place or where, problem.hint)
         return False if problems else spec
 
     def database_source(
         self, entry: dict[Any, Any], base: Path, where: Span, ok: bool
     ) -> DataSource | None:
         """``{sql: ..., database: figures.db}``: a file database lies beside the rule file."""
-        spec = self.source_spec(entry)
+        spec = self.source_spec(entry, where)
         if not ok or not isinstance(spec, SourceSpec) or spec.database is None:
             return None
         file = database_file(spec.database)

@@ -16,7 +16,7 @@ from ..errors import DataError, Span, did_you_mean
 from ..limits import DEFAULT_LIMITS, MAX_SHEET_CELLS, Limits
 from ._text import escape
 from .files import open_data_file
-from .mapping import Cell, Reading, Table, excel_column, read_table
+from .mapping import Cell, Reading, Table, cell_text, excel_column, read_table
 
 __all__ = ["read_excel"]
 
@@ -76,7 +76,7 @@ def read_excel(
         for number in range(header_row, min(bottom + 1, len(grid)))
         if any(c not in ("", None) for c in grid[number][left : right + 1])
     )
-    table = Table(label, [str(h or "") for h in header], rows, header_row, place, cell_name)
+    table = Table(label, [cell_text(h) for h in header], rows, header_row, place, cell_name)
     return read_table(table, preset(spec.format or "excel", spec, path))
 
 

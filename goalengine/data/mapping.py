@@ -37,6 +37,7 @@ __all__ = [
     "Reading",
     "Table",
     "TableSpec",
+    "cell_text",
     "excel_column",
     "read_table",
 ]
@@ -231,7 +232,7 @@ class _Reader:
         return Reading(dataset, self.skipped, self.table.name)
 
     def _kept(self, cells: Sequence[Cell]) -> bool:
-        return all(_text(_at(cells, i)) in wanted for i, wanted in self.filters.items())
+        return all(cell_text(_at(cells, i)) in wanted for i, wanted in self.filters.items())
 
     def _observations(
         self, row: int, cells: Sequence[Cell]
@@ -259,7 +260,7 @@ class _Reader:
         if role in self.spec.constants:
             return self.spec.constants[role]
         index = self.roles.get(role)
-        return "" if index is None else _text(_at(cells, index))
+        return "" if index is None else cell_text(_at(cells, index))
 
     def _period(self, row: int, cells: Sequence[Cell]) -> Period:
         if "period" in self.spec.constants:
@@ -268,7 +269,7 @@ class _Reader:
         cell = _at(cells, index)
         if isinstance(cell, datetime | date):
             return Period(cell.year, "day", cell.month * 100 + cell.day)
-        text = _text(cell)
+        text = cell_text(cell)
         if not text:
             raise self.fail(row, index, "missing period")
         try:
@@ -314,7 +315,7 @@ def _at(cells: Sequence[Cell], index: int) -> Cell:
     return cells[index] if 0 <= index < len(cells) else None
 
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
     """A label cell as text: a whole float (Excel's 101.0) as the integer it is."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
         return ""

@@ -69,7 +69,7 @@ def read_excel(
         return Span(file=label, line=row, column=None if index is None else left + index + 1)
 
     def cell_name(row: int, index: int) -> str:
-        return f"{excel_column(left + index)}{row}"
+        return f"cell {excel_column(left + index)}{row}"
 
     rows = (
         (number + 1, [_cell(c) for c in grid[number][left : right + 1]])

@@ -76,7 +76,7 @@ class Table:
     header_row: int = 1
     span: Callable[[int, int | None], Span] | None = None
     label: Callable[[int, int], str] | None = None
-    """A cell's name in messages (Excel: ``C5``), when the source has one."""
+    """A cell's name in messages (``cell C5``, ``row 3, column 'value'``), if it has one."""
 
     def place(self, row: int, index: int | None) -> Span:
         if self.span is not None:
@@ -84,7 +84,7 @@ class Table:
         return Span(file=self.name, line=row, column=None if index is None else index + 1)
 
     def where(self, row: int, index: int) -> str:
-        return f" (cell {self.label(row, index)})" if self.label is not None else ""
+        return f" ({self.label(row, index)})" if self.label is not None else ""
 
 
 @dataclass(frozen=True, slots=True)

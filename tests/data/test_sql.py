@@ -167,3 +167,34 @@ def test_a_postgresql_server(postgres_url: str, tmp_path: Path) -> None:
     with pytest.raises(DataError, match="read-only"):
         read_source(path, spec, allow_database=True)
     assert _read(path, allow=True, sql=QUERY, database=postgres_url) == EXPECTED
+
+
+@pytest.mark.slow
+def test_the_command_line_allows_a_named_server(
+    postgres_url: str, write: Write, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from goalengine.cli import main
+
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    engine = sqlalchemy.create_engine(postgres_url)
+    with engine.begin() as db:
+        db.execute(sqlalchemy.text("create table if not exists jobs (p text, v float)"))
+        db.execute(sqlalchemy.text("delete from jobs"))
+        db.execute(sqlalchemy.text("insert into jobs values ('2023K1', 76)"))
+    engine.dispose()
+    rules = write(
+        "goals.yaml",
+        f"""
+        as_of: 2023-06-30
+        data: [{{sql: "select p as period, v as value from jobs", database: "{postgres_url}",
+                 metric: employment_rate}}]
+        goals:
+          - {{id: jobs, rule: employment_rate >= 75 by 2023-Q1}}
+        """,
+    )
+    assert main(["check", str(rules), "--format", "json"]) == 2
+    assert "--allow-database" in capsys.readouterr().err
+    assert main(["check", str(rules), "--format", "json", "--allow-database", "x://other"]) == 2
+    capsys.readouterr()
+    assert main(["check", str(rules), "--format", "json", "--allow-database", postgres_url]) == 0
+    assert '"verdict": "met"' in capsys.readouterr().out

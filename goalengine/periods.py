@@ -44,7 +44,7 @@ _GROUPS: tuple[tuple[str, PeriodKind], ...] = (
     ("half", "half"), ("quarter", "quarter"), ("month", "month"), ("month_code", "month"),
     ("week", "week"),
 )  # fmt: skip
-_FORMS = "write 2010, 2010-H1, 2010-Q2, 2010-08, 2010-W05 or 2010-08-15 (also 2010M08, 2010K2)"
+_FORMS = "write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15"
 _DAYS_PER_YEAR = 365.2425
 _YEARS = "years run from 0001 to 9999"
 

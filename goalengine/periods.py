@@ -44,6 +44,8 @@ _GROUPS: tuple[tuple[str, PeriodKind], ...] = (
     ("half", "half"), ("quarter", "quarter"), ("month", "month"), ("month_code", "month"),
     ("week", "week"),
 )  # fmt: skip
+_RANGES = {"half": "halves are 1 to 2", "quarter": "quarters are 1 to 4",
+           "month": "months are 01 to 12"}  # fmt: skip
 _FORMS = "write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15"
 _DAYS_PER_YEAR = 365.2425
 _YEARS = "years run from 0001 to 9999"
@@ -177,7 +179,7 @@ def _numbered(text: str, year: int, kind: PeriodKind, index: int) -> Period:
     if not 1 <= index <= _COUNT[kind]:
         raise PeriodError(
             f"'{text}' has no {kind} {index}",
-            hint=f"{'halves' if kind == 'half' else kind + 's'} are 1 to {_COUNT[kind]}",
+            hint=_RANGES[kind],
         )
     return Period(year, kind, index)
 

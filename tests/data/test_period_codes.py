@@ -50,7 +50,7 @@ def test_a_week_sorts_before_the_day_it_ends_on() -> None:
         ("2023-W5", "2023-W05"),
         ("2021-W53", "2021 has weeks 01 to 52"),
         ("2023K5", "quarters are 1 to 4"),
-        ("2023M13", "months are 1 to 12"),
+        ("2023M13", "months are 01 to 12"),
         ("2023-S3", "halves are 1 to 2"),
     ],
 )

@@ -9,11 +9,12 @@ same rules as any other table (:mod:`goalengine.data.mapping`).
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import DataError, Span, did_you_mean
-from ..limits import DEFAULT_LIMITS, MAX_SHEET_CELLS, Limits
+from ..limits import DEFAULT_LIMITS, MAX_SHEET_CELLS, MAX_SPREADSHEET_UNZIPPED_BYTES, Limits
 from ._text import escape
 from .files import open_data_file
 from .mapping import Cell, Reading, Table, cell_text, excel_column, read_table
@@ -41,6 +42,7 @@ def read_excel(
         raise DataError("cannot read a spreadsheet", Span(file=name), _EXTRA) from None
     name = name or str(path)
     with open_data_file(path, root=root, limits=limits) as stream:
+        _check_unzipped(stream, name)
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(stream)
         except Exception as error:  # calamine's errors share no base class worth naming
@@ -51,7 +53,8 @@ def read_excel(
     sheet_name = _sheet(spec.sheet, sheets, name)
     sheet = book.get_sheet_by_name(sheet_name)
     label = f"{name}[{sheet_name}]"
-    cells = sheet.total_height * sheet.total_width
+    last_row, last_column = sheet.end or (-1, -1)  # 0-based; read from A1, as to_python does
+    cells = (last_row + 1) * (last_column + 1)
     if cells > MAX_SHEET_CELLS:
         raise DataError(
             f"sheet '{escape(sheet_name)}' has {cells:,} cells; the limit is {MAX_SHEET_CELLS:,}",
@@ -78,6 +81,27 @@ def read_excel(
     )
     table = Table(label, [cell_text(h) for h in header], rows, header_row, place, cell_name)
     return read_table(table, preset(spec.format or "excel", spec, path))
+
+
+def _check_unzipped(stream: BinaryIO, name: str) -> None:
+    """A zip bomb is refused from the zip's directory, before anything is unpacked."""
+    if not zipfile.is_zipfile(stream):
+        stream.seek(0)
+        return  # .xls: no zip; its size limit is the file's
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise DataError(f"cannot read {name} as a spreadsheet: {error}", Span(file=name)) from None
+    stream.seek(0)
+    if unpacked > MAX_SPREADSHEET_UNZIPPED_BYTES:
+        raise DataError(
+            f"{name} unpacks to {unpacked:,} bytes; the limit is "
+            f"{MAX_SPREADSHEET_UNZIPPED_BYTES:,}",
+            Span(file=name),
+            "export the sheet as CSV",
+        )
 
 
 def _sheet(wanted: str | int | None, sheets: list[str], name: str) -> str:

@@ -123,3 +123,21 @@ def test_a_workbook_outside_the_data_root_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         read_source(path, spec, root=inside)
     assert "lies outside the data root" in caught.value.message
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from goalengine.data import excel
+
+    path = _book(tmp_path / "z.xlsx", {"S": [["metric", "period", "value"], ["x", "2020", 1]]})
+    monkeypatch.setattr(excel, "MAX_SPREADSHEET_UNZIPPED_BYTES", 1000)
+    spec, _ = parse_spec({})
+    with pytest.raises(DataError) as caught:
+        read_source(path, spec, name="z.xlsx")
+    assert caught.value.message.startswith("z.xlsx unpacks to ")
+    monkeypatch.setattr(excel, "MAX_SPREADSHEET_UNZIPPED_BYTES", 10**9)
+    monkeypatch.setattr(excel, "MAX_SHEET_CELLS", 5)
+    with pytest.raises(DataError) as caught:
+        read_source(path, spec, name="z.xlsx")
+    assert caught.value.message == "sheet 'S' has 6 cells; the limit is 5"

@@ -216,6 +216,7 @@ def _judge(
         except GoalEngineError as error:
             yield [failed_result(goal, error, as_of=day) for goal in ruleset.goals]
             continue
+        cache.warnings.extend(_stale(ruleset, dataset, day))
         for goal in ruleset.goals:
             yield judge(goal, dataset, day, method)
 
@@ -254,6 +255,12 @@ def _frame(
     if len(frame.entity_names) < VECTOR_MIN_ENTITIES:
         return None  # few entities: per entity, as evaluate_many judges them
     return frame
+
+
+def _stale(ruleset: RuleSet, dataset: Dataset, day: date) -> list[str]:
+    from ..data.staleness import stale_warnings
+
+    return stale_warnings(ruleset.goals, dataset, day)
 
 
 def _frame_chunks(

@@ -785,7 +785,7 @@ def _validate(session: _Session) -> int:
 
     args = session.args
     found = validate(args.paths, data=args.data, data_root=session.data_root,
-                     limits=session.limits)  # fmt: skip
+                     limits=session.limits, allow_database=session.allow_database)  # fmt: skip
     session.diagnostics(found.diagnostics)
     errors, warnings = len(found.errors), len(found.warnings)
     if errors:
@@ -895,7 +895,9 @@ def _explain(session: _Session) -> int:
     ruleset, goal, file_errors = _find_goal(session, args.path, args.goal)
     session.diagnostics(file_errors)
     try:
-        data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
+        data: Dataset | None = load_ruleset_data(
+            ruleset, given, limits=session.limits, allow_database=session.allow_database
+        )
     except GoalEngineError:
         data = None  # the goal is judged `error`, with the reason
     single = ruleset.model_copy(update={"goals": (goal,)})
@@ -1011,7 +1013,7 @@ def _test(session: _Session) -> int:
     args = session.args
     checker = _property_checker() if args.properties else None
     rulesets, problems = _rulesets(session, args.paths)
-    cache = DataCache(limits=session.limits)
+    cache = DataCache(limits=session.limits, allow_database=session.allow_database)
     parts: list[RenderableType] = []
     total = failed = 0
     properties = properties_failed = properties_skipped = 0

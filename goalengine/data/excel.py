@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import DataError, Span, did_you_mean
 from ..limits import DEFAULT_LIMITS, MAX_SHEET_CELLS, MAX_SPREADSHEET_UNZIPPED_BYTES, Limits
 from ._text import escape
 from .files import open_data_file
 from .mapping import Cell, Reading, Table, cell_text, excel_column, read_table
+
+if TYPE_CHECKING:
+    from .sources import SourceSpec
 
 __all__ = ["read_excel"]
 
@@ -27,7 +30,7 @@ _EXTRA = "install the Excel reader: pip install 'goalengine[excel]'"
 
 def read_excel(
     path: Path,
-    spec: Any,
+    spec: SourceSpec,
     *,
     root: Path | None = None,
     limits: Limits = DEFAULT_LIMITS,

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import DataError, Span, did_you_mean
 from ..limits import DEFAULT_LIMITS, Limits
 from .mapping import MISSING_MARKERS, ROLES, Layout, Reading, TableSpec
+from .numbers import Convention
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -108,12 +109,12 @@ def parse_spec(entry: Mapping[str, Any]) -> tuple[SourceSpec, list[SpecProblem]]
 
     columns = text_map("columns", ROLES)
     where: list[tuple[str, tuple[str, ...]]] = []
-    for column, wanted in (
-        (entry.get("where") or {}).items() if isinstance(entry.get("where"), dict) else ()
-    ):
-        values = wanted if isinstance(wanted, list) else [wanted]
-        where.append((str(column), tuple("" if v is None else str(v) for v in values)))
-    if entry.get("where") is not None and not isinstance(entry.get("where"), dict):
+    filters = entry.get("where")
+    if isinstance(filters, dict):
+        for column, wanted in filters.items():
+            values = wanted if isinstance(wanted, list) else [wanted]
+            where.append((str(column), tuple("" if v is None else str(v) for v in values)))
+    elif filters is not None:
         problems.append(SpecProblem("where", "'where' must be a mapping", _EXAMPLES["where"]))
     constants = []
     for key in CONSTANTS:
@@ -234,8 +235,8 @@ def read_source(
     from .mapping import read_table
 
     text = decode(read_data_bytes(path, root=root, limits=limits), name)
-    table, convention = mapped_table(text, name, "comma" if decimal == "comma" else
-                                     "point" if decimal == "point" else None)  # fmt: skip
+    stated: Convention | None = "comma" if decimal == "comma" else "point" if decimal else None
+    table, convention = mapped_table(text, name, stated)
     return read_table(table, preset(fmt, spec, path, convention))
 
 

@@ -21,7 +21,7 @@ import decimal
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, Span
 from ..limits import DEFAULT_LIMITS, MAX_QUERY_ROWS, Limits
@@ -29,6 +29,9 @@ from ._text import escape
 from .files import check_data_file
 from .mapping import Cell, Reading, Table, read_table
 from .sources import database_file
+
+if TYPE_CHECKING:
+    from .sources import SourceSpec
 
 __all__ = ["DUCKDB_SUFFIXES", "read_sql"]
 
@@ -44,7 +47,7 @@ def allowed(database: str, allow: bool | frozenset[str]) -> bool:
 
 
 def read_sql(
-    spec: Any,
+    spec: SourceSpec,
     path: Path,
     *,
     root: Path | None = None,
@@ -56,21 +59,23 @@ def read_sql(
     joined to the rule file's folder), read as ``spec`` maps them."""
     from .sources import preset
 
-    database: str = spec.database
+    database, sql = spec.database, spec.sql
+    if database is None or sql is None:
+        raise DataError("a database entry needs 'sql' and 'database'", span or Span())
     where = span or Span(file=database)
     params = dict(spec.params)
     file = database_file(database)
     if file is None:
         if not allowed(database, allow):
             raise DataError(f"connecting to '{escape(_redacted(database))}'", where, _ALLOW_HINT)
-        header, rows = _server(database, spec.sql, params, where)
+        header, rows = _server(database, sql, params, where)
     else:
         resolved = check_data_file(path, root=root, limits=limits, span=where, name=file)
         duck = resolved.suffix.lower() in DUCKDB_SUFFIXES or database.startswith("duckdb:")
         if duck:
-            header, rows = _duckdb(resolved, spec.sql, params, where, external=allow is True)
+            header, rows = _duckdb(resolved, sql, params, where, external=allow is True)
         else:
-            header, rows = _sqlite(resolved, spec.sql, params, where)
+            header, rows = _sqlite(resolved, sql, params, where)
     label = f"{file or _redacted(database)} (query)"
 
     def place(row: int, index: int | None) -> Span:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from .errors import PeriodError
 
-__all__ = ["Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
+__all__ = ["PERIOD_TEXT", "Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
 
 PeriodKind = Literal["year", "half", "quarter", "month", "week", "day"]
 
@@ -34,6 +34,9 @@ _PATTERN = re.compile(
     r")?$",
     re.IGNORECASE,
 )
+PERIOD_TEXT = r"\d{4}(?:-\d{2}(?:-\d{2})?|-?(?:[HhSsQqKk]\d|[Mm]\d{2}|[Ww]\d{2}))?(?![\w-])"
+"""What a period looks like inside other text (a rule's ``by 2023K1``, ``x[2023-W05]``),
+no groups, no anchors; :meth:`Period.parse` then says whether it is a real one."""
 _LOOSE = re.compile(r"^(?P<year>\d{4})-?(?P<letter>[HSQKMW])?(?P<number>\d+)$", re.IGNORECASE)
 _MONTHS_PER: dict[str, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 _COUNT = {"half": 2, "quarter": 4, "month": 12}

@@ -89,3 +89,28 @@ def test_every_code_round_trips(case: tuple[Period, str]) -> None:
     assert Period.parse(code) == period
     assert Period.parse(str(period)) == period
     assert period.start <= period.end
+
+
+def test_rules_read_the_same_codes() -> None:
+    from goalengine import Goal
+
+    goals = {
+        "x >= 3 by 2024K1": "2024-Q1",
+        "x >= 3 by 2024-S1": "2024-H1",
+        "x >= 3 by 2024-W05": "2024-W05",
+        "x[2023M01] >= 1": None,
+        "sum(x[2023K1..2023K4]) >= 1": None,
+    }
+    for rule, deadline in goals.items():
+        compiled = Goal(id="g", rule=rule).compiled()
+        found = compiled.time.end if compiled.time is not None else None
+        assert (str(found) if found else None) == deadline, rule
+
+
+def test_an_impossible_code_in_a_rule_is_a_placed_error() -> None:
+    from goalengine import Goal, GoalEngineError
+
+    with pytest.raises(GoalEngineError) as caught:
+        Goal(id="g", rule="x >= 3 by 2024K5").compiled()
+    assert caught.value.message == "'2024K5' has no quarter 5"
+    assert caught.value.span.column == 8  # the time clause

@@ -175,6 +175,15 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         type=_byte_count,
         help=f"refuse data files larger than N bytes (default: {MAX_DATA_FILE_BYTES:,})",
     )
+    parser.add_argument(
+        "--allow-database",
+        metavar="URL",
+        nargs="?",
+        action="append",
+        const="*",
+        help="let rule files connect to database servers (only URL, if given; repeatable); "
+        "database files inside the data root need no leave",
+    )
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -323,7 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATTERN",
         help="leave out goals whose id or a tag matches",
     )
-    check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
+    check.add_argument(
+        "--data",
+        metavar="FILE",
+        help="judge the rules against this dataset (-: a CSV on standard input)",
+    )
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
     _add_report_options(check)
     _add_data(check)
@@ -509,6 +522,12 @@ class _Session:
             _usage(f"--data-root: not a directory: {given}")
         return Path(given)
 
+    @property
+    def allow_database(self) -> bool | frozenset[str]:
+        """``--allow-database``: True for any server, else the URLs it names."""
+        given: list[str] = getattr(self.args, "allow_database", None) or []
+        return True if "*" in given else frozenset(given)
+
     def mode(self, stream: TextIO) -> OutputMode:
         from .render.console import output_mode
 
@@ -613,9 +632,18 @@ def _dataset(path: str | None, limits: Limits) -> Dataset | None:
     """``--data``: named by the user, so read from anywhere (a regular file within limits)."""
     if path is None:
         return None
+    if path == "-":
+        return _stdin_dataset(limits)
     from .data import load_dataset
 
     return load_dataset(path, limits=limits)  # a DataError names the file (and line) -> exit 2
+
+
+def _stdin_dataset(limits: Limits) -> Dataset:
+    """``--data -``: a CSV on standard input, bounded like a data file."""
+    from .data.stdin import read_stdin
+
+    return read_stdin(sys.stdin.buffer, limits)
 
 
 def _judged_on(ruleset: RuleSet, as_of: date | None) -> date:
@@ -661,7 +689,14 @@ def _evaluate(
     only, and not while the report itself streams to the terminal: ``streamed_here``)."""
     from .engine.run import judge_stream
 
-    run = judge_stream(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
+    run = judge_stream(
+        rulesets,
+        data=data,
+        as_of=as_of,
+        method=method,
+        limits=session.limits,
+        allow_database=session.allow_database,
+    )
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
     if total <= PROGRESS_ABOVE or not tty or session.quiet or streamed_here:
@@ -893,7 +928,7 @@ def _validate(session: _Session) -> int:
 
     args = session.args
     found = validate(args.paths, data=args.data, data_root=session.data_root,
-                     limits=session.limits)  # fmt: skip
+                     limits=session.limits, allow_database=session.allow_database)  # fmt: skip
     session.diagnostics(found.diagnostics)
     errors, warnings = len(found.errors), len(found.warnings)
     if errors:
@@ -1049,7 +1084,9 @@ def _explain_report(
     from .resolve import load_ruleset_data
 
     try:
-        data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
+        data: Dataset | None = load_ruleset_data(
+            ruleset, given, limits=session.limits, allow_database=session.allow_database
+        )
     except GoalEngineError:
         data = None  # the goal is judged `error`, with the reason
     single = ruleset.model_copy(update={"goals": (goal,)})
@@ -1191,7 +1228,7 @@ def _test(session: _Session) -> int:
     checker = _property_checker() if args.properties else None
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = [select_fixtures(r) for r in _select(session, rulesets, args.select, args.exclude)]
-    cache = DataCache(limits=session.limits)
+    cache = DataCache(limits=session.limits, allow_database=session.allow_database)
     tally = _Tally()
     with _test_progress(session, rulesets, checker is not None) as advance:
         for ruleset in rulesets:

@@ -54,16 +54,19 @@ _SYMBOL = {1: "≥", -1: "≤", 0: "="}
 
 def evaluate(
     ruleset: RuleSet | Goal | str,
-    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    data: Dataset | Mapping[str, Any] | str | Path | Any | None = None,
     as_of: date | str | Period | None = None,
     *,
     method: str | None = None,
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
     series: bool = False,
+    allow_database: bool | frozenset[str] = False,
 ) -> Report:
-    """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data)
-    on ``as_of`` (default: the rule set's ``as_of``, else today).
+    """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data;
+    also a pandas or polars DataFrame) on ``as_of`` (default: the rule set's ``as_of``,
+    else today). ``allow_database``: the rule set may connect to database servers (True,
+    or the URLs allowed).
 
     The rule set's own data files must lie inside ``data_root`` (default: see
     :func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted. Data files
@@ -74,7 +77,9 @@ def evaluate(
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
     day = judging_day(ruleset, as_of)
-    dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
+    dataset = load_ruleset_data(
+        ruleset, data, data_root=data_root, limits=limits, allow_database=allow_database
+    )
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     if series:
         from .series import attach

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from .data.dataset import Dataset
+from .data.sources import SourceSpec
 from .errors import Diagnostic, GoalEngineError, Span
 from .language import CheckedRule, compile_rule
 from .models import Verdict
@@ -165,6 +166,9 @@ class DataSource(_Frozen):
     """The ``data:`` entry in the rule file."""
     written: str | None = None
     """The path as the rule file writes it, for messages."""
+    spec: SourceSpec | None = None
+    """How the entry says to read the source (columns, format, sheet, SQL), if it does.
+    For a database server, ``path`` is its URL; for a database file, the file."""
 
     @property
     def name(self) -> str:

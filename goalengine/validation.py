@@ -61,6 +61,7 @@ def validate(
     data: Dataset | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     data_root: str | os.PathLike[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_database: bool | frozenset[str] = False,
 ) -> Validation:
     """Parse the rule files under ``paths`` and resolve their metrics against their data.
 
@@ -89,7 +90,7 @@ def validate(
     files, problems = collect_rule_files(_paths(paths), root)
     rulesets, read_problems = read_rule_files(files, limits)
     problems.extend(read_problems)
-    cache = DataCache(limits=limits)
+    cache = DataCache(limits=limits, allow_database=allow_database)
     for ruleset in rulesets:
         if given is None and not ruleset.data_sources and ruleset.inline_data is None:
             problems.extend(_without_data(ruleset))  # no data named: only the rules

@@ -20,14 +20,14 @@ from typing import Literal
 
 from ..errors import PeriodError, RuleSyntaxError, Span
 from ..limits import MAX_WINDOW_PERIODS, MAX_WINDOW_PERIODS_PER_RULE
-from ..periods import Period
+from ..periods import PERIOD_TEXT, Period
 
 __all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
 
 MAX_RULE_LENGTH = 2000
 MAX_DEPTH = 24
 
-_PERIOD = r"\d{4}(?:-(?:H[12]|Q[1-4]|\d{2}(?:-\d{2})?))?"
+_PERIOD = PERIOD_TEXT  # every period code goalengine reads (goalengine.periods)
 _TOKEN = re.compile(
     rf"""
     (?P<space>\s+)

@@ -21,7 +21,8 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -59,6 +60,8 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "never": frozenset(),
 }
 PROGRESS_ABOVE = 200
+TRANSLATED_FORMATS = ("html", "markdown")
+"""The output formats that ``--lang`` translates (the others are for machines and CI)."""
 
 
 class UsageError(GoalEngineError):
@@ -117,8 +120,12 @@ examples:
   goalengine explain rules/okonomiudvalget-2012/sikker-by.yaml tryghed-halved
   goalengine explain rules/ tryghed-halved --as-of 2012-06-30
   goalengine explain rules/ web-traffic --format json
+  goalengine explain rules/entities no-new-vulnerable-area-per-area@Tingbjerg
+  goalengine explain rules/integration-2009 --select 'budget-*'
 
 PATH may be a rule file or a directory (the goal id must then be unique in it).
+GOAL_ID@ENTITY explains one entity of a for_each goal; --select/--exclude (as in
+check) explain every goal they keep instead of one GOAL_ID.
 
 exit codes: 0 explained, 2 the goal is in error, or a rule/data/usage error"""
 
@@ -167,6 +174,85 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=_byte_count,
         help=f"refuse data files larger than N bytes (default: {MAX_DATA_FILE_BYTES:,})",
+    )
+    parser.add_argument(
+        "--allow-database",
+        metavar="URL",
+        nargs="?",
+        action="append",
+        const="*",
+        help="let rule files connect to database servers (only URL, if given; repeatable); "
+        "database files inside the data root need no leave",
+    )
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        help="language of the HTML report (default: the rule files' lang:, then the locale)",
+    )
+    parser.add_argument(
+        "--include-series",
+        action="store_true",
+        help="JSON: add the observations behind each result (what its chart draws)",
+    )
+
+
+_REPORT_EPILOG = """\
+examples:
+  goalengine report rules/integration-2009 -o status.html
+  goalengine report rules/ --lang da -o status-da.html
+  goalengine report rules/ --select hovedmål --as-of 2009-03-31 -o main-goals.html
+
+One self-contained HTML file (inline CSS and SVG charts; opens offline, prints on A4):
+a summary per file, owner and tag, then a card per goal. Charts need the report extra:
+pip install 'goalengine[report]'. Without --output the page goes to stdout. Docs:
+docs/reports.md
+
+exit codes: 0 written (whatever the verdicts; --fail-on as in check), 2 rule/data/usage
+error"""
+
+
+def _add_report_command(commands: Any) -> None:
+    """``goalengine report``: ``check --format html`` with a reader's defaults."""
+    report = _subparser(
+        commands,
+        "report",
+        "write the HTML report people read",
+        "Judge every goal and write one HTML page: verdicts, explanations and charts.",
+        _REPORT_EPILOG,
+    )
+    report.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
+    report.add_argument("--output", "-o", metavar="FILE", help="write the page to FILE")
+    report.add_argument("--as-of", metavar="DATE", help="report date (default: each file's)")
+    report.add_argument("--lang", choices=("da", "en"),
+                        help="da or en (default: the files' lang:, then the locale)")  # fmt: skip
+    _add_selection(report)
+    report.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
+    report.add_argument("--method", metavar="NAME", help="use this progress method")
+    report.add_argument("--fail-on", choices=tuple(FAIL_ON), default="never",
+                        help="exit 1 at or beyond this verdict (default: never)")  # fmt: skip
+    report.set_defaults(format="html", include_series=False)
+    _add_data(report)
+    _add_common(report, top=False)
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """``--select``/``--exclude`` as ``check`` has them (for ``test`` and ``explain``)."""
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only goals whose id or a tag matches (wildcards; repeat or use commas)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave out goals whose id or a tag matches",
     )
 
 
@@ -246,10 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATTERN",
         help="leave out goals whose id or a tag matches",
     )
-    check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
+    check.add_argument(
+        "--data",
+        metavar="FILE",
+        help="judge the rules against this dataset (-: a CSV on standard input)",
+    )
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
+    _add_report_options(check)
     _add_data(check)
     _add_common(check, top=False)
+    _add_report_command(commands)
 
     validate = _subparser(
         commands,
@@ -272,13 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
         _EXPLAIN_EPILOG,
     )
     explain.add_argument("path", metavar="PATH", help="a rule file or a directory")
-    explain.add_argument("goal", metavar="GOAL_ID", help="the goal's id")
+    explain.add_argument(
+        "goal",
+        nargs="?",
+        metavar="GOAL_ID",
+        help="the goal's id; GOAL_ID@ENTITY for one entity of a for_each goal",
+    )
     explain.add_argument("--as-of", metavar="DATE", help="report date: a date or a period")
     explain.add_argument("--data", metavar="FILE", help="judge against this dataset")
     explain.add_argument("--method", metavar="NAME", help="use this progress method")
     explain.add_argument(
         "--format", "-f", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    _add_selection(explain)
     _add_data(explain)
     _add_common(explain, top=False, quiet=False)
 
@@ -295,6 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also check the goals' properties (goalengine.testing.properties)",
     )
+    _add_selection(test)
     _add_data(test)
     _add_common(test, top=False)
     return parser
@@ -316,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     session = _Session(args)
     commands: dict[str, Callable[[_Session], int]] = {
         "check": _check,
+        "report": _check,
         "validate": _validate,
         "explain": _explain,
         "test": _test,
@@ -422,6 +522,12 @@ class _Session:
             _usage(f"--data-root: not a directory: {given}")
         return Path(given)
 
+    @property
+    def allow_database(self) -> bool | frozenset[str]:
+        """``--allow-database``: True for any server, else the URLs it names."""
+        given: list[str] = getattr(self.args, "allow_database", None) or []
+        return True if "*" in given else frozenset(given)
+
     def mode(self, stream: TextIO) -> OutputMode:
         from .render.console import output_mode
 
@@ -526,9 +632,18 @@ def _dataset(path: str | None, limits: Limits) -> Dataset | None:
     """``--data``: named by the user, so read from anywhere (a regular file within limits)."""
     if path is None:
         return None
+    if path == "-":
+        return _stdin_dataset(limits)
     from .data import load_dataset
 
     return load_dataset(path, limits=limits)  # a DataError names the file (and line) -> exit 2
+
+
+def _stdin_dataset(limits: Limits) -> Dataset:
+    """``--data -``: a CSV on standard input, bounded like a data file."""
+    from .data.stdin import read_stdin
+
+    return read_stdin(sys.stdin.buffer, limits)
 
 
 def _judged_on(ruleset: RuleSet, as_of: date | None) -> date:
@@ -539,7 +654,9 @@ def _infos(rulesets: Iterable[RuleSet], as_of: date | None) -> dict[str, FileInf
     from .render import FileInfo
 
     return {
-        (r.path or "goals"): FileInfo(r.path or "goals", r.title, _judged_on(r, as_of))
+        (r.path or "goals"): FileInfo(
+            r.path or "goals", r.title, _judged_on(r, as_of), source=r.source, lang=r.lang
+        )
         for r in rulesets
     }
 
@@ -572,7 +689,14 @@ def _evaluate(
     only, and not while the report itself streams to the terminal: ``streamed_here``)."""
     from .engine.run import judge_stream
 
-    run = judge_stream(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
+    run = judge_stream(
+        rulesets,
+        data=data,
+        as_of=as_of,
+        method=method,
+        limits=session.limits,
+        allow_database=session.allow_database,
+    )
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
     if total <= PROGRESS_ABOVE or not tty or session.quiet or streamed_here:
@@ -639,7 +763,17 @@ def _check(session: _Session) -> int:
     data = _dataset(args.data, session.limits)
     rulesets, problems = _rulesets(session, args.paths)
     rulesets = _select(session, rulesets, args.select, args.exclude)
-    streamed = _format(session, output) == "json"
+    chosen = _format(session, output)
+    if args.lang and chosen not in TRANSLATED_FORMATS:
+        _usage(
+            f"--lang: the {chosen} format is written in English only",
+            f"--lang applies to {' and '.join(TRANSLATED_FORMATS)}",
+        )
+    if chosen == "html":
+        from .render.figures import require
+
+        require()
+    streamed = chosen == "json" and not args.include_series
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
     failing = FAIL_ON[args.fail_on]
@@ -661,6 +795,8 @@ def _check(session: _Session) -> int:
     session.diagnostics(problems)
     session.code = _exit_code(verdicts, problems, failing)
     if report is not None:
+        if chosen == "html" or args.include_series:
+            report = _with_series(session, report, rulesets, data)
         _emit(session, report, _infos(rulesets, as_of), failing, output)
     elif output is not None and not session.quiet:
         from .render import count_head
@@ -671,8 +807,18 @@ def _check(session: _Session) -> int:
         session.err.print(line, soft_wrap=True)
     if session.verbose:
         elapsed = time.perf_counter() - session.started
-        session.say(f"judged {count} goals from {len(rulesets)} files in {elapsed:.2f} s")
+        session.say(f"{_judged(rulesets, count)} in {elapsed:.2f} s")
     return session.code
+
+
+def _judged(rulesets: Sequence[RuleSet], results: int) -> str:
+    """``judged 2 goals (4 results) from 1 file``: goals and results apart (a for_each goal
+    has a result per entity)."""
+    goals = sum(len(r.goals) for r in rulesets)
+    counted = _plural(goals, "goal")
+    if results != goals:
+        counted += f" ({_plural(results, 'result')})"
+    return f"judged {counted} from {_plural(len(rulesets), 'file')}"
 
 
 def _stream_json(run: Run, output: Path | None) -> Totals:
@@ -691,8 +837,33 @@ def _stream_json(run: Run, output: Path | None) -> Totals:
         _usage(f"--output: cannot write {output}: {error.strerror}")
 
 
+def _with_series(
+    session: _Session, report: Report, rulesets: list[RuleSet], data: Dataset | None
+) -> Report:
+    from .series import with_series
+
+    root = session.data_root
+    return with_series(report, rulesets, data, data_root=root, limits=session.limits)
+
+
 def _format(session: _Session, output: Path | None) -> str:
     chosen: str | None = session.args.format
+    if chosen and output is not None:
+        from .render import format_for_suffix
+
+        owner = format_for_suffix(output.suffix)
+        if owner is not None and owner != chosen and session.args.command == "report":
+            _usage(
+                f"--output {output}: report writes HTML, but '{output.suffix}' is the "
+                f"suffix of format {owner}",
+                f"name the file .html, or write {owner} with: goalengine check -o {output}",
+            )
+        if owner is not None and owner != chosen:
+            _usage(
+                f"--output {output}: '{output.suffix}' is the suffix of format {owner}, "
+                f"but --format is {chosen}",
+                f"name the file for {chosen}, or leave out --format to write {owner}",
+            )
     if chosen:
         return chosen
     if output is not None:
@@ -712,7 +883,14 @@ def _emit(
     from .render import RenderContext, renderer_for
 
     show = (failing | {Verdict.ERROR}) if session.quiet else None
-    context = RenderContext(infos, show=show, failing=failing, verbose=session.verbose)
+    context = RenderContext(
+        infos,
+        show=show,
+        failing=failing,
+        verbose=session.verbose,
+        lang=session.args.lang,
+        include_series=session.args.include_series,
+    )
     rendered = renderer_for(_format(session, output))(report, context)
     if isinstance(rendered, str):
         text = rendered
@@ -750,7 +928,7 @@ def _validate(session: _Session) -> int:
 
     args = session.args
     found = validate(args.paths, data=args.data, data_root=session.data_root,
-                     limits=session.limits)  # fmt: skip
+                     limits=session.limits, allow_database=session.allow_database)  # fmt: skip
     session.diagnostics(found.diagnostics)
     errors, warnings = len(found.errors), len(found.warnings)
     if errors:
@@ -849,32 +1027,101 @@ def _id_span(goal: Goal, goal_id: str) -> Span:
 
 
 def _explain(session: _Session) -> int:
-    from .render.diagnostics import result_diagnostic
-    from .render.explain import render_explanation
-    from .resolve import load_ruleset_data, resolve_goal
-
     args = session.args
     as_of = _as_of(args.as_of)
     _method(args.method)
     given = _dataset(args.data, session.limits)
-    ruleset, goal, file_errors = _find_goal(session, args.path, args.goal)
-    session.diagnostics(file_errors)
-    try:
-        data: Dataset | None = load_ruleset_data(ruleset, given, limits=session.limits)
-    except GoalEngineError:
-        data = None  # the goal is judged `error`, with the reason
-    single = ruleset.model_copy(update={"goals": (goal,)})
-    from .evaluate import evaluate_many
-
-    report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
-                           method=args.method, limits=session.limits)  # fmt: skip
-    in_error = any(r.verdict is Verdict.ERROR for r in report.results)
+    goal_id, _, entity = (args.goal or "").partition("@")
+    if args.goal and (args.select or args.exclude):
+        _usage("give a GOAL_ID or --select/--exclude, not both")
+    if args.goal:
+        ruleset, goal, file_errors = _find_goal(session, args.path, goal_id)
+        session.diagnostics(file_errors)
+        targets = [(ruleset, goal)]
+    elif args.select or args.exclude:
+        rulesets, problems = _rulesets(session, [args.path])
+        session.diagnostics(p for p in problems if p.severity == "error")
+        file_errors = [p for p in problems if p.severity == "error"]
+        kept = _select(session, rulesets, args.select, args.exclude)
+        targets = [(r, g) for r in kept for g in r.goals]
+    else:
+        _usage("name a goal: goalengine explain PATH GOAL_ID", "or choose goals with --select")
+    reports = [_explain_report(session, r, g, given, as_of, entity or None) for r, g in targets]
+    in_error = any(r.verdict is Verdict.ERROR for _, report in reports for r in report.results)
     session.code = EXIT_USAGE if in_error or file_errors else EXIT_OK
     if args.format == "json":
         from .render.json import render_json
 
-        sys.stdout.write(render_json(report))
+        results = tuple(r for _, report in reports for r in report.results)
+        combined = reports[0][1].model_copy(update={"results": results}) if reports else None
+        if combined is not None:
+            sys.stdout.write(render_json(combined))
         return session.code
+    from rich.console import Group
+    from rich.text import Text
+
+    joined: list[RenderableType] = []
+    for (ruleset, goal), (data, report) in zip(targets, reports, strict=True):
+        for part in _explain_parts(ruleset, goal, data, report, as_of):
+            if joined:
+                joined.append(Text(""))
+            joined.append(part)
+    session.print(Group(*joined))
+    return session.code
+
+
+def _explain_report(
+    session: _Session,
+    ruleset: RuleSet,
+    goal: Goal,
+    given: Dataset | None,
+    as_of: date | None,
+    entity: str | None,
+) -> tuple[Dataset | None, Report]:
+    """``goal`` judged alone (its data, the report); with ``entity`` (``goal@entity``) only
+    that entity's result, a usage error with a did-you-mean when it has none."""
+    from .evaluate import evaluate_many
+    from .resolve import load_ruleset_data
+
+    try:
+        data: Dataset | None = load_ruleset_data(
+            ruleset, given, limits=session.limits, allow_database=session.allow_database
+        )
+    except GoalEngineError:
+        data = None  # the goal is judged `error`, with the reason
+    single = ruleset.model_copy(update={"goals": (goal,)})
+    report = evaluate_many([single], data=data if data is not None else given, as_of=as_of,
+                           method=session.args.method, limits=session.limits)  # fmt: skip
+    if entity is None:
+        return data, report
+    if goal.for_each is None:
+        raise UsageError(
+            f"goal '{goal.id}' is not judged per entity",
+            _id_span(goal, goal.id),
+            f"explain it without '@': goalengine explain {session.args.path} {goal.id}",
+        )
+    chosen = tuple(r for r in report.results if r.entity == entity)
+    if not chosen and not any(r.verdict is Verdict.ERROR for r in report.results):
+        known = [r.entity for r in report.results if r.entity is not None]
+        raise UsageError(
+            f"goal '{goal.id}' has no entity '{entity}'",
+            _id_span(goal, goal.id),
+            did_you_mean(entity, known)
+            or f"{_plural(len(known), 'entity')}: "
+            + ", ".join(known[:5])
+            + (", …" if len(known) > 5 else ""),
+        )
+    return data, report.model_copy(update={"results": chosen or report.results})
+
+
+def _explain_parts(
+    ruleset: RuleSet, goal: Goal, data: Dataset | None, report: Report, as_of: date | None
+) -> list[RenderableType]:
+    """The rendered explanation of each of ``goal``'s results."""
+    from .render.diagnostics import result_diagnostic
+    from .render.explain import render_explanation
+    from .resolve import resolve_goal
+
     infos = _infos([ruleset], as_of)
     parts: list[RenderableType] = []
     for result in report.results:
@@ -900,16 +1147,7 @@ def _explain(session: _Session) -> int:
                 diagnostic=diagnostic,
             )
         )
-    from rich.console import Group
-    from rich.text import Text
-
-    joined: list[RenderableType] = []
-    for index, part in enumerate(parts):
-        if index:
-            joined.append(Text(""))
-        joined.append(part)
-    session.print(Group(*joined))
-    return session.code
+    return parts
 
 
 def _series_view(goal: Goal, data: Dataset, result: Result) -> SeriesView | None:
@@ -936,7 +1174,9 @@ def _series_view(goal: Goal, data: Dataset, result: Result) -> SeriesView | None
 # -- test ---------------------------------------------------------------------------------
 
 
-def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
+def _property_checker() -> Callable[[RuleSet], Iterable[tuple[str, Sequence[Any]]]]:
+    """The properties of a rule set, goal by goal as each is done (``check_ruleset_by_goal``;
+    a module with only ``check_ruleset`` gives them all at once, grouped by goal)."""
     name = "goalengine.testing.properties"
     try:
         module = importlib.import_module(name)
@@ -949,10 +1189,20 @@ def _property_checker() -> Callable[[RuleSet], Sequence[Any]]:
             if error.name == "hypothesis"
             else f"{name} is missing; run the fixtures without --properties",
         )
+    streaming = getattr(module, "check_ruleset_by_goal", None)
+    if callable(streaming):
+        return streaming  # type: ignore[no-any-return]
     checker = getattr(module, "check_ruleset", None)
     if not callable(checker):
         _usage(f"--properties: {name} has no check_ruleset()")
-    return checker  # type: ignore[no-any-return]
+
+    def grouped(ruleset: RuleSet) -> Iterable[tuple[str, Sequence[Any]]]:
+        by_goal: dict[str, list[Any]] = {}
+        for outcome in checker(ruleset):
+            by_goal.setdefault(str(outcome.goal), []).append(outcome)
+        return by_goal.items()
+
+    return grouped
 
 
 if TYPE_CHECKING:  # kept apart from the imports above: only ``test`` needs it
@@ -969,42 +1219,39 @@ def _unexpected_errors(mismatches: Iterable[Mismatch]) -> list[Diagnostic]:
 
 def _test(session: _Session) -> int:
     from .render.diagnostics import unique
-    from .render.fixtures import fixture_text, fixtures_summary, property_text
+    from .render.fixtures import fixture_text, fixtures_summary
     from .resolve import DataCache
     from .testing import run_fixtures
+    from .testing.fixtures import select_fixtures
 
     args = session.args
     checker = _property_checker() if args.properties else None
     rulesets, problems = _rulesets(session, args.paths)
-    cache = DataCache(limits=session.limits)
-    parts: list[RenderableType] = []
-    total = failed = 0
-    properties = properties_failed = properties_skipped = 0
-    for ruleset in rulesets:
-        for outcome in run_fixtures(ruleset, cache):
-            if outcome.problem is not None:  # bad data: an input error (exit 2), no failure
-                problems.append(outcome.problem)
-                continue
-            # A goal in error that the fixture did not expect: a rule or data error, placed.
-            problems.extend(_unexpected_errors(outcome.mismatches))
-            total += 1
-            failed += not outcome.passed
-            if not (session.quiet and outcome.passed):
-                parts.append(fixture_text(outcome))
-        if checker is not None:
-            for checked in checker(ruleset):
-                properties += 1
-                skipped = bool(getattr(checked, "skipped", False))
-                properties_skipped += skipped
-                properties_failed += not checked.passed and not skipped
-                if not checked.passed or (session.verbose if skipped else not session.quiet):
-                    parts.append(property_text(ruleset.path or "goals", checked))
+    rulesets = [select_fixtures(r) for r in _select(session, rulesets, args.select, args.exclude)]
+    cache = DataCache(limits=session.limits, allow_database=session.allow_database)
+    tally = _Tally()
+    with _test_progress(session, rulesets, checker is not None) as advance:
+        for ruleset in rulesets:
+            for outcome in run_fixtures(ruleset, cache):
+                if outcome.problem is not None:  # bad data: an input error (exit 2)
+                    problems.append(outcome.problem)
+                    continue
+                # A goal in error that the fixture did not expect: a rule or data error.
+                problems.extend(_unexpected_errors(outcome.mismatches))
+                tally.tests += 1
+                tally.failed += not outcome.passed
+                if not (session.quiet and outcome.passed):
+                    session.print(fixture_text(outcome), lines=True)
+            if checker is not None:
+                for goal_id, outcomes in checker(ruleset):
+                    _show_properties(session, ruleset.path or "goals", goal_id, outcomes, tally)
+                    advance()
     problems = unique(problems)  # a file's bad data stops each of its fixtures alike
     session.diagnostics(problems)
-    errors = any(p.severity == "error" for p in problems)
-    session.code = EXIT_USAGE if errors else EXIT_FAILED if failed or properties_failed else 0
-    if total == 0 and checker is None:
-        if errors:
+    errors = sum(p.severity == "error" for p in problems)
+    session.code = EXIT_USAGE if errors else EXIT_FAILED if tally.failing else EXIT_OK
+    if tally.tests == 0 and checker is None:
+        if errors:  # nothing ran: the errors above are the whole answer
             return session.code
         session.diagnostics(
             [
@@ -1017,17 +1264,76 @@ def _test(session: _Session) -> int:
             ]
         )
         return session.code
-    from rich.console import Group
-
     summary = fixtures_summary(
-        total,
-        failed,
-        properties if checker is not None else None,
-        properties_failed,
-        properties_skipped,
+        tally.tests,
+        tally.failed,
+        tally.properties if checker is not None else None,
+        tally.properties_failed,
+        tally.properties_skipped,
+        errors=errors,
     )
-    session.print(Group(*parts, summary), lines=True)
+    session.print(summary, lines=True)
     return session.code
+
+
+@dataclass
+class _Tally:
+    """What ``goalengine test`` counted so far."""
+
+    tests: int = 0
+    failed: int = 0
+    properties: int = 0
+    properties_failed: int = 0
+    properties_skipped: int = 0
+
+    @property
+    def failing(self) -> bool:
+        return bool(self.failed or self.properties_failed)
+
+
+def _show_properties(
+    session: _Session, file: str, goal_id: str, outcomes: Sequence[Any], tally: _Tally
+) -> None:
+    """A goal's properties as soon as they are checked: one line when all passed, else a
+    line per property (every one with ``-v``)."""
+    from .render.fixtures import goal_properties_text, property_text
+
+    skipped = [bool(getattr(o, "skipped", False)) for o in outcomes]
+    failed = [not o.passed and not s for o, s in zip(outcomes, skipped, strict=True)]
+    tally.properties += len(outcomes)
+    tally.properties_skipped += sum(skipped)
+    tally.properties_failed += sum(failed)
+    if not any(failed) and not session.verbose:
+        if not session.quiet and outcomes:
+            session.print(goal_properties_text(file, goal_id, outcomes), lines=True)
+        return
+    for outcome, skip, fail in zip(outcomes, skipped, failed, strict=True):
+        if fail or (session.verbose if skip else not session.quiet):
+            session.print(property_text(file, outcome), lines=True)
+
+
+@contextmanager
+def _test_progress(
+    session: _Session, rulesets: Sequence[RuleSet], properties: bool
+) -> Iterator[Callable[[], None]]:
+    """``advance()`` once per goal whose properties are checked: a progress bar on a
+    terminal (property checks take a while), nothing otherwise."""
+    tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
+    if not properties or not tty or session.quiet:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    total = sum(len(r.goals) for r in rulesets)
+    with Progress(
+        TextColumn("checking properties"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=session.err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("properties", total=total)
+        yield lambda: progress.advance(task)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ from . import methods
 from .data import Dataset
 from .engine import decide
 from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, TextFormats, sentence
+from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
-from .models import Observation, Report, Result, ResultError, Step, Verdict
+from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
 from .resolve import load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
@@ -48,6 +48,7 @@ __all__ = [
     "failed_result",
     "judging_day",
     "not_finite",
+    "report_files",
     "ruleset_warnings",
 ]
 
@@ -56,27 +57,39 @@ _SYMBOL = {1: "≥", -1: "≤", 0: "="}
 
 def evaluate(
     ruleset: RuleSet | Goal | str,
-    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    data: Dataset | Mapping[str, Any] | str | Path | Any | None = None,
     as_of: date | str | Period | None = None,
     *,
     method: str | None = None,
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    series: bool = False,
+    allow_database: bool | frozenset[str] = False,
 ) -> Report:
-    """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data)
-    on ``as_of`` (default: the rule set's ``as_of``, else today).
+    """Judge every goal of ``ruleset`` against ``data`` (default: the rule set's own data;
+    also a pandas or polars DataFrame) on ``as_of`` (default: the rule set's ``as_of``,
+    else today). ``allow_database``: the rule set may connect to database servers (True,
+    or the URLs allowed).
 
     The rule set's own data files must lie inside ``data_root`` (default: see
     :func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted. Data files
-    larger than ``limits.data_file_bytes`` are refused."""
+    larger than ``limits.data_file_bytes`` are refused. ``series``: each result carries
+    the observations behind it (``Result.series``; charts in notebooks)."""
     if isinstance(ruleset, str):
         ruleset = RuleSet.of(ruleset)
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
     day = judging_day(ruleset, as_of)
-    dataset = load_ruleset_data(ruleset, data, data_root=data_root, limits=limits)
+    dataset = load_ruleset_data(
+        ruleset, data, data_root=data_root, limits=limits, allow_database=allow_database
+    )
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
-    return build_report(day, results, ruleset_warnings(ruleset))
+    if series:
+        from .series import attach
+
+        judged = {goal.id: goal for goal in ruleset.goals}
+        results = [attach([r], judged[r.goal], dataset)[0] for r in results]
+    return build_report(day, results, ruleset_warnings(ruleset), report_files([ruleset], as_of))
 
 
 def evaluate_many(
@@ -87,25 +100,57 @@ def evaluate_many(
     method: str | None = None,
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    series: bool = False,
 ) -> Report:
     """Judge several rule sets into one report; data files shared between them load once.
 
     A rule set whose data cannot be loaded (or lies outside its data root: ``data_root``
     or :func:`goalengine.resolve.data_root_of`) gets ``error`` results for all its goals.
+    ``series``: as in :func:`evaluate`.
     """
     from .engine.run import judge_stream
 
+    rulesets = list(rulesets)
     run = judge_stream(rulesets, data, as_of, method=method, data_root=data_root, limits=limits)
-    return run.report()
+    if not series:
+        return run.report()
+    from .series import with_series
+
+    return with_series(run.report(), rulesets, data, data_root=data_root, limits=limits)
 
 
-def build_report(day: date, results: Iterable[Result], warnings: Iterable[str]) -> Report:
+def build_report(
+    day: date,
+    results: Iterable[Result],
+    warnings: Iterable[str],
+    files: Iterable[ReportFile] = (),
+) -> Report:
     """A report of ``results``, with the roll-ups of its per-entity goals counted."""
     from .entities import rollup
 
     found = tuple(results)
     return Report(
-        as_of=day, results=found, warnings=tuple(warnings), rolled_up=tuple(rollup(found))
+        as_of=day,
+        results=found,
+        warnings=tuple(warnings),
+        files=tuple(files),
+        rolled_up=tuple(rollup(found)),
+    )
+
+
+def report_files(
+    rulesets: Iterable[RuleSet], as_of: date | str | Period | None
+) -> tuple[ReportFile, ...]:
+    """What a report says about each rule file: title, source, language, judging day."""
+    return tuple(
+        ReportFile(
+            path=r.path or "goals",
+            title=r.title,
+            source=r.source,
+            as_of=judging_day(r, as_of),
+            lang=r.lang,
+        )
+        for r in rulesets
     )
 
 
@@ -128,6 +173,18 @@ def judging_day(ruleset: RuleSet, as_of: date | str | Period | None) -> date:
 def ruleset_warnings(ruleset: RuleSet) -> tuple[str, ...]:
     """The warnings found reading ``ruleset``, as the report lists them."""
     return tuple(d.format(excerpt=False) for d in ruleset.diagnostics if d.severity == "warning")
+
+
+def undeclared_baseline(goal: Goal, rule: CheckedRule) -> GoalEngineError | None:
+    """The error of a rule that uses ``baseline`` when its goal declares none (``goalengine
+    validate`` reports it too: it does not depend on the data)."""
+    if not rule.uses_baseline or goal.baseline is not None:
+        return None
+    return GoalEngineError(
+        "the rule uses 'baseline' but the goal declares none",
+        goal.span,
+        hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
+    )
 
 
 def evaluate_goal(
@@ -192,10 +249,15 @@ def goal_fields(goal: Goal, entity: str | None = None) -> dict[str, Any]:
         "file": goal.file,
         "goal": goal.id,
         "title": goal.title,
+        "title_da": goal.title_da,
+        "title_en": goal.title_en,
         "rule": goal.rule,
         "entity": entity,
         "unit": goal.unit,
         "tags": goal.tags,
+        "owner": goal.owner,
+        "source": goal.source,
+        "notes": goal.notes,
     }
 
 
@@ -292,13 +354,8 @@ class Judgement:
 
     def find_baseline(self, visible: tuple[Observation, ...]) -> Observation | None:
         declared = self.goal.baseline
-        empty = declared is None or (declared.period is None and declared.value is None)
-        if empty and self.rule.uses_baseline:
-            raise GoalEngineError(
-                "the rule uses 'baseline' but the goal declares none",
-                self.goal.span,
-                hint="add 'baseline: 2007-H1' (a period) or {value: 54.4} to the goal",
-            )
+        if (undeclared := undeclared_baseline(self.goal, self.rule)) is not None:
+            raise undeclared
         choice = decide.choose_baseline(
             [o.period for o in visible],
             None if declared is None else declared.period,
@@ -358,8 +415,9 @@ class Judgement:
         inside = [visible[k] for k in decide.inside(ends, time.start, time.end)]
         if not inside:
             return self.result(Verdict.UNKNOWN, reason=decide.no_window_data(time.start, time.end))
-        for observation in inside:
+        for index, observation in enumerate(inside):
             if not self.world(observation.date).evaluate(self.rule.tree):
+                later = self.broken_later(inside[index + 1 :])
                 self.holds_now(observation.date)
                 self.steps.append(
                     Step(
@@ -373,7 +431,7 @@ class Judgement:
                 return self.result(
                     decide.throughout_verdict(self.as_of, time.end, violated=True),
                     latest=observation,
-                    reason=decide.broken_in(observation.period),
+                    reason=broken_in([observation.period, *later]),
                     outcome=outcome,
                     passed=True,
                 )
@@ -384,6 +442,19 @@ class Judgement:
         checked = decide.held_in(len(inside), inside[0].period)
         verdict = decide.throughout_verdict(self.as_of, time.end, violated=False)
         return self.result(verdict, latest=inside[-1], reason=checked, outcome=outcome, passed=True)
+
+    def broken_later(self, observations: Iterable[Observation]) -> list[Period]:
+        """The later periods a ``throughout`` rule also fails in (one it cannot evaluate
+        there is left out: the first break already decides the verdict)."""
+        broken = []
+        for observation in observations:
+            try:
+                holds = self.world(observation.date).evaluate(self.rule.tree)
+            except (GoalEngineError, ArithmeticError):
+                continue
+            if not holds:
+                broken.append(observation.period)
+        return broken
 
     def holds_now(self, at: date) -> bool:
         """Evaluate the rule on ``at``, recording both sides of it as steps."""
@@ -631,30 +702,48 @@ def explanation_clauses(
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
     if computed and side is not None and side_value is not None:
-        clauses.append(f"{_short(side)} = {formats.number(side_value)} in {latest_period}")
+        clauses.append(
+            formats.phrase(
+                "{side} = {value} in {period}",
+                side=_short(side), value=formats.number(side_value), period=latest_period,
+            )
+        )  # fmt: skip
     elif latest_value is not None:
-        now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"
+        now = formats.phrase(
+            "{value} in {period}",
+            value=formats.value(latest_value, unit, digits), period=latest_period,
+        )  # fmt: skip
         if baseline_value is not None and baseline_period != latest_period:
             change = formats.change(latest_value - baseline_value, unit)
-            now += f", {change} since {baseline_period}"
+            now += formats.phrase(
+                ", {change} since {period}", change=change, period=baseline_period
+            )
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
         clauses.append(f"{_short(side)} = {formats.number(side_value)}")
     if target is not None:
-        clause = f"target {_SYMBOL[rule.direction]} {formats.value(target, unit, digits)}"
+        clause = formats.phrase(
+            "target {symbol} {value}",
+            symbol=_SYMBOL[rule.direction], value=formats.value(target, unit, digits),
+        )  # fmt: skip
         if deadline is not None:
-            clause += f" by {deadline}"
+            clause += formats.phrase(" by {deadline}", deadline=deadline)
         if implicit:
             looked_up = (f"{period} → {formats.value(value, unit)}" for period, value in implicit)
             clause += " (" + ", ".join(looked_up) + ")"
         clauses.append(clause)
     elif rule.time is not None and latest_value is not None:
-        clauses.append(f"rule {rule.text}")
+        clauses.append(formats.phrase("rule {rule}", rule=rule.text))
     clauses.extend(windows)
     if method_reason:
         clauses.append(method_reason)
         if projected_side is not None and side is not None and not rule.subject_is_bare:
-            clauses.append(f"so {_short(side)} reaches {formats.number(projected_side)}")
+            clauses.append(
+                formats.phrase(
+                    "so {side} reaches {value}",
+                    side=_short(side), value=formats.number(projected_side),
+                )
+            )  # fmt: skip
     if reason:
         clauses.append(reason)
     return clauses

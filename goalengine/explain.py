@@ -8,16 +8,35 @@ a step's value, rounded the same way everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 __all__ = [
     "TEXT_FORMATS",
     "TextFormats",
+    "broken_in",
     "distinct_digits",
     "format_change",
     "format_number",
     "format_value",
+    "is_percent",
     "sentence",
 ]
+
+#: Units that mean "percent": a change of them is in percentage points.
+PERCENT_UNITS = frozenset({"%", "pct.", "pct", "procent", "percent"})
+
+
+def is_percent(unit: str | None) -> bool:
+    """``%``, ``pct.``, ``procent``: a percentage (changes in points, ``pp``)."""
+    return unit is not None and unit.strip().lower() in PERCENT_UNITS
+
+
+def broken_in(periods: Iterable[object]) -> str:
+    """``broken in 2009 and 2010``: every period a ``throughout`` rule fails in, not only the
+    first (a table check must say which years are off)."""
+    names = [str(p) for p in periods]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"broken in {listed}"
 
 
 def format_number(value: float, digits: int | None = None) -> str:
@@ -67,7 +86,7 @@ def format_change(delta: float, unit: str | None = None) -> str:
     text = format_number(delta)
     if not text.startswith("-"):
         text = "+" + text
-    if unit == "%":
+    if is_percent(unit):
         return text + "pp"
     return f"{text} {unit}" if unit else text
 
@@ -91,6 +110,12 @@ class TextFormats:
     change = staticmethod(format_change)
     number = staticmethod(format_number)
     distinct_digits = staticmethod(distinct_digits)
+
+    @staticmethod
+    def phrase(message: str, /, **values: object) -> str:
+        """A sentence part: ``message`` (English, a gettext message id) filled in; a
+        :class:`goalengine.i18n.Language` translates it first."""
+        return message.format(**values)
 
 
 TEXT_FORMATS = TextFormats()

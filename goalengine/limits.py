@@ -15,7 +15,10 @@ __all__ = [
     "MAX_DATA_FILE_BYTES",
     "MAX_EXCERPT_CHARS",
     "MAX_PARQUET_CELLS",
+    "MAX_QUERY_ROWS",
     "MAX_RULE_FILE_BYTES",
+    "MAX_SHEET_CELLS",
+    "MAX_SPREADSHEET_UNZIPPED_BYTES",
     "MAX_SUGGESTION_WORK",
     "MAX_SUGGESTION_WORK_PER_RUN",
     "MAX_WINDOW_PERIODS",
@@ -58,6 +61,15 @@ MAX_WINDOW_PERIODS_PER_RULE = 50_000
 
 MAX_WINDOW_VALUES_PER_GOAL = 2_000_000
 """Observations the windows of one goal may read while it is judged (throughout re-reads)."""
+
+MAX_SHEET_CELLS = 50_000_000
+"""Rows x columns of one spreadsheet sheet, checked before its cells are read."""
+
+MAX_SPREADSHEET_UNZIPPED_BYTES = 1024**3
+"""Bytes an .xlsx/.ods file (a zip) may unpack to, from its directory, before it is read."""
+
+MAX_QUERY_ROWS = 10_000_000
+"""Rows one SQL query may return; the read stops with an error past it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ __all__ = [
     "Explanation",
     "Observation",
     "Report",
+    "ReportFile",
     "Result",
     "ResultError",
     "RollUp",
@@ -167,6 +168,8 @@ class Result(_Frozen):
     file: str | None = None
     goal: str
     title: str | None = None
+    title_da: str | None = None
+    title_en: str | None = None
     rule: str
     entity: str | None = None
     as_of: dt.date | None = None
@@ -189,19 +192,56 @@ class Result(_Frozen):
     probability: float | None = None
     interval: tuple[float, float] | None = None
     tags: tuple[str, ...] = ()
+    owner: str | None = None
+    source: str | None = None
+    notes: str | None = None
     error: ResultError | None = None
+    series: tuple[Observation, ...] = Field(default=(), exclude=True, repr=False)
+    """The observations of the goal's subject (for this entity) up to ``as_of``, when the
+    caller asked for them (charts, ``--include-series``); empty otherwise."""
 
     @property
     def explained(self) -> Explanation:
         return Explanation(steps=self.steps, text=self.explanation)
+
+    def explanation_in(self, lang: str) -> str:
+        """The explanation sentence in ``lang`` (``da``/``en``; see
+        :func:`goalengine.i18n.explanation_in`)."""
+        from .i18n import explanation_in
+
+        return explanation_in(self, lang)
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang`` (``da``/``en``), else the other title, else the goal id."""
+        own = self.title_da if lang == "da" else (self.title_en or self.title)
+        return own or self.title or self.title_en or self.title_da or self.goal
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_cards
+
+        return render_cards(Report(as_of=self.as_of or dt.date.today(), results=(self,)))
+
+
+class ReportFile(_Frozen):
+    """One rule file of a report: its title, source, language and the day it was judged on
+    (files of one report may differ in their date)."""
+
+    path: str
+    title: str | None = None
+    source: str | None = None
+    as_of: dt.date | None = None
+    lang: str | None = None
 
 
 class Report(_Frozen):
     """All results of one evaluation, with the date they were judged at."""
 
     as_of: dt.date
+    """The day every file was judged on; with files of different dates, the ``--as-of``
+    given, else the day of the run (each file's own date is in :attr:`files`)."""
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
+    files: tuple[ReportFile, ...] = ()
     rolled_up: tuple[RollUp, ...] = Field(default=(), exclude=True, repr=False)
     """The per-goal counts of per-entity results, as the engine counted them."""
 
@@ -220,13 +260,30 @@ class Report(_Frozen):
         the engine when it built the report; see ``goalengine.entities.rollup``)."""
         return list(self.rolled_up)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, include_series: bool = False) -> dict[str, Any]:
         data = self.model_dump(mode="json")
+        if include_series:
+            for entry, result in zip(data["results"], self.results, strict=True):
+                entry["series"] = [o.model_dump(mode="json") for o in result.series]
         data["summary"] = self.summary
         data["rollups"] = [r.to_dict() for r in self.rollups()]
         return data
 
-    def to_json(self, indent: int | None = 2) -> str:
+    def to_json(self, indent: int | None = 2, *, include_series: bool = False) -> str:
         import json
 
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
+        document = self.to_dict(include_series=include_series)
+        return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_cards
+
+        return render_cards(self)
+
+    def to_pandas(self, steps: bool = False) -> Any:
+        """One row per result, typed columns (pandas is optional: ``pip install pandas``);
+        ``steps=True``: the explanation steps instead, one row per step (see
+        :mod:`goalengine.frames`)."""
+        from .frames import results_frame, steps_frame
+
+        return steps_frame(self) if steps else results_frame(self)

@@ -1,4 +1,9 @@
-"""Periods: ``2010``, ``2010-H1``, ``2010-Q2``, ``2010-08``, ``2010-08-15``.
+"""Periods: ``2010``, ``2010-H1``, ``2010-Q2``, ``2010-08``, ``2010-W05``, ``2010-08-15``.
+
+The codes of the statistics offices read too: Statistics Denmark's ``2023M01``, ``2023K1``
+(kvartal), ``2023H1``; SDMX/Eurostat's ``2023-Q1``, ``2023-S1`` (semester), ``2023-M01``,
+``2023-W05`` (ISO week). A code that could mean two things (``202301``: a month or a
+six-digit number?) is an error naming both readings, never a guess.
 
 A period stands for its last day (2007-H1 -> 2007-06-30): a deadline ``by 2010`` is met by
 anything observed up to 2010-12-31, and a report dated ``as_of`` sees only observations
@@ -16,15 +21,35 @@ from typing import Any, Literal
 
 from .errors import PeriodError
 
-__all__ = ["Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
+__all__ = ["PERIOD_TEXT", "Period", "PeriodKind", "parse_as_of", "shift", "year_fraction"]
 
-PeriodKind = Literal["year", "half", "quarter", "month", "day"]
+PeriodKind = Literal["year", "half", "quarter", "month", "week", "day"]
 
+# One pattern for every code: ISO (2023-03, 2023-03-15), SDMX (2023-Q1, 2023-S1, 2023-M01,
+# 2023-W05) and Statistics Denmark (2023M01, 2023K1, 2023H1), letters in either case.
 _PATTERN = re.compile(
-    r"^(?P<year>\d{4})"
-    r"(?:-(?:H(?P<half>[12])|Q(?P<quarter>[1-4])|(?P<month>\d{2})(?:-(?P<day>\d{2}))?))?$"
+    r"^(?P<year>\d{4})(?:"
+    r"-(?P<month>\d{2})(?:-(?P<day>\d{2}))?"
+    r"|-?(?:[HS](?P<half>\d)|[QK](?P<quarter>\d)|M(?P<month_code>\d{2})|W(?P<week>\d{2}))"
+    r")?$",
+    re.IGNORECASE,
 )
-_MONTHS_PER = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+PERIOD_TEXT = r"\d{4}(?:-\d{2}(?:-\d{2})?|-?(?:[HhSsQqKk]\d|[Mm]\d{2}|[Ww]\d{2}))?(?![\w-])"
+"""What a period looks like inside other text (a rule's ``by 2023K1``, ``x[2023-W05]``),
+no groups, no anchors; :meth:`Period.parse` then says whether it is a real one."""
+_LOOSE = re.compile(r"^(?P<year>\d{4})-?(?P<letter>[HSQKMW])?(?P<number>\d+)$", re.IGNORECASE)
+_MONTHS_PER: dict[str, int] = {"year": 12, "half": 6, "quarter": 3, "month": 1}
+_COUNT = {"half": 2, "quarter": 4, "month": 12}
+_LETTER_KIND: dict[str, PeriodKind] = {
+    "H": "half", "S": "half", "Q": "quarter", "K": "quarter", "M": "month", "W": "week",
+}  # fmt: skip
+_GROUPS: tuple[tuple[str, PeriodKind], ...] = (
+    ("half", "half"), ("quarter", "quarter"), ("month", "month"), ("month_code", "month"),
+    ("week", "week"),
+)  # fmt: skip
+_RANGES = {"half": "halves are 1 to 2", "quarter": "quarters are 1 to 4",
+           "month": "months are 01 to 12"}  # fmt: skip
+_FORMS = "write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15"
 _DAYS_PER_YEAR = 365.2425
 _YEARS = "years run from 0001 to 9999"
 
@@ -36,7 +61,7 @@ class Period:
 
     year: int
     kind: PeriodKind = "year"
-    index: int = 1  # half, quarter or month number; day periods keep month*100 + day
+    index: int = 1  # half, quarter, month or ISO week number; days keep month*100 + day
     # The last day, computed once: evaluation asks for it for every observation it touches.
     end: date = field(init=False, repr=False, compare=False, hash=False)
 
@@ -78,13 +103,15 @@ class Period:
     def start(self) -> date:
         if self.kind == "day":
             return self.end
+        if self.kind == "week":
+            return self.end - timedelta(days=6)
         first_month = (self.index - 1) * _MONTHS_PER[self.kind] + 1
         return date(self.year, first_month, 1)
 
     @property
     def months(self) -> int:
-        """Length in months (0 for a day)."""
-        return 0 if self.kind == "day" else _MONTHS_PER[self.kind]
+        """Length in months (0 for a week or a day)."""
+        return _MONTHS_PER.get(self.kind, 0)
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
@@ -99,6 +126,8 @@ class Period:
             return f"{year}-Q{self.index}"
         if self.kind == "month":
             return f"{year}-{self.index:02d}"
+        if self.kind == "week":
+            return f"{year}-W{self.index:02d}"
         return f"{year}-{self.index // 100:02d}-{self.index % 100:02d}"
 
     def __repr__(self) -> str:
@@ -107,12 +136,16 @@ class Period:
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Period):
             return NotImplemented
-        return (self.end, -self.months) < (other.end, -other.months)
+        # A week ends on the Sunday it shares with a day period: the longer one first.
+        mine = (self.end, -self.months, self.kind == "day")
+        return mine < (other.end, -other.months, other.kind == "day")
 
 
 def _end(year: int, kind: PeriodKind, index: int) -> date:
     if kind == "day":
         return date(year, index // 100, index % 100)
+    if kind == "week":  # ISO: weeks start on Monday, week 1 holds the year's first Thursday
+        return date.fromisocalendar(year, index, 7)
     last_month = index * _MONTHS_PER[kind]
     return date(year, last_month, calendar.monthrange(year, last_month)[1])
 
@@ -121,28 +154,56 @@ def _end(year: int, kind: PeriodKind, index: int) -> date:
 def _parse(text: str) -> Period:
     match = _PATTERN.match(text)
     if not match:
-        raise PeriodError(
-            f"'{text}' is not a period",
-            hint="write 2010, 2010-H1, 2010-Q2, 2010-08 or 2010-08-15",
-        )
+        raise PeriodError(f"'{text}' is not a period", hint=_ambiguity(text) or _FORMS)
     year = int(match["year"])
     if year < 1:
         raise PeriodError(f"'{text}': there is no year 0000", hint=_YEARS)
-    if match["half"]:
-        return Period(year, "half", int(match["half"]))
-    if match["quarter"]:
-        return Period(year, "quarter", int(match["quarter"]))
-    if match["month"]:
-        month = int(match["month"])
+    if match["day"]:
+        month, day = int(match["month"]), int(match["day"])
         if not 1 <= month <= 12:
             raise PeriodError(f"'{text}' has no month {month}", hint="months are 01 to 12")
-        if match["day"]:
-            day = int(match["day"])
-            if not 1 <= day <= calendar.monthrange(year, month)[1]:
-                raise PeriodError(f"'{text}' is not a day of the calendar")
-            return Period(year, "day", month * 100 + day)
-        return Period(year, "month", month)
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise PeriodError(f"'{text}' is not a day of the calendar")
+        return Period(year, "day", month * 100 + day)
+    for group, kind in _GROUPS:
+        if match[group]:
+            return _numbered(text, year, kind, int(match[group]))
     return Period(year)
+
+
+def _numbered(text: str, year: int, kind: PeriodKind, index: int) -> Period:
+    """The ``index``-th half, quarter, month or ISO week of ``year``, or an error saying why not."""
+    if kind == "week":
+        weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the last week
+        if not 1 <= index <= weeks:
+            raise PeriodError(f"'{text}': {year} has no ISO week {index}",
+                              hint=f"{year} has weeks 01 to {weeks}")  # fmt: skip
+        return Period(year, "week", index)
+    if not 1 <= index <= _COUNT[kind]:
+        raise PeriodError(
+            f"'{text}' has no {kind} {index}",
+            hint=_RANGES[kind],
+        )
+    return Period(year, kind, index)
+
+
+def _ambiguity(text: str) -> str | None:
+    """Why a near-miss is refused: the readings it has, so the user writes the one meant."""
+    loose = _LOOSE.match(text)
+    if loose is None:
+        return None
+    year, letter, number = loose["year"], (loose["letter"] or "").upper(), loose["number"]
+    if not letter:
+        if len(number) == 2:  # 202301: January 2023, or a six-digit count?
+            month = f"{year}-{number} or {year}M{number}"
+            return f"'{text}' could be month {number} of {year}: write {month}"
+        if len(number) == 4:  # 20230102: a day, in which order?
+            return f"write the day as {year}-{number[:2]}-{number[2:]} (year-month-day)"
+        return None
+    kind = _LETTER_KIND[letter]
+    if kind in ("month", "week") and len(number) == 1:  # 2023M1: unpadded, but unambiguous
+        return f"write two digits: {year}{'-' if '-' in text else ''}{letter}0{number}"
+    return None
 
 
 def parse_as_of(value: str | date | Period) -> date:

@@ -39,11 +39,22 @@ class DataCache:
     not handed to another whose root it lies outside.
     """
 
-    def __init__(self, *, data_root: Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        *,
+        data_root: Path | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        allow_database: bool | frozenset[str] = False,
+    ) -> None:
         self.data_root = data_root
         self.limits = limits
+        self.allow_database = allow_database
+        """True, or the database URLs a rule file may connect to (named by the run)."""
+        self.warnings: list[str] = []
+        """Per source read: missing-value cells skipped (``..``, ``:``, empty)."""
         self._loaded: dict[tuple[Path, str | None], Dataset] = {}
         self._frames: dict[tuple[Path, str | None], Frame] = {}
+        self._mapped: dict[tuple[str, str | None, str], Dataset] = {}
 
     def load(
         self,
@@ -52,7 +63,42 @@ class DataCache:
         limits: Limits | None = None,
     ) -> Dataset:
         """The source as a dataset (read once)."""
+        if isinstance(source, DataSource) and source.spec is not None:
+            return self._read_mapped(source, root, limits)
         return self._get(self._loaded, load_dataset, source, root, limits)
+
+    def _read_mapped(self, source: DataSource, root: Path | None, limits: Limits | None) -> Dataset:
+        """A source read as its entry's options say (columns, format, sheet, SQL)."""
+        from .data.sources import database_file, read_source
+
+        assert source.spec is not None
+        root = root if root is not None else self.data_root
+        limits = limits or self.limits
+        spec = source.spec
+        database_url = spec.database is not None and database_file(spec.database) is None
+        try:
+            if database_url:  # a server: no file to confine; read_source asks the run's leave
+                where = str(source.path)
+            else:
+                checked = check_data_file(
+                    source.path, root=root, limits=limits, span=source.span, name=source.name,
+                    missing_hint=None if source.written is None else _RELATIVE,
+                )  # fmt: skip
+                where = str(checked)
+            key = (where, source.decimal, repr(source.spec))
+            if key not in self._mapped:
+                reading = read_source(
+                    source.path, source.spec, decimal=source.decimal, root=root, limits=limits,
+                    name=source.name, allow_database=self.allow_database, span=source.span,
+                )  # fmt: skip
+                self._mapped[key] = reading.dataset
+                if (warning := reading.warning()) is not None:
+                    self.warnings.append(warning)
+        except DataError as error:
+            if error.span.line is None and source.span is not None:
+                raise error.at(source.span) from None  # a whole-file problem: at the entry
+            raise
+        return self._mapped[key]
 
     def frame(
         self,
@@ -112,11 +158,12 @@ def data_root_of(ruleset: RuleSet, data_root: str | Path | None = None) -> Path 
 
 def load_ruleset_data(
     ruleset: RuleSet,
-    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    data: Dataset | Mapping[str, Any] | str | Path | Any | None = None,
     cache: DataCache | None = None,
     *,
     data_root: str | Path | None = None,
     limits: Limits | None = None,
+    allow_database: bool | frozenset[str] = False,
 ) -> Dataset:
     """The data a rule set is judged against: ``data`` if given, else its own files and
     inline data (inline data replaces file data metric by metric).
@@ -124,9 +171,13 @@ def load_ruleset_data(
     ``data`` comes from the caller and is trusted (no root; the size limit holds); the
     rule set's files must lie inside :func:`data_root_of`.
     """
-    cache = cache or DataCache(limits=limits or DEFAULT_LIMITS)
+    cache = cache or DataCache(limits=limits or DEFAULT_LIMITS, allow_database=allow_database)
     limits = limits or cache.limits
     if data is not None:
+        if not isinstance(data, Dataset | Mapping | str | Path):
+            from .data.frames import from_frame
+
+            return from_frame(data)  # a DataFrame, or a DataError naming what it is
         return load_dataset(data, limits=limits)
     root = data_root_of(ruleset, data_root if data_root is not None else cache.data_root)
     combined = Dataset()

@@ -17,6 +17,7 @@ from .data.dataset import Dataset
 from .data.files import read_regular_file
 from .data.inline import position, read_mapping
 from .data.numbers import NumberError, number_from_value
+from .data.sources import SPEC_KEYS, SourceSpec, database_file, parse_spec
 from .errors import Diagnostic, GoalEngineError, RuleFileError, Span, did_you_mean
 from .language import warnings_for
 from .limits import DEFAULT_LIMITS, Limits
@@ -29,14 +30,17 @@ __all__ = [
     "read_rules",
 ]  # fmt: skip
 
-FILE_KEYS = ("title", "source", "as_of", "data", "defaults", "goals", "tests", "properties")
+FILE_KEYS = (
+    "title", "source", "as_of", "lang", "data", "defaults", "goals", "tests", "properties",
+)  # fmt: skip
+LANGUAGES = ("en", "da")
 GOAL_KEYS = (
-    "id", "title", "title_da", "rule", "baseline", "unit", "source", "owner", "notes",
+    "id", "title", "title_da", "title_en", "rule", "baseline", "unit", "source", "owner", "notes",
     "tags", "method", "options", "for_each", "missing",
 )  # fmt: skip
 DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
 TEST_KEYS = ("name", "as_of", "data", "expect", "expect_explanation")
-SOURCE_KEYS = ("path", "decimal")
+SOURCE_KEYS = ("path", "decimal", *SPEC_KEYS)
 DECIMALS = ("point", "comma")
 
 
@@ -148,6 +152,7 @@ class _Reader:
             title=_str(document.get("title")),
             source=_str(document.get("source")),
             as_of=self.as_of(document, "as_of"),
+            lang=self.lang(document),
             data_sources=tuple(data_files),
             inline_data=inline,
             defaults={k: defaults[k] for k in defaults if k in DEFAULT_KEYS},
@@ -181,6 +186,16 @@ class _Reader:
         if not isinstance(value, dict):
             self.error(f"'{key}' must be a mapping", self.span(document, key, value=True))
             return {}
+        return value
+
+    def lang(self, document: Any) -> str | None:
+        """``lang: da``: the language the file's report is written in."""
+        value = _str(document.get("lang"))
+        if value is not None and value not in LANGUAGES:
+            hint = did_you_mean(value, LANGUAGES) or f"write one of: {', '.join(LANGUAGES)}"
+            self.error(f"lang: '{value}' is not a supported language",
+                       self.span(document, "lang", value=True), hint)  # fmt: skip
+            return None
         return value
 
     def as_of(self, mapping: Any, key: str) -> date | None:
@@ -230,6 +245,8 @@ class _Reader:
     def source(self, entry: Any, base: Path, where: Span) -> DataSource | None:
         """``{path: x.csv, decimal: comma}``; None (after an error) if it cannot be read."""
         ok = self.check_keys(entry, SOURCE_KEYS, "data source")
+        if "sql" in entry or "database" in entry:
+            return self.database_source(entry, base, where, ok)
         path = entry.get("path")
         if not isinstance(path, str) or not path:
             self.error(
@@ -246,13 +263,41 @@ class _Reader:
                 did_you_mean(str(decimal), DECIMALS) or "decimal: point or decimal: comma",
             )
             return None
-        if not ok:
+        spec = self.source_spec(entry, where)
+        if not ok or spec is False:
             return None
         return DataSource(
             path=base / path,
             decimal=decimal,
             span=self.span(entry, "path", value=True),
             written=path,
+            spec=spec,
+        )
+
+    def source_spec(self, entry: dict[Any, Any], where: Span) -> SourceSpec | bool | None:
+        """The entry's reading options (columns, format, sheet, ...); None if it has none,
+        False after an error."""
+        if not any(key in entry for key in SPEC_KEYS):
+            return None
+        spec, problems = parse_spec(entry)
+        for problem in problems:
+            place = self.span(entry, problem.key, value=True) if problem.key in entry else where
+            self.error(problem.message, place or where, problem.hint)
+        return False if problems else spec
+
+    def database_source(
+        self, entry: dict[Any, Any], base: Path, where: Span, ok: bool
+    ) -> DataSource | None:
+        """``{sql: ..., database: figures.db}``: a file database lies beside the rule file."""
+        spec = self.source_spec(entry, where)
+        if not ok or not isinstance(spec, SourceSpec) or spec.database is None:
+            return None
+        file = database_file(spec.database)
+        return DataSource(
+            path=base / file if file is not None else Path(spec.database),
+            span=self.span(entry, "database", value=True),
+            written=file if file is not None else spec.database,
+            spec=spec,
         )
 
     def fill(self, span: Span) -> Span:
@@ -317,7 +362,8 @@ class _Reader:
         fields = {k: entry.get(k, defaults.get(k)) for k in DEFAULT_KEYS}
         baseline = self.baseline(entry)
         as_text = {
-            k: self.scalar(entry, k) for k in ("title", "title_da", "unit", "source", "notes")
+            k: self.scalar(entry, k)
+            for k in ("title", "title_da", "title_en", "unit", "source", "notes")
         }
         for key in ("owner", "method", "missing", "unit"):
             fields[key] = self.scalar(entry, key) if key in entry else _str(fields[key])

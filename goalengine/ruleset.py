@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from .data.dataset import Dataset
+from .data.sources import SourceSpec
 from .errors import Diagnostic, GoalEngineError, Span
 from .language import CheckedRule, compile_rule
 from .models import Verdict
@@ -64,6 +65,7 @@ class Goal(_Frozen):
     rule: str
     title: str | None = None
     title_da: str | None = None
+    title_en: str | None = None
     baseline: Baseline | None = None
     unit: str | None = None
     source: str | None = None
@@ -164,6 +166,9 @@ class DataSource(_Frozen):
     """The ``data:`` entry in the rule file."""
     written: str | None = None
     """The path as the rule file writes it, for messages."""
+    spec: SourceSpec | None = None
+    """How the entry says to read the source (columns, format, sheet, SQL), if it does.
+    For a database server, ``path`` is its URL; for a database file, the file."""
 
     @property
     def name(self) -> str:
@@ -177,6 +182,8 @@ class RuleSet(_Frozen):
     title: str | None = None
     source: str | None = None
     as_of: date | None = None
+    lang: str | None = None
+    """The language of the file's report (``da``/``en``; ``--lang`` overrides it)."""
     data_sources: tuple[DataSource, ...] = ()
     """The data files of ``data:``, in order (later files replace earlier ones' figures)."""
     data_root: Path | None = None

@@ -19,9 +19,17 @@ from .rulefile import find_rule_files, read_rules
 
 if TYPE_CHECKING:
     from .data import Dataset
-    from .ruleset import DataSource, RuleSet
+    from .language import CheckedRule
+    from .ruleset import DataSource, Goal, RuleSet
 
-__all__ = ["Validation", "collect_rule_files", "read_rule_files", "sort_diagnostics", "validate"]
+__all__ = [
+    "Validation",
+    "collect_rule_files",
+    "goal_problems",
+    "read_rule_files",
+    "sort_diagnostics",
+    "validate",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ def validate(
     data: Dataset | Mapping[str, Any] | str | os.PathLike[str] | None = None,
     data_root: str | os.PathLike[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    allow_database: bool | frozenset[str] = False,
 ) -> Validation:
     """Parse the rule files under ``paths`` and resolve their metrics against their data.
 
@@ -81,14 +90,16 @@ def validate(
     files, problems = collect_rule_files(_paths(paths), root)
     rulesets, read_problems = read_rule_files(files, limits)
     problems.extend(read_problems)
-    cache = DataCache(limits=limits)
+    cache = DataCache(limits=limits, allow_database=allow_database)
     for ruleset in rulesets:
         if given is None and not ruleset.data_sources and ruleset.inline_data is None:
-            continue  # no data named: only the rules themselves can be checked
+            problems.extend(_without_data(ruleset))  # no data named: only the rules
+            continue
         if given is None:
             outside, missing = _data_problems(ruleset)
             problems.extend(outside)
             if outside:
+                problems.extend(_without_data(ruleset))
                 continue
             if missing:  # data not here (yet): check the rules without it
                 problems.append(
@@ -99,24 +110,68 @@ def validate(
                         "paths in 'data:' are relative to the rule file",
                     )
                 )
+                problems.extend(_without_data(ruleset))
                 continue
         try:
             dataset = load_ruleset_data(ruleset, given, cache)
         except GoalEngineError as error:  # data that is there but wrong is an error
             problems.append(error.diagnostic())
+            problems.extend(_without_data(ruleset))
             continue
         for goal in ruleset.goals:
             if goal.problem is not None:
                 continue
             try:
-                resolve_goal(goal, dataset)
+                resolved = resolve_goal(goal, dataset)
             except GoalEngineError as error:
                 problems.append(error.diagnostic())
+                continue
+            problems.extend(goal_problems(goal, resolved.rule, dataset))
     return Validation(
         diagnostics=tuple(sort_diagnostics(unique(problems))),
         files=len(rulesets),
         goals=sum(len(r.goals) for r in rulesets),
     )
+
+
+def goal_problems(goal: Goal, rule: CheckedRule, data: Dataset | None) -> list[Diagnostic]:
+    """What judging ``goal`` would fail on whatever the data's values: a ``baseline`` the
+    goal does not declare, an unknown progress method, ``for_each`` over data without
+    entities (checked when ``data`` is given). Each is the check the judging itself makes,
+    called here before a run."""
+    from . import methods
+    from .entities import entity_list
+    from .evaluate import undeclared_baseline
+
+    found: list[GoalEngineError] = []
+    if (undeclared := undeclared_baseline(goal, rule)) is not None:
+        found.append(undeclared)
+    if goal.method is not None:
+        try:
+            methods.get(goal.method)
+        except GoalEngineError as error:
+            # Placed at the rule, as the judged goal's error is.
+            found.append(type(error)(error.message, goal.span, error.hint))
+    if goal.for_each is not None and data is not None:
+        try:
+            entity_list(goal, rule, data)
+        except GoalEngineError as error:
+            found.append(error)
+    return [error.diagnostic() for error in found]
+
+
+def _without_data(ruleset: RuleSet) -> list[Diagnostic]:
+    """:func:`goal_problems` of the goals of a rule set whose data is not at hand."""
+    found: list[Diagnostic] = []
+    for goal in ruleset.goals:
+        if goal.problem is not None:
+            continue
+        try:
+            rule = goal.compiled()
+        except GoalEngineError:
+            continue  # reported when the file was read
+        found.extend(goal_problems(goal, rule, None))
+    return found
 
 
 def collect_rule_files(

@@ -293,7 +293,7 @@ class World:
 
 def _periods_between(first: Period, last: Period, like: Period) -> list[Period]:
     """Periods of ``like``'s kind inside ``first.start .. last.end``."""
-    if like.kind == "day":
+    if like.months == 0:  # days and ISO weeks: no fixed count per year to fill in
         return []
     per_year = 12 // like.months
     found = []

@@ -429,7 +429,7 @@ def test_quiet_shows_only_failing_goals_and_no_warnings(
 def test_verbose_shows_titles_and_timing(cli: Callable[..., Run]) -> None:
     run = cli("check", VERDICTS, "--select", "satisfied", "-f", "table", "--verbose")
     assert "Satisfaction at least 80 %" in run.out
-    assert run.err.startswith("judged 1 goals from 1 files in ")
+    assert run.err.startswith("judged 1 goal from 1 file in ")
 
 
 def test_piped_table_has_no_colour_and_no_markup(cli: Callable[..., Run]) -> None:
@@ -781,3 +781,15 @@ def test_on_a_terminal_many_goals_show_a_progress_bar(many_goals: Path) -> None:
     assert code == EXIT_OK
     assert "judging goals" in shown
     assert "300 goals:" in shown
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_property_checks_show_a_progress_bar() -> None:
+    code, shown = _pty_run(["test", SECOND, "--properties"])
+    assert code == EXIT_OK, shown
+    import re
+
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
+    assert "checking properties" in plain
+    assert "visits-up · 6 properties" in plain and "1 test: 1 passed, 0 failed; " in plain

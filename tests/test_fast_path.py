@@ -354,3 +354,18 @@ def test_control_characters_in_entities_are_escaped_on_the_columnar_path(
     assert not any(c in out for c in "\x1b\x7f\u202e")
     entities = {r["entity"] for r in json.loads(out)["results"]}
     assert hostile in entities  # the same string for a parser
+
+
+def test_a_throughout_rule_names_every_period_it_is_broken_in_on_both_engines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goals = [("m1 <= baseline + 1 throughout 2008..2014", ["baseline: '2006'"])]
+    rules = _workload(tmp_path, goals)
+    document = json.loads(_check(capsys, str(rules), "--format", "json").out)
+    data = load_dataset(tmp_path / "data.csv")
+    goal = read_rules(rules).goals[0]
+    scalar = evaluate_for_each(goal, data, AS_OF, engine="scalar")
+    assert document["results"] == [json.loads(result_json(r)) for r in scalar]
+    reasons = {r.explanation.rpartition("; ")[2] for r in scalar if r.verdict.value == "missed"}
+    assert any(" and " in reason for reason in reasons), reasons  # several years named
+    assert len(reasons) > 2  # rows broken in different sets of years are told apart

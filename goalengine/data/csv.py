@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import DataError, PeriodError, Span, did_you_mean
 from ..limits import DEFAULT_LIMITS, MAX_EXCERPT_CHARS, Limits
@@ -30,7 +31,12 @@ from .dataset import Dataset, Series
 from .files import read_data_bytes
 from .numbers import Convention, NumberError, convention_hint, read_number
 
-__all__ = ["COLUMNS", "REQUIRED", "Table", "decode", "read_csv", "read_csv_text"]
+if TYPE_CHECKING:
+    from .mapping import Table as MappedTable
+
+__all__ = [
+    "COLUMNS", "REQUIRED", "Table", "decode", "mapped_table", "read_csv", "read_csv_text",
+]  # fmt: skip
 
 REQUIRED = ("metric", "period", "value")
 COLUMNS = (*REQUIRED, "entity", "note", "source", "published")
@@ -89,7 +95,9 @@ def read_csv_text(text: str, name: str = "<data>", *, decimal: Convention | None
 class Table:
     """A CSV text's layout -- separator, number convention, header -- and its data rows."""
 
-    def __init__(self, text: str, name: str, decimal: Convention | None = None) -> None:
+    def __init__(
+        self, text: str, name: str, decimal: Convention | None = None, *, mapped: bool = False
+    ) -> None:
         text = self.text = text.lstrip("\ufeff")
         self.name = name
         header_at, first = next(
@@ -108,9 +116,13 @@ class Table:
             ]
         except csv.Error:
             header = []
+        self.header_line = header_at + 1
+        if mapped:  # the data entry's columns: say which column is which
+            self.header = next(csv.reader([first], delimiter=self.delimiter), [])
+            self.columns = {}
+            return
         if not _plausible(header):
             raise DataError(NOT_DATA, Span(file=name, line=header_at + 1))
-        self.header_line = header_at + 1
         self.columns = self._columns(header)
 
     @cached_property
@@ -214,6 +226,18 @@ class Table:
 
     def number_hint(self) -> str:
         return convention_hint(self.decimal, None if self.stated else self.delimiter)
+
+
+def mapped_table(
+    text: str, name: str, decimal: Convention | None = None
+) -> tuple[MappedTable, Convention]:
+    """A CSV text as a :class:`~goalengine.data.mapping.Table` for a mapped read, and its
+    number convention (stated, else from the separator)."""
+    from .mapping import Table as Mapped
+
+    table = Table(text, name, decimal, mapped=True)
+    rows = ((row.line, row.cells) for row in table.rows())
+    return Mapped(name, table.header, rows, table.header_line, table.span), table.decimal
 
 
 class Row:

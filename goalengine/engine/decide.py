@@ -31,7 +31,6 @@ __all__ = [
     "STATUSES",
     "STATUS_VERDICTS",
     "BaselineChoice",
-    "broken_in",
     "choose_baseline",
     "deadline_passed",
     "equal",
@@ -168,11 +167,6 @@ def no_deadline_data(deadline: Period) -> str:
 def no_window_data(first: Period, last: Period) -> str:
     """Why a ``throughout`` goal is ``unknown``: nothing observed inside its window yet."""
     return f"no observation in {first}..{last} yet"
-
-
-def broken_in(period: Period) -> str:
-    """Why a ``throughout`` goal is ``missed``: the first observed period it broke in."""
-    return f"broken in {period}"
 
 
 def held_in(count: int, first: Period) -> str:

@@ -29,9 +29,16 @@ from pydantic_core import PydanticSerializationError, to_json
 from ..data import Dataset
 from ..entities import VECTOR_MIN_ENTITIES, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import build_report, failed_result, judge, judging_day, ruleset_warnings
+from ..evaluate import (
+    build_report,
+    failed_result,
+    judge,
+    judging_day,
+    report_files,
+    ruleset_warnings,
+)
 from ..limits import DEFAULT_LIMITS, Limits
-from ..models import Report, Result, RollUp, Verdict
+from ..models import Report, ReportFile, Result, RollUp, Verdict
 from ..periods import Period, parse_as_of
 from ..render.json import strict_json
 from ..resolve import DataCache, data_root_of, load_ruleset_data
@@ -143,6 +150,13 @@ class Run:
     on_chunk: Callable[[list[tuple[str | None, str]]], None] | None = None
     """Called as each chunk is judged with the (file, goal) of its results (a progress bar;
     a goal's results are contiguous)."""
+    files: tuple[ReportFile, ...] = ()
+    data_warnings: list[str] = field(default_factory=list)
+    """Filled while judging, as sources are read (missing-value cells skipped)."""
+
+    @property
+    def all_warnings(self) -> list[str]:
+        return [*self.warnings, *self.data_warnings]
 
     def chunks(self) -> Iterator[Chunk]:
         for chunk in self._chunks:
@@ -159,7 +173,7 @@ class Run:
     def report(self) -> Report:
         """Every result in one :class:`Report` (what :func:`evaluate_many` returns)."""
         results = [r for chunk in self.results() for r in chunk]
-        return build_report(self.as_of, results, self.warnings)
+        return build_report(self.as_of, results, self.all_warnings, self.files)
 
 
 def judge_stream(
@@ -171,6 +185,7 @@ def judge_stream(
     data_root: str | Path | None = None,
     limits: Limits = DEFAULT_LIMITS,
     rows: int = ROWS,
+    allow_database: bool | frozenset[str] = False,
 ) -> Run:
     """Judge ``rulesets`` as :func:`goalengine.evaluate_many` does, results in chunks.
 
@@ -181,8 +196,15 @@ def judge_stream(
     days = {judging_day(ruleset, as_of) for ruleset in rulesets}
     day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
     warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
-    cache = DataCache(data_root=None if data_root is None else Path(data_root), limits=limits)
-    return Run(day, warnings, _judge(rulesets, data, as_of, method, rows, cache))
+    cache = DataCache(
+        data_root=None if data_root is None else Path(data_root),
+        limits=limits,
+        allow_database=allow_database,
+    )
+    chunks = _judge(rulesets, data, as_of, method, rows, cache)
+    run = Run(day, warnings, chunks, data_warnings=cache.warnings)
+    run.files = report_files(rulesets, as_of)
+    return run
 
 
 def _judge(
@@ -204,6 +226,7 @@ def _judge(
         except GoalEngineError as error:
             yield [failed_result(goal, error, as_of=day) for goal in ruleset.goals]
             continue
+        cache.warnings.extend(_stale(ruleset, dataset, day))
         for goal in ruleset.goals:
             yield judge(goal, dataset, day, method)
 
@@ -228,6 +251,8 @@ def _frame(
         source, root = ruleset.data_sources[0], data_root_of(ruleset, cache.data_root)
     else:
         return None
+    if source.spec is not None:
+        return None  # columns, filters, sheets, SQL: read by the entry's own reader
     path = source.path
     if not path.is_file():
         return None  # the scalar path words the error about a missing file
@@ -240,6 +265,12 @@ def _frame(
     if len(frame.entity_names) < VECTOR_MIN_ENTITIES:
         return None  # few entities: per entity, as evaluate_many judges them
     return frame
+
+
+def _stale(ruleset: RuleSet, dataset: Dataset, day: date) -> list[str]:
+    from ..data.staleness import stale_warnings
+
+    return stale_warnings(ruleset.goals, dataset, day)
 
 
 def _frame_chunks(
@@ -276,7 +307,8 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
         {
             "as_of": run.as_of.isoformat(),
             "results": [_MARK],
-            "warnings": list(run.warnings),
+            "warnings": run.all_warnings,
+            "files": [f.model_dump(mode="json") for f in run.files],
             "summary": totals.summary,
             "rollups": [r.to_dict() for r in totals.rollups()],
         }

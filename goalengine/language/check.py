@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import Diagnostic, RuleSyntaxError, Span, UnknownNameError, did_you_mean
+from ..explain import is_percent
 from ..periods import Period
 from .parse import MAX_DEPTH, ParsedText, TimeClause, span_of
 
@@ -142,7 +143,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
 
 def warnings_for(rule: CheckedRule, unit: str | None) -> list[Diagnostic]:
     """Language warnings that need the goal's unit (e.g. ``+ 10%`` on a percent metric)."""
-    if unit != "%":
+    if not is_percent(unit):
         return []
     return [
         Diagnostic(

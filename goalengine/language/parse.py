@@ -20,14 +20,14 @@ from typing import Literal
 
 from ..errors import PeriodError, RuleSyntaxError, Span
 from ..limits import MAX_WINDOW_PERIODS, MAX_WINDOW_PERIODS_PER_RULE
-from ..periods import Period
+from ..periods import PERIOD_TEXT, Period
 
 __all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
 
 MAX_RULE_LENGTH = 2000
 MAX_DEPTH = 24
 
-_PERIOD = r"\d{4}(?:-(?:H[12]|Q[1-4]|\d{2}(?:-\d{2})?))?"
+_PERIOD = PERIOD_TEXT  # every period code goalengine reads (goalengine.periods)
 _TOKEN = re.compile(
     rf"""
     (?P<space>\s+)
@@ -118,9 +118,11 @@ def parse_text(text: str) -> ParsedText:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise RuleSyntaxError(
+            raise _percent_after_name(text, position) or RuleSyntaxError(
                 f"unexpected character {text[position]!r}", span_of(text, position)
             )
+        if (mistake := _common_mistake(text, match, depth)) is not None:
+            raise mistake
         kind = match.lastgroup if match.lastgroup != "unit" else "number"
         start, end = match.span()
         if match["number"] is not None:
@@ -175,6 +177,52 @@ def parse_text(text: str) -> ParsedText:
         )
     tree = _python_parse(text, source, rewriter.origin)
     return ParsedText(text=text, tree=tree, time=time)
+
+
+# -- hints for mistakes people make (only on the error path) --------------------------
+
+_TIME_WORDS = ("in", "until", "before")
+"""Words people write for a deadline where the language says ``by``."""
+_AFTER_WORD = re.compile(rf"\s+({_PERIOD})(?!\w)")
+
+
+def _common_mistake(text: str, match: re.Match[str], depth: int) -> RuleSyntaxError | None:
+    """A decimal comma (``x <= 5,0``) or ``in 2030`` for ``by 2030``, as an error with the fix;
+    None for anything else (the rest of the parser judges it)."""
+    start, end = match.span()
+    if match["op"] == "," and depth == 0:
+        before = re.search(r"(\d+)$", text[:start])
+        after = re.match(r"\d+", text[end:])
+        if before and after:
+            number = f"{before[1]},{after[0]}"
+            return RuleSyntaxError(
+                f"'{number}' has a decimal comma",
+                span_of(text, before.start(1), end + after.end()),
+                hint=f"write {before[1]}.{after[0]}",
+            )
+    if match["name"] in _TIME_WORDS and depth == 0:
+        period = _AFTER_WORD.match(text, end)
+        if period is not None:
+            return RuleSyntaxError(
+                f"'{match['name']} {period[1]}' is not a deadline",
+                span_of(text, start, period.end()),
+                hint=f"did you mean 'by {period[1]}'?",
+            )
+    return None
+
+
+def _percent_after_name(text: str, position: int) -> RuleSyntaxError | None:
+    """``x% >= 5``: a percent sign belongs to a number, not to a metric."""
+    if text[position] != "%":
+        return None
+    name = re.search(r"([^\W\d]\w*)\s*$", text[:position])
+    if name is None:
+        return None
+    return RuleSyntaxError(
+        f"'%' after the metric '{name[1]}'",
+        span_of(text, position),
+        hint=f"the unit goes on the number, e.g. {name[1]} >= 5%",
+    )
 
 
 def _number(rewriter: _Rewriter, match: re.Match[str]) -> None:

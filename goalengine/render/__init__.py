@@ -17,17 +17,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UnknownNameError, did_you_mean
-from ..explain import distinct_digits, format_value
+from ..explain import TEXT_FORMATS, distinct_digits
 from ..models import Report, Result, Verdict
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from ..i18n import Language
 
 __all__ = [
     "STYLES",
@@ -80,12 +82,16 @@ class FileInfo:
     path: str
     title: str | None = None
     as_of: date | None = None
+    source: str | None = None
+    lang: str | None = None
+    """The report language the file asks for (``lang:``), if any."""
 
 
-def verdict_label(verdict: Verdict | str) -> str:
-    """``↗ on track``: symbol and words, the same in every format."""
+def verdict_label(verdict: Verdict | str, lang: Language | None = None) -> str:
+    """``↗ on track``: symbol and words, the same in every format (``↗ på rette spor``)."""
     value = Verdict(verdict)
-    return f"{SYMBOLS[value.value]} {value.label}"
+    words = lang.gettext(value.label) if lang is not None else value.label
+    return f"{SYMBOLS[value.value]} {words}"
 
 
 def by_file(results: Iterable[Result]) -> Iterator[tuple[str, list[Result]]]:
@@ -99,23 +105,32 @@ def summary_parts(report: Report) -> list[tuple[str, int]]:
     return [(verdict, count) for verdict, count in report.summary.items() if count]
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, lang: Language | None = None) -> str:
     """``34 goals: 12 met, 9 on track, 6 at risk, 5 missed, 2 unknown``.
 
     With per-entity goals the verdicts count results: ``49 goals, 53 results: ...``.
     """
-    parts = [f"{n} {v.replace('-', ' ')}" for v, n in summary_parts(report)]
-    head = summary_head(report)
+    parts = [
+        f"{n} {lang.gettext(Verdict(v).label) if lang else v.replace('-', ' ')}"
+        for v, n in summary_parts(report)
+    ]
+    head = summary_head(report, lang)
     return f"{head}: " + ", ".join(parts) if parts else head
 
 
-def summary_head(report: Report) -> str:
+def summary_head(report: Report, lang: Language | None = None) -> str:
     """``34 goals``, or ``49 goals, 53 results`` when goals are judged per entity."""
-    return count_head(len({(r.file, r.goal) for r in report.results}), len(report.results))
+    goals = len({(r.file, r.goal) for r in report.results})
+    return count_head(goals, len(report.results), lang)
 
 
-def count_head(goals: int, total: int) -> str:
+def count_head(goals: int, total: int, lang: Language | None = None) -> str:
     """:func:`summary_head` from counts (a streamed report holds no results)."""
+    if lang is not None:
+        head = lang.ngettext("%(n)d goal", "%(n)d goals", goals) % {"n": goals}
+        if goals == total:
+            return head
+        return head + ", " + lang.ngettext("%(n)d result", "%(n)d results", total) % {"n": total}
     noun = "goal" if goals == 1 else "goals"
     return f"{goals} {noun}" if goals == total else f"{goals} {noun}, {total} results"
 
@@ -127,22 +142,26 @@ def _digits(result: Result) -> int | None:
     return distinct_digits(result.latest, result.target)
 
 
-def latest_cell(result: Result) -> tuple[str, str]:
+def latest_cell(result: Result, lang: Language | None = None) -> tuple[str, str]:
     """The latest value and its period, e.g. ``("59.9 %", "2008-08")`` (empty if none)."""
     if result.latest is None:
         return "", ""
     period = str(result.latest_period) if result.latest_period is not None else ""
-    return format_value(result.latest, result.unit, _digits(result)), period
+    formats = lang or TEXT_FORMATS
+    return formats.value(result.latest, result.unit, _digits(result)), period
 
 
-def target_cell(result: Result) -> tuple[str, str]:
+def target_cell(result: Result, lang: Language | None = None) -> tuple[str, str]:
     """The target with its direction and deadline, e.g. ``("≥ 64.4 %", "by 2010")``."""
     if result.target is None:
         return "", ""
     step = result.explained.find("target")
     symbol = step.detail if step is not None and step.detail in _COMPARISON else None
-    value = format_value(result.target, result.unit, _digits(result))
-    deadline = f"by {result.deadline}" if result.deadline is not None else ""
+    formats = lang or TEXT_FORMATS
+    value = formats.value(result.target, result.unit, _digits(result))
+    deadline = ""
+    if result.deadline is not None:
+        deadline = formats.phrase("by {deadline}", deadline=result.deadline)
     return (f"{symbol} {value}" if symbol else value), deadline
 
 
@@ -156,7 +175,7 @@ def file_info(infos: Mapping[str, FileInfo], file: str, results: Sequence[Result
     """What is known about ``file``; its date from the results where not given."""
     info = infos.get(file) or FileInfo(file)
     if info.as_of is None and results and results[0].as_of is not None:
-        info = FileInfo(info.path, info.title, results[0].as_of)
+        info = replace(info, as_of=results[0].as_of)
     return info
 
 
@@ -180,6 +199,11 @@ class RenderContext:
     failing: Collection[Verdict] = frozenset({Verdict.MISSED})
     """The verdicts that fail the run (``--fail-on``)."""
     verbose: bool = False
+    lang: str | None = None
+    """The report language (``da``/``en``) for formats that translate; None: the files'
+    ``lang:``, then the locale."""
+    include_series: bool = False
+    """JSON: each result with the observations behind it (``--include-series``)."""
 
 
 class Renderer(Protocol):
@@ -265,13 +289,13 @@ def _table(report: Report, context: RenderContext) -> RenderableType:
 def _json(report: Report, context: RenderContext) -> str:
     from .json import render_json
 
-    return render_json(report)
+    return render_json(report, include_series=context.include_series)
 
 
 def _markdown(report: Report, context: RenderContext) -> str:
     from .markdown import render_markdown
 
-    return render_markdown(report, context.files, show=context.show)
+    return render_markdown(report, context.files, show=context.show, lang=context.lang)
 
 
 def _junit(report: Report, context: RenderContext) -> str:
@@ -280,7 +304,14 @@ def _junit(report: Report, context: RenderContext) -> str:
     return render_junit(report, context.files, failing=context.failing)
 
 
+def _html(report: Report, context: RenderContext) -> str:
+    from .html import render_html
+
+    return render_html(report, context.files, lang=context.lang)
+
+
 register_format("table", _table)
 register_format("json", _json, suffixes=(".json",))
 register_format("markdown", _markdown, suffixes=(".md", ".markdown"))
 register_format("junit", _junit, suffixes=(".xml",))
+register_format("html", _html, suffixes=(".html", ".htm"))

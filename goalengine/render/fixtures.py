@@ -3,6 +3,7 @@ what was expected next to what happened."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from rich.text import Text
@@ -11,7 +12,13 @@ from ..testing.fixtures import FixtureOutcome, Mismatch
 from . import STYLES, SYMBOLS
 from .safe import printable
 
-__all__ = ["PropertyLike", "fixture_text", "fixtures_summary", "property_text"]
+__all__ = [
+    "PropertyLike",
+    "fixture_text",
+    "fixtures_summary",
+    "goal_properties_text",
+    "property_text",
+]
 
 _INDENT = 4
 
@@ -131,12 +138,30 @@ def fixtures_summary(
     properties: int | None = None,
     properties_failed: int = 0,
     properties_skipped: int = 0,
+    errors: int = 0,
 ) -> Text:
-    """``3 tests: 2 passed, 1 failed`` (and ``; 4 properties: ...`` with --properties)."""
+    """``3 tests: 2 passed, 1 failed`` (and ``; 4 properties: ...`` with --properties;
+    ``; 1 error`` when a rule, test or data error makes the run exit 2: the summary must not
+    read as a pass then)."""
     text = _count("test", "tests", tests, failed)
     if properties is not None:
         text.append("; ")
         text.append_text(
             _count("property", "properties", properties, properties_failed, properties_skipped)
         )
+    if errors:
+        text.append("; ")
+        text.append(f"{errors} error{'' if errors == 1 else 's'}", style=STYLES["error"])
+    return text
+
+
+def goal_properties_text(file: str, goal: str, outcomes: Sequence[Any]) -> Text:
+    """``✓ PASS  file  goal · 6 properties``: one line for a goal whose properties all
+    passed (skipped ones counted apart)."""
+    skipped = sum(bool(getattr(o, "skipped", False)) for o in outcomes)
+    count = len(outcomes) - skipped
+    name = f"{goal} · {count} propert{'y' if count == 1 else 'ies'}"
+    text = _line(True, file, name)
+    if skipped:
+        text.append(f"  ({skipped} skipped)", style="dim")
     return text

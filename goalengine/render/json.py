@@ -53,14 +53,15 @@ def _not_finite(goal: str | None, file: str | None) -> EvaluationError:
     )
 
 
-def render_json(report: Report) -> str:
-    """``report.to_json()`` with two-space indents and a final newline.
+def render_json(report: Report, *, include_series: bool = False) -> str:
+    """``report.to_json()`` with two-space indents and a final newline; ``include_series``:
+    each result with its ``series`` (the observations its chart draws).
 
     Raises :class:`~goalengine.errors.EvaluationError` at the first goal holding a number
     that is not finite (JSON cannot write it).
     """
     try:
-        text = report.to_json(indent=2)
+        text = report.to_json(indent=2, include_series=include_series)
     except ValueError as error:  # allow_nan=False: a non-finite number
         raise _non_finite(report) from error
     return strict_json(text) + "\n"

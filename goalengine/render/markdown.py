@@ -8,8 +8,10 @@ rule text sits in a code span long enough for any backticks it holds.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
+from ..explain import TEXT_FORMATS
+from ..i18n import Language, language
 from ..models import Report, Result, Verdict
 from . import (
     FileInfo,
@@ -53,22 +55,24 @@ def _value(value: str, suffix: str, wrap: bool) -> str:
     return escape(f"{value} ({suffix})" if wrap else f"{value} {suffix}")
 
 
-def _goal(result: Result) -> str:
+def _goal(result: Result, words: Language | None = None) -> str:
     name = f"**{escape(result.goal)}**"
     if result.entity:
         name += f" ({escape(result.entity)})"
-    if result.title:
-        name += f"<br>{escape(result.title)}"
+    title = result.title_in(words.code) if words is not None else result.title
+    if title:
+        name += f"<br>{escape(title)}"
     return f"{name}<br>{code_span(result.rule)}"
 
 
-def _row(result: Result) -> str:
+def _row(result: Result, words: Language | None = None) -> str:
+    explanation = result.explanation_in(words.code) if words else result.explanation
     cells = [
-        _goal(result),
-        escape(verdict_label(result.verdict)),
-        _value(*latest_cell(result), wrap=True),
-        _value(*target_cell(result), wrap=False),
-        escape(result.explanation),
+        _goal(result, words),
+        escape(verdict_label(result.verdict, words)),
+        _value(*latest_cell(result, words), wrap=True),
+        _value(*target_cell(result, words), wrap=False),
+        escape(explanation),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -78,12 +82,22 @@ def render_markdown(
     files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
     *,
     show: Collection[Verdict] | None = None,
+    lang: str | None = None,
 ) -> str:
-    """The report as a Markdown document (ends with a newline)."""
+    """The report as a Markdown document (ends with a newline). ``lang`` (``da``/``en``;
+    default: the first ``lang:`` of the files): words, numbers and dates in that language;
+    without either, the engine's own English (ISO dates)."""
     infos = file_infos(files)
+    declared = lang or next((i.lang for i in infos.values() if i.lang), None)
+    words = language(declared) if declared else None
+    _ = words.gettext if words is not None else str
     day = report_date(report)
     heading = f"# Goals as of {day.isoformat()}" if day is not None else "# Goals"
-    lines = [heading, "", escape(summary_line(report))]
+    if words is not None:
+        heading = "# " + _("Goals")
+        if day is not None:
+            heading = "# " + words.phrase("Goals as of {date}", date=words.date(day))
+    lines = [heading, "", escape(summary_line(report, words))]
     for file, results in by_file(report.results):
         shown = [r for r in results if show is None or r.verdict in show]
         if not shown:
@@ -94,10 +108,38 @@ def render_markdown(
             heading += f" — {escape(info.title)}"
         lines += ["", heading, ""]
         if day is None and info.as_of is not None:
-            lines += [f"As of {info.as_of.isoformat()}.", ""]
+            when = words.date(info.as_of) if words else info.as_of.isoformat()
+            phrase = words.phrase if words else TEXT_FORMATS.phrase
+            lines += [phrase("As of {date}.", date=when), ""]
+        if info.source:
+            lines += [f"{_('Source')}: {escape(info.source)}", ""]
+        names = (_("Goal"), _("Verdict"), _("Latest"), _("Target"), _("Explanation"))
         lines += [
-            "| Goal | Verdict | Latest | Target | Explanation |",
+            "| " + " | ".join(names) + " |",
             "|:-----|:--------|-------:|-------:|:------------|",
-            *(_row(result) for result in shown),
+            *(_row(result, words) for result in shown),
         ]
+        lines += _details(shown, _)
     return "\n".join(lines) + "\n"
+
+
+def _details(results: Iterable[Result], _: Callable[[str], str] = str) -> list[str]:
+    """Owner, source and notes of each goal that has any, as a list under its table."""
+    items = []
+    seen: set[str] = set()
+    for result in results:
+        if result.goal in seen:
+            continue
+        seen.add(result.goal)
+        parts = [
+            f"{_(label)}: {escape(value)}"
+            for label, value in (
+                ("Owner", result.owner),
+                ("Source", result.source),
+                ("Notes", result.notes),
+            )
+            if value
+        ]
+        if parts:
+            items.append(f"- **{escape(result.goal)}**: " + "; ".join(parts))
+    return ["", *items] if items else []

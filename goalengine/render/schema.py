@@ -22,7 +22,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from ..models import Report, Verdict
+from ..models import Observation, Report, Verdict
 
 __all__ = ["main", "report_schema", "schema_text"]
 
@@ -90,6 +90,7 @@ def report_schema() -> dict[str, Any]:
         },
     }
     _require_all(schema)
+    _add_series(schema)
     return {
         "$schema": DRAFT,
         "$id": "https://goalengine.invalid/schema/report.schema.json",
@@ -100,6 +101,20 @@ def report_schema() -> dict[str, Any]:
             "and numbers, warnings, and the count of each verdict."
         ),
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def _add_series(schema: dict[str, Any]) -> None:
+    """``series`` (``--include-series``): present only when asked for, so not required."""
+    observation = Observation.model_json_schema(mode="serialization", schema_generator=_Generator)
+    _require_all(observation)
+    schema["$defs"]["Observation"] = observation
+    schema["$defs"]["Result"]["properties"]["series"] = {
+        "title": "Series",
+        "description": "The observations of the goal's subject (for its entity) up to the "
+        "report date: what its chart draws. Only with --include-series.",
+        "type": "array",
+        "items": {"$ref": "#/$defs/Observation"},
     }
 
 

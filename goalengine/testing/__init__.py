@@ -15,7 +15,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .fixtures import FixtureOutcome, Mismatch, run_fixture, run_fixtures
+from .fixtures import FixtureOutcome, Mismatch, run_fixture, run_fixtures, select_fixtures
 
 __all__ = [
     "FixtureOutcome",
@@ -24,9 +24,11 @@ __all__ = [
     "PropertyOutcome",
     "check_goal",
     "check_ruleset",
+    "check_ruleset_by_goal",
     "check_when",
     "run_fixture",
     "run_fixtures",
+    "select_fixtures",
 ]
 
 _LAZY = {
@@ -34,6 +36,7 @@ _LAZY = {
     "PropertyOutcome": "properties",
     "check_goal": "properties",
     "check_ruleset": "properties",
+    "check_ruleset_by_goal": "properties",
     "check_when": "properties",
 }
 

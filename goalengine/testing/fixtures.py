@@ -8,6 +8,7 @@ optional explanation substrings) with ``expect``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..errors import Diagnostic, GoalEngineError
 from ..evaluate import judge
@@ -16,7 +17,9 @@ from ..periods import parse_as_of
 from ..resolve import DataCache, load_ruleset_data
 from ..ruleset import FixtureCase, RuleSet
 
-__all__ = ["FixtureOutcome", "Mismatch", "run_fixture", "run_fixtures"]
+_V = TypeVar("_V")
+
+__all__ = ["FixtureOutcome", "Mismatch", "run_fixture", "run_fixtures", "select_fixtures"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +105,21 @@ def run_fixtures(ruleset: RuleSet, cache: DataCache | None = None) -> list[Fixtu
     """Every fixture of ``ruleset``, in file order."""
     cache = cache or DataCache()
     return [run_fixture(ruleset, case, cache) for case in ruleset.tests]
+
+
+def select_fixtures(ruleset: RuleSet) -> RuleSet:
+    """``ruleset`` with each fixture's expectations cut to the goals it still holds (after
+    ``--select``/``--exclude``); a fixture left expecting nothing is dropped."""
+    kept = {goal.id for goal in ruleset.goals}
+
+    def ours(expected: dict[str, _V]) -> dict[str, _V]:
+        return {k: v for k, v in expected.items() if k.partition("@")[0] in kept}
+
+    cases = []
+    for case in ruleset.tests:
+        expect, explanation = ours(case.expect), ours(case.expect_explanation)
+        if expect or explanation:
+            cases.append(
+                case.model_copy(update={"expect": expect, "expect_explanation": explanation})
+            )
+    return ruleset.model_copy(update={"tests": tuple(cases)})

@@ -30,7 +30,7 @@ import ast
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,7 @@ __all__ = [
     "author_properties",
     "check_goal",
     "check_ruleset",
+    "check_ruleset_by_goal",
     "check_when",
     "unexplained_numbers",
 ]
@@ -275,16 +276,31 @@ class PropertyChecker:
         return [*GENERIC, *(a.name for a in self.authors if a.applies_to(goal))]
 
     def run(self, names: Iterable[str] | None = None) -> list[PropertyOutcome]:
+        return [outcome for _, found in self.by_goal(names) for outcome in found]
+
+    def by_goal(
+        self, names: Iterable[str] | None = None
+    ) -> Iterator[tuple[str, list[PropertyOutcome]]]:
+        """``(goal id, its outcomes)`` as each goal is done (a run takes a while: the command
+        line shows each goal as it finishes); last, authors' properties that apply to no
+        goal, under ``properties``."""
         wanted = None if names is None else set(names)
-        outcomes = []
         for goal in self.ruleset.goals:
-            for name in self.names(goal):
-                if wanted is None or name in wanted or name == "compiles":
-                    outcomes.append(self.check(goal, name))
-        for author in self.authors:
-            if author.problem and not any(author.applies_to(g) for g in self.ruleset.goals):
-                outcomes.append(self._outcome("properties", author.name, False, author.problem))
-        return outcomes
+            yield (
+                goal.id,
+                [
+                    self.check(goal, name)
+                    for name in self.names(goal)
+                    if wanted is None or name in wanted or name == "compiles"
+                ],
+            )
+        orphans = [
+            self._outcome("properties", author.name, False, author.problem)
+            for author in self.authors
+            if author.problem and not any(author.applies_to(g) for g in self.ruleset.goals)
+        ]
+        if orphans:
+            yield "properties", orphans
 
     def check(self, goal: Goal | str, name: str) -> PropertyOutcome:
         """One property of one goal."""
@@ -776,6 +792,21 @@ def check_ruleset(
         ruleset, data=data, max_examples=max_examples, derandomize=derandomize
     )
     return checker.run(properties)
+
+
+def check_ruleset_by_goal(
+    ruleset: RuleSet,
+    max_examples: int = DEFAULT_EXAMPLES,
+    *,
+    data: Dataset | Mapping[str, Any] | str | Path | None = None,
+    properties: Iterable[str] | None = None,
+    derandomize: bool = True,
+) -> Iterator[tuple[str, list[PropertyOutcome]]]:
+    """:func:`check_ruleset`, goal by goal as each is done: ``(goal id, outcomes)``."""
+    checker = PropertyChecker(
+        ruleset, data=data, max_examples=max_examples, derandomize=derandomize
+    )
+    return checker.by_goal(properties)
 
 
 def check_goal(

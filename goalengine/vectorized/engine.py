@@ -39,6 +39,7 @@ from ..data.columnar import Frame
 from ..data.dataset import Dataset
 from ..engine import decide
 from ..errors import GoalEngineError
+from ..explain import broken_in
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
 from ..methods import get as get_method
@@ -922,26 +923,32 @@ class FamilyJudge:
             )  # fmt: skip
             return failed
         alive = np.ones(n, dtype=bool)
-        broken = np.full(n, -1)
+        broken: IntArray = np.full(n, -1, dtype=np.intp)
         for k, column in enumerate(inside):
             holds, failed = scope.evaluate(self.rule.tree, self.ends[column], active=alive)
             unclean |= failed
             broken[alive & ~holds.astype(bool) & ~failed] = k
             alive &= holds.astype(bool) & ~failed
+        later = self.broken_later(scope, inside, broken)
         for k, column in enumerate(inside):
-            index = np.flatnonzero(broken == k)
-            if not len(index):
+            rows = np.flatnonzero(broken == k)
+            if not len(rows):
                 continue
-            sub = scope.subset(index)
-            held = self.holds_now(sub, self.ends[column])
-            unclean[index] |= held.failed
-            period = self.periods[column]
-            builder.add(
-                index, np.zeros(len(index), dtype=int),
-                [decide.throughout_verdict(self.ctx.as_of, time.end, violated=True)], held,
-                latest=column, passed=True, reason=decide.broken_in(period),
-                violation=(period, builder.subject_rows[index, column]), each=labelled,
-            )  # fmt: skip
+            # The same reason for rows broken in the same later periods too.
+            patterns, group = np.unique(later[rows], axis=0, return_inverse=True)
+            for g, pattern in enumerate(patterns):
+                index = rows[group.reshape(-1) == g]
+                sub = scope.subset(index)
+                held = self.holds_now(sub, self.ends[column])
+                unclean[index] |= held.failed
+                period = self.periods[column]
+                also = [self.periods[inside[j]] for j in np.flatnonzero(pattern)]
+                missed = decide.throughout_verdict(self.ctx.as_of, time.end, violated=True)
+                builder.add(
+                    index, np.zeros(len(index), dtype=int), [missed], held,
+                    latest=column, passed=True, reason=broken_in([period, *also]),
+                    violation=(period, builder.subject_rows[index, column]), each=labelled,
+                )  # fmt: skip
         index = np.flatnonzero(alive)
         if len(index):
             sub = scope.subset(index)
@@ -954,6 +961,18 @@ class FamilyJudge:
                 passed=True, reason=reason, checked=len(inside), each=labelled,
             )  # fmt: skip
         return unclean
+
+    def broken_later(self, scope: _Scope, inside: list[int], broken: IntArray) -> BoolArray:
+        """Per row, the periods after its first break where the rule fails too (the scalar
+        ``broken_later``: a row the rule cannot be evaluated for there leaves it out)."""
+        later = np.zeros((scope.n, len(inside)), dtype=bool)
+        for k, column in enumerate(inside):
+            active = (broken >= 0) & (broken < k)
+            if not active.any():
+                continue
+            holds, failed = scope.evaluate(self.rule.tree, self.ends[column], active=active)
+            later[:, k] = active & ~holds.astype(bool) & ~failed
+        return later
 
     def by_deadline(
         self,

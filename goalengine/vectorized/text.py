@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..explain import distinct_digits, format_change, format_number, format_value
+from ..explain import distinct_digits, format_change, format_number, format_value, is_percent
 from ..methods.linear import chance_text, linear_reason
 
 __all__ = [
@@ -174,12 +174,17 @@ class ColumnFormats:
     def change(self, delta: Any, unit: str | None = None) -> str:
         texts = format_numbers(self._array(delta), memo=self.memo)
         token = self._token([t if t.startswith("-") else "+" + t for t in texts])
-        if unit == "%":
+        if is_percent(unit):
             return token + "pp"
         return f"{token} {unit}" if unit else token
 
     def number(self, values: Any) -> str:
         return self._token(self._texts_of(values))
+
+    @staticmethod
+    def phrase(message: str, /, **values: object) -> str:
+        """``TextFormats.phrase``: the English words around the column tokens."""
+        return message.format(**values)
 
     def distinct_digits(self, a: Any, b: Any) -> list[int | None] | None:
         """``explain.distinct_digits`` per entity (None: no entity needs extra digits)."""

@@ -71,8 +71,15 @@ def test_schema_rejects_wrong_output(
 def test_every_key_is_required() -> None:
     schema = report_schema()
     result = schema["$defs"]["Result"]
-    assert set(result["required"]) == set(result["properties"])
-    assert set(schema["required"]) == {"as_of", "results", "warnings", "summary", "rollups"}
+    assert set(result["required"]) == set(result["properties"]) - {"series"}  # --include-series
+    assert set(schema["required"]) == {
+        "as_of",
+        "results",
+        "warnings",
+        "files",
+        "summary",
+        "rollups",
+    }
 
 
 def test_schema_command_writes_and_checks(

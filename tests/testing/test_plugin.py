@@ -80,6 +80,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_rule_files_run_as_tests_with_junit(project: Path) -> None:
     done = pytest_run(project, "rules/", "-v", "--junitxml=report.xml")
     out = done.stdout
@@ -102,6 +103,7 @@ def test_rule_files_run_as_tests_with_junit(project: Path) -> None:
     assert any(c.find("failure") is not None for c in cases)
 
 
+@pytest.mark.slow
 def test_select_with_k_and_fixtures_only(project: Path) -> None:
     done = pytest_run(project, "rules/examples.yaml", "-k", "tryghed and never_crashes", "-q")
     assert done.returncode == 0, done.stdout
@@ -112,6 +114,7 @@ def test_select_with_k_and_fixtures_only(project: Path) -> None:
     assert "1 passed" in tagged.stdout, tagged.stdout
 
 
+@pytest.mark.slow
 def test_rule_files_among_testpaths_are_left_alone(project: Path) -> None:
     # `pytest` (testpaths) and `pytest tests` never collect YAML kept as test data ...
     for args in ([], ["tests"]):

@@ -8,6 +8,8 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+import pytest
+
 GOOD = """\
 data:
   - {{x: {{2009: 1}}}}
@@ -50,6 +52,7 @@ def plugin_args() -> list[str]:
     return [] if "goalengine.testing.plugin" in names else ["-p", "goalengine.testing.plugin"]
 
 
+@pytest.mark.slow
 def test_bad_rule_files_fail_alone_and_the_others_run(tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()

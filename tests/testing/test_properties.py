@@ -49,6 +49,7 @@ def with_fixture(text: str, fixture: str) -> RuleSet:
 # -- the rules of a correct goal -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_sound_goal_passes_the_generic_properties() -> None:
     ruleset = read_rules(Path("e.yaml"), text=EMPLOYMENT_FILE.format(op=">="))
     outcomes = check_ruleset(ruleset, 40, properties=[n for n in GENERIC if "honesty" not in n])
@@ -62,6 +63,7 @@ def test_the_authors_property_holds_for_the_sound_goal() -> None:
     assert found.passed, found
 
 
+@pytest.mark.slow
 def test_a_reversed_comparison_is_caught_with_a_shrunk_fixture() -> None:
     # The goal is meant to rise, but the rule says '<=': the author's own property fails.
     text = EMPLOYMENT_FILE.format(op="<=")
@@ -390,6 +392,7 @@ def test_authors_properties_from_python() -> None:
     assert "employment_rate: {2010-H2: 44.4}" in away.fixture
 
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.nested_given])
 @given(rulesets(("x", "y"), max_goals=1, max_leaves=3))
 def test_the_checker_handles_any_valid_rule_and_its_fixtures_paste(ruleset: RuleSet) -> None:

@@ -19,6 +19,7 @@ SOUND = ["never_crashes", "monotone", "deadline_consistency", "as_of_monotone", 
 KNOWN = {("apprenticeships-500", "as_of_monotone")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT / "rules")))
 def test_shipped_goals_have_the_properties(path: Path) -> None:
     ruleset = read_rules(path)

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def test_metric_names_are_usable_in_rules(name: str) -> None:
     assert compile_rule(f"{name} >= 1").subject == name
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(goals(("x", "y", "z")))
 def test_generated_rules_compile(text: str) -> None:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MARK = "# test_my_goals.py"
 
@@ -20,6 +22,7 @@ def example() -> str:
     return found[0]
 
 
+@pytest.mark.slow
 def test_the_documented_user_test_file_passes(tmp_path: Path) -> None:
     (tmp_path / "test_my_goals.py").write_text(example(), encoding="utf-8")
     env = {**os.environ}

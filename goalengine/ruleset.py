@@ -164,6 +164,8 @@ class DataSource(_Frozen):
     """The ``data:`` entry in the rule file."""
     written: str | None = None
     """The path as the rule file writes it, for messages."""
+    dataset: bool = False
+    """``path`` is a partitioned Parquet dataset (a folder), not one file."""
 
     @property
     def name(self) -> str:

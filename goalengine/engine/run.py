@@ -229,6 +229,8 @@ def _frame(
     else:
         return None
     path = source.path
+    if source.dataset:  # a partitioned dataset: only the metrics the rules name are read
+        return _dataset_frame(ruleset, source, root, cache)
     if not path.is_file():
         return None  # the scalar path words the error about a missing file
     if path.stat().st_size < FRAME_MIN_BYTES or find_spec("numpy") is None:
@@ -240,6 +242,17 @@ def _frame(
     if len(frame.entity_names) < VECTOR_MIN_ENTITIES:
         return None  # few entities: per entity, as evaluate_many judges them
     return frame
+
+
+def _dataset_frame(
+    ruleset: RuleSet, source: DataSource, root: Path | None, cache: DataCache
+) -> Frame | None:
+    from ..resolve import named_metrics
+
+    try:
+        return cache.frame(source, root, metrics=named_metrics(ruleset))
+    except GoalEngineError:
+        return None  # the dataset path raises it again, at its place
 
 
 def _frame_chunks(

@@ -1,0 +1,161 @@
+"""Distributed (a local Dask cluster) against single-process, on a partitioned dataset.
+
+    python bench/distributed.py [--entities 20000] [--metrics 20] [--goals 40] [--workers 2]
+
+Writes a hive-partitioned Parquet dataset (``entity_bucket=NN/part-0.parquet``, figures of
+bench/workload.py's kind: ``metrics`` metrics x ``entities`` entities x 20 years, plus a
+reference entity ``national``) and a rule file naming it, then times
+``goalengine check --format json`` once in one process and once with ``--workers N``,
+checks that both reports are the same text, and prints the times and the overhead ratio.
+:func:`generate_dataset` is also the data of tests/engine/test_distributed.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from workload import AS_OF, FIRST_YEAR, YEARS, goal_specs  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = "national"
+
+
+@dataclass(frozen=True)
+class PartitionedWorkload:
+    directory: Path
+    rules: Path
+    dataset: Path
+    entities: int
+    metrics: int
+    goals: int
+
+    @property
+    def observations(self) -> int:
+        return (self.entities + 1) * self.metrics * YEARS
+
+
+def generate_dataset(
+    directory: Path, entities: int, metrics: int, goals: int, buckets: int = 8, seed: int = 7
+) -> PartitionedWorkload:
+    """The dataset (``buckets`` hive partitions of contiguous entities) and its rule file.
+
+    Goals cycle through bench/workload.py's shapes (one of them ``mean(x[*])``); every
+    tenth goal instead compares with the reference entity (``x@national``).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    dataset = directory / "figures"
+    rules = directory / "goals.yaml"
+    rng = np.random.default_rng(seed)
+    width = len(str(entities - 1))
+    names = [f"district-{i:0{width}d}" for i in range(entities)] + [REFERENCE]
+    count = len(names)
+    start = rng.uniform(25, 75, size=(metrics, count, 1))
+    slope = rng.normal(0.0, 1.2, size=(metrics, count, 1))
+    noise = rng.normal(0.0, 2.0, size=(metrics, count, YEARS))
+    years = np.arange(YEARS).reshape(1, 1, YEARS)
+    values = np.round(np.clip(start + slope * years + noise, 0.5, 99.5), 1)
+    metric_names = pa.array([f"m{i}" for i in range(metrics)])
+    period_names = pa.array([str(FIRST_YEAR + y) for y in range(YEARS)])
+    edges = np.linspace(0, count, buckets + 1).astype(int)
+    for bucket in range(buckets):
+        low, high = int(edges[bucket]), int(edges[bucket + 1])
+        n = high - low
+        # Rows by metric, then entity: a metric's rows are contiguous, so the row groups
+        # of metrics a run does not name are skipped on their statistics.
+        metric_codes = np.repeat(np.arange(metrics, dtype=np.int32), n * YEARS)
+        entity_codes = np.tile(np.repeat(np.arange(n, dtype=np.int32), YEARS), metrics)
+        period_codes = np.tile(np.arange(YEARS, dtype=np.int32), metrics * n)
+        table = pa.table(
+            {
+                "metric": pa.DictionaryArray.from_arrays(metric_codes, metric_names),
+                "entity": pa.DictionaryArray.from_arrays(entity_codes, pa.array(names[low:high])),
+                "period": pa.DictionaryArray.from_arrays(period_codes, period_names),
+                "value": pa.array(values[:, low:high, :].reshape(-1), type=pa.float64()),
+            }
+        )
+        folder = dataset / f"entity_bucket={bucket:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / "part-0.parquet", row_group_size=max(n * YEARS, 1024))
+    lines = [
+        "title: Synthetic per-entity goals over a partitioned dataset (bench/distributed.py)",
+        f"as_of: {AS_OF}",
+        "data: [{dataset: figures/, format: parquet}]",
+        "goals:",
+    ]
+    for index, (goal_id, rule, baseline, unit) in enumerate(goal_specs(goals, metrics)):
+        if index % 10 == 9:
+            metric = rule.split()[0]
+            rule, baseline, unit = f"{metric} >= 0.9 * {metric}@{REFERENCE}", None, None
+        lines += [f"  - id: {goal_id}", f'    rule: "{rule}"', "    for_each: entity"]
+        lines += [f'    baseline: "{baseline}"'] * bool(baseline)
+        lines += [f'    unit: "{unit}"'] * bool(unit)
+    rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return PartitionedWorkload(directory, rules, dataset, entities, metrics, goals)
+
+
+def check(rules: Path, *extra: str, timeout: float = 600) -> tuple[float, str]:
+    """Seconds and JSON report of ``goalengine check rules --format json *extra``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "goalengine", "check", str(rules), "--format", "json", *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    seconds = time.perf_counter() - began
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"goalengine check failed ({done.returncode}): {done.stderr[-2000:]}")
+    return seconds, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entities", type=int, default=20_000)
+    parser.add_argument("--metrics", type=int, default=20)
+    parser.add_argument("--goals", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="goalengine-bench-") as folder:
+        began = time.perf_counter()
+        work = generate_dataset(Path(folder), args.entities, args.metrics, args.goals)
+        made = time.perf_counter() - began
+        single, distributed = [], []
+        for _ in range(args.repeat):
+            seconds, local = check(work.rules)
+            single.append(seconds)
+            seconds, spread = check(work.rules, "--workers", str(args.workers))
+            distributed.append(seconds)
+        report = json.loads(local)
+        print(
+            f"{work.entities:,} entities x {work.metrics} metrics x {YEARS} years "
+            f"({work.observations:,} observations, written in {made:.1f} s); "
+            f"{work.goals} goals, {report['summary']} "
+        )
+        print(f"single process      : {min(single):7.2f} s")
+        print(f"{args.workers} local workers     : {min(distributed):7.2f} s")
+        print(f"overhead ratio      : {min(distributed) / min(single):7.2f}x")
+        print(f"identical output    : {local == spread}")
+        if local != spread:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -170,6 +170,22 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_cluster(parser: argparse.ArgumentParser) -> None:
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="judge dataset rule files on the Dask cluster of this scheduler "
+        "(tcp://host:8786; needs goalengine[distributed])",
+    )
+    cluster.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        help="judge dataset rule files on a local Dask cluster of N worker processes",
+    )
+
+
 def _byte_count(text: str) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -249,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data", metavar="FILE", help="judge the rules against this dataset")
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
     _add_data(check)
+    _add_cluster(check)
     _add_common(check, top=False)
 
     validate = _subparser(
@@ -567,12 +584,17 @@ def _evaluate(
     method: str | None,
     *,
     streamed_here: bool = False,
+    texts: bool = False,
 ) -> Run:
     """Judge ``rulesets`` as a stream; with many goals, a progress bar on stderr (terminals
     only, and not while the report itself streams to the terminal: ``streamed_here``)."""
     from .engine.run import judge_stream
 
-    run = judge_stream(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
+    args = session.args
+    if getattr(args, "scheduler", None) or getattr(args, "workers", None):
+        run = _distributed(session, rulesets, data, as_of, method, texts)
+    else:
+        run = judge_stream(rulesets, data=data, as_of=as_of, method=method, limits=session.limits)
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
     if total <= PROGRESS_ABOVE or not tty or session.quiet or streamed_here:
@@ -602,6 +624,33 @@ def _evaluate(
     run.on_chunk = advance
     session.closing.append(progress.stop)
     return run
+
+
+def _distributed(
+    session: _Session,
+    rulesets: list[RuleSet],
+    data: Dataset | None,
+    as_of: date | None,
+    method: str | None,
+    texts: bool,
+) -> Run:
+    """``--scheduler``/``--workers``: judge on a Dask cluster (the same report)."""
+    from .engine.distributed import close, connect, judge_distributed
+
+    args = session.args
+    if data is not None:
+        _usage("--data cannot be used with --scheduler or --workers", "name the dataset in "
+               "the rule file: data: [{dataset: figures/, format: parquet}]")  # fmt: skip
+    if args.workers is not None and args.workers < 1:
+        _usage("--workers must be at least 1")
+    try:
+        client = connect(args.scheduler, args.workers)
+    except GoalEngineError as error:
+        _usage(error.message, error.hint)
+    session.closing.append(lambda: close(client))
+    return judge_distributed(
+        rulesets, client, as_of, method=method, limits=session.limits, texts=texts
+    )
 
 
 def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
@@ -641,7 +690,7 @@ def _check(session: _Session) -> int:
     rulesets = _select(session, rulesets, args.select, args.exclude)
     streamed = _format(session, output) == "json"
     here = streamed and output is None and session.mode(sys.stdout).terminal
-    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
+    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
     try:

@@ -421,7 +421,7 @@ def frame_from_batches(
     import pyarrow.compute as pc
 
     strings = [c for c in ("metric", "entity", "period") if c in columns]
-    codes = {c: np.empty(total, dtype=np.int32) for c in strings}
+    codes: dict[str, IntArray] = {c: np.empty(total, dtype=np.int32) for c in strings}
     labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
     v = np.empty(total, dtype=np.float64)
     published_cells: list[Any] = []

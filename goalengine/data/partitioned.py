@@ -14,7 +14,7 @@ data file before pyarrow opens them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,11 +22,18 @@ from typing import Any
 
 from ..errors import DataError, Span
 from ..limits import DEFAULT_LIMITS, Limits
+from ..periods import Period
 from ._text import escape
 from .columnar import Frame, _parquet_columns, frame_from_batches
 from .files import check_data_file, confine
 
-__all__ = ["EntityRange", "PartitionedDataset", "open_dataset", "read_dataset_frame"]
+__all__ = [
+    "EntityRange",
+    "PartitionedDataset",
+    "conform",
+    "open_dataset",
+    "read_dataset_frame",
+]
 
 _STRINGS = ["metric", "entity", "period"]
 
@@ -51,6 +58,7 @@ class PartitionedDataset:
         self.columns = columns
         """The long-format columns to read (partition columns left out)."""
         self.name = name
+        self._row_groups: list[tuple[Any, list[dict[str, tuple[str, str]]]]] | None = None
 
     def _filter(self, metrics: Collection[str] | None, part: EntityRange | None) -> Any:
         import pyarrow.dataset as ds
@@ -73,6 +81,53 @@ class PartitionedDataset:
                 where = keep if where is None else where & keep
         return where
 
+    def _files(self, metrics: Collection[str] | None, part: EntityRange | None) -> Any:
+        """The dataset narrowed to the row groups that can hold rows of ``metrics`` and of
+        ``part``'s entities, by the footers' statistics (pyarrow does not prune on
+        dictionary-typed columns itself): a task reads its own row groups only."""
+        import pyarrow.dataset as ds
+
+        if metrics is None and (part is None or part == EntityRange()):
+            return self.dataset
+        fragments = []
+        for fragment, groups in self._statistics():
+            kept = [
+                g
+                for g, bounds in enumerate(groups)
+                if _may_hold(bounds.get("metric"), metrics, None)
+                and _may_hold(bounds.get("entity"), None, part)
+            ]
+            if len(kept) == len(groups):
+                fragments.append(fragment)
+            elif kept:
+                fragments.append(fragment.subset(row_group_ids=kept))
+        return ds.FileSystemDataset(
+            fragments, self.dataset.schema, self.dataset.format, self.dataset.filesystem
+        )
+
+    def _statistics(self) -> list[tuple[Any, list[dict[str, tuple[str, str]]]]]:
+        """Each file's fragment, with per row group the (least, greatest) metric and
+        entity where its footer tells them without nulls (read once)."""
+        if self._row_groups is None:
+            found = []
+            for fragment in self.dataset.get_fragments():
+                meta = fragment.metadata
+                names = meta.schema.to_arrow_schema().names
+                groups: list[dict[str, tuple[str, str]]] = []
+                for g in range(meta.num_row_groups):
+                    known = {}
+                    for column in ("metric", "entity"):
+                        st = None
+                        if column in names:
+                            st = meta.row_group(g).column(names.index(column)).statistics
+                        # Nulls (entity-less rows) are wanted by every part: no bounds.
+                        if st is not None and st.has_min_max and st.null_count == 0:
+                            known[column] = (str(st.min), str(st.max))
+                    groups.append(known)
+                found.append((fragment, groups))
+            self._row_groups = found
+        return self._row_groups
+
     def table(
         self,
         metrics: Collection[str] | None = None,
@@ -83,7 +138,7 @@ class PartitionedDataset:
         import pyarrow as pa
 
         try:
-            return self.dataset.to_table(
+            return self._files(metrics, part).to_table(
                 columns=columns or self.columns,
                 filter=self._filter(metrics, part),
                 use_threads=False,
@@ -113,29 +168,46 @@ class PartitionedDataset:
         def where(row: int) -> str:
             return f"row {row + 1} of those read"
 
-        return frame_from_batches(
+        frame = frame_from_batches(
             table.to_batches(), table.num_rows, self.columns, self.name, where
         )
+        return conform(frame, _held(frame), frame.periods)  # a dictionary names unread metrics
 
-    def entities(self, metrics: Collection[str] | None = None) -> list[str]:
-        """Every entity with a row of ``metrics``, sorted as a frame sorts them."""
-        import pyarrow.compute as pc
+    def labels(self, metrics: Collection[str] | None = None) -> dict[str, list[Any]]:
+        """The distinct metrics, entities and periods of the rows of ``metrics``, in one
+        scan (entity-less rows add no entity)."""
+        import numpy as np
+        import pyarrow as pa
 
-        if "entity" not in self.columns:
-            return []
-        column = self.table(metrics, columns=["entity"]).column("entity")
-        found = pc.unique(column.combine_chunks().dictionary_decode()
-                          if hasattr(column.type, "value_type") else column)  # fmt: skip
-        return sorted(str(name) for name in found.to_pylist() if name)
+        wanted = [c for c in _STRINGS if c in self.columns]
+        table = self.table(metrics, columns=wanted)
+        found: dict[str, list[Any]] = {"entity": []}
+        for name in wanted:
+            seen: set[Any] = set()
+            for chunk in table.column(name).chunks:
+                if pa.types.is_dictionary(chunk.type):
+                    used = np.unique(chunk.indices.drop_null().to_numpy(zero_copy_only=False))
+                    seen.update(chunk.dictionary.take(pa.array(used)).to_pylist())
+                else:
+                    seen.update(chunk.unique().to_pylist())
+            found[name] = sorted(x for x in seen if x not in (None, ""))
+        return found
 
-    def metrics(self, named: Collection[str] | None = None) -> list[str]:
-        """The metrics (of ``named``, if given) that have rows."""
-        import pyarrow.compute as pc
 
-        column = self.table(named, columns=["metric"]).column("metric")
-        if hasattr(column.type, "value_type"):
-            column = column.combine_chunks().dictionary_decode()
-        return sorted(str(m) for m in pc.unique(column).to_pylist() if m)
+def _may_hold(
+    bounds: tuple[str, str] | None, metrics: Collection[str] | None, part: EntityRange | None
+) -> bool:
+    """Whether a row group whose column lies within ``bounds`` can hold a wanted row."""
+    if bounds is None:
+        return True  # no statistics (or nulls: entity-less rows): read it
+    low, high = bounds
+    if metrics is not None:
+        return any(low <= m <= high for m in metrics)
+    if part is None or low == "":
+        return True
+    if any(low <= name <= high for name in part.also):
+        return True
+    return (part.high is None or low < part.high) and (part.low is None or high >= part.low)
 
 
 def open_dataset(
@@ -177,6 +249,47 @@ def open_dataset(
     size = SimpleNamespace(num_rows=0, num_columns=len(schema.names))  # rows: checked on read
     columns = _parquet_columns(schema, size, name, limits)
     return PartitionedDataset(dataset, columns, name)
+
+
+def conform(frame: Frame, metrics: Sequence[str], periods: Sequence[Period]) -> Frame:
+    """``frame`` laid on ``metrics`` x ``periods`` (those of the whole dataset): NaN where
+    it has no figure, so column ``j`` means the same period in every part. Metrics it
+    names without a figure (a dictionary's unused labels) are left out."""
+    import numpy as np
+
+    metric_at = {m: i for i, m in enumerate(metrics)}
+    period_at = {p: i for i, p in enumerate(periods)}
+    held = _held(frame)
+    if any(p not in period_at for p in frame.periods) or any(m not in metric_at for m in held):
+        raise DataError("the dataset changed while it was read", Span(file=frame.source))
+    kept = [i for i, m in enumerate(frame.metrics) if m in metric_at]
+    rows = np.array([metric_at[frame.metrics[i]] for i in kept], dtype=np.intp)
+    columns = np.array([period_at[p] for p in frame.periods], dtype=np.intp)
+    values = np.full((len(metrics), len(frame.entity_names), len(periods)), np.nan)
+    unscoped = np.full((len(metrics), len(periods)), np.nan)
+    if len(rows) and len(columns):
+        values[rows[:, None], :, columns[None, :]] = np.moveaxis(frame.values[kept], 2, 1)
+        unscoped[rows[:, None], columns[None, :]] = frame.unscoped[kept]
+    at = dict(zip(kept, rows.tolist(), strict=True))
+    published = {(at[m], e, int(columns[c])): day for (m, e, c), day in frame.published.items()}
+    return Frame(
+        metrics=tuple(metrics),
+        entity_names=frame.entity_names,
+        periods=tuple(periods),
+        values=values,
+        unscoped=unscoped,
+        published=published,
+        source=frame.source,
+    )
+
+
+def _held(frame: Frame) -> list[str]:
+    """The metrics ``frame`` has a figure of."""
+    import numpy as np
+
+    seen = ~np.isnan(frame.values).reshape(len(frame.metrics), -1)
+    scoped: list[bool] = np.asarray(seen.any(axis=1), dtype=bool).tolist()
+    return [m for i, m in enumerate(frame.metrics) if bool(scoped[i]) or frame.has_unscoped(m)]
 
 
 def _without(schema: Any, names: Iterable[str]) -> Any:

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataError, GoalEngineError, PeriodError, Span
+from ..errors import GoalEngineError, PeriodError, Span
 from ..evaluate import failed_result, judging_day, ruleset_warnings
 from ..language.check import ENTITY_FUNCTIONS
 from ..limits import DEFAULT_LIMITS, Limits
@@ -151,16 +151,17 @@ class _Plan:
         yield from run.chunks()
 
     def _job(self, ruleset: RuleSet, source: Any) -> _Job:
-        from ..data.partitioned import EntityRange, open_dataset
+        from ..data.partitioned import EntityRange, conform, open_dataset
 
         root = data_root_of(ruleset, self.data_root)
         dataset = open_dataset(
             source.path, root=root, limits=self.limits, span=source.span, name=source.name
         )
         metrics = named_metrics(ruleset)
-        present = dataset.metrics(metrics)
-        entities = dataset.entities(metrics)
-        periods = _periods(dataset.table(metrics, columns=["period"]).column("period"))
+        labels = dataset.labels(metrics)  # the plan: one scan of the label columns
+        present = [str(m) for m in labels["metric"]]
+        entities = [str(e) for e in labels["entity"]]
+        periods = _periods(labels["period"])
         references: set[str] = set()
         peer_metrics: set[str] = set()
         for goal in ruleset.goals:
@@ -173,7 +174,7 @@ class _Plan:
         peers = None
         if peer_metrics:
             whole = dataset.frame(peer_metrics & set(present), None, self.limits)
-            peers = self.client.scatter(_conform(whole, present, periods), broadcast=True)
+            peers = self.client.scatter(conform(whole, present, periods), broadcast=True)
         count = max(1, min(self.parts, len(entities) // MIN_PART))
         size = math.ceil(len(entities) / count) if entities else 1
         cuts = [entities[i] for i in range(size, len(entities), size)]
@@ -251,54 +252,16 @@ def _peer_metrics(tree: ast.AST) -> set[str]:
     return found
 
 
-def _periods(column: Any) -> tuple[Period, ...]:
-    """The periods of a column, parsed and in Period order (unparsable ones left to the
-    reader, which reports them)."""
-    import pyarrow.compute as pc
-
-    if hasattr(column.type, "value_type"):
-        column = column.combine_chunks().dictionary_decode()
+def _periods(labels: Iterable[Any]) -> tuple[Period, ...]:
+    """Period labels parsed, in Period order (unparsable ones are left to the reader,
+    which reports them at their row)."""
     found: set[Period] = set()
-    for label in pc.unique(column).to_pylist():
+    for label in labels:
         try:
             found.add(Period.parse(str(label)))
         except (PeriodError, ValueError):
             continue
     return tuple(sorted(found))
-
-
-def _conform(frame: Frame, metrics: Sequence[str], periods: Sequence[Period]) -> Frame:
-    """``frame`` laid on ``metrics`` x ``periods`` (those of the whole dataset): NaN where
-    it has no figure, so column ``j`` means the same period in every part."""
-    import numpy as np
-
-    from ..data.columnar import Frame
-
-    metric_at = {m: i for i, m in enumerate(metrics)}
-    period_at = {p: i for i, p in enumerate(periods)}
-    if any(p not in period_at for p in frame.periods) or any(
-        m not in metric_at for m in frame.metrics
-    ):
-        raise DataError("the dataset changed while it was read", Span(file=frame.source))
-    rows = np.array([metric_at[m] for m in frame.metrics], dtype=np.intp)
-    columns = np.array([period_at[p] for p in frame.periods], dtype=np.intp)
-    values = np.full((len(metrics), len(frame.entity_names), len(periods)), np.nan)
-    unscoped = np.full((len(metrics), len(periods)), np.nan)
-    if len(rows) and len(columns):
-        values[rows[:, None], :, columns[None, :]] = np.moveaxis(frame.values, 2, 1)
-        unscoped[rows[:, None], columns[None, :]] = frame.unscoped
-    published = {
-        (int(rows[m]), e, int(columns[c])): day for (m, e, c), day in frame.published.items()
-    }
-    return Frame(
-        metrics=tuple(metrics),
-        entity_names=frame.entity_names,
-        periods=tuple(periods),
-        values=values,
-        unscoped=unscoped,
-        published=published,
-        source=frame.source,
-    )
 
 
 @dataclass(frozen=True)
@@ -343,7 +306,7 @@ class _Answer:
 
 def judge_part(task: _Task, peers: Frame | None) -> list[_Answer]:
     """The task run on a worker: one goal group over one entity part."""
-    from ..data.partitioned import open_dataset
+    from ..data.partitioned import conform, open_dataset
     from ..vectorized import FrameChunk, stream_results
     from ..vectorized.engine import Context
 
@@ -351,7 +314,7 @@ def judge_part(task: _Task, peers: Frame | None) -> list[_Answer]:
     try:
         dataset = open_dataset(task.path, root=task.root, limits=task.limits, name=task.name)
         wanted = set().union(*(_metrics(goal) for goal in task.goals))
-        frame = _conform(dataset.frame(wanted, task.part, task.limits), task.metrics, task.periods)
+        frame = conform(dataset.frame(wanted, task.part, task.limits), task.metrics, task.periods)
     except GoalEngineError as error:
         return [_Answer(goal, failed=_failed(goal, error, task.day)) for goal in task.goals]
     context = Context(frame, task.day) if peers is None else _peer_context(frame, task.day, peers)

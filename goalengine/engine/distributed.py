@@ -104,7 +104,7 @@ def judge_distributed(
     """Judge ``rulesets`` on ``client``'s cluster; the same results, in the same order, as
     :func:`goalengine.engine.run.judge_stream` gives in one process.
 
-    ``parts``: entity parts per goal group (default: twice the workers). ``texts``: tasks
+    ``parts``: entity parts per goal group (default: one per worker). ``texts``: tasks
     send JSON text (for :func:`~goalengine.engine.run.write_json`); False sends Results.
     """
     rulesets = list(rulesets)
@@ -112,7 +112,7 @@ def judge_distributed(
     day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
     warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
     if parts is None:
-        parts = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        parts = max(1, len(client.scheduler_info().get("workers", {})))
     plan = _Plan(client, as_of, method, data_root, limits, parts, goals_per_task, texts)
     return Run(day, warnings, plan.chunks(rulesets))
 

@@ -130,6 +130,58 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def cost_model(work: PartitionedWorkload, workers: int) -> None:
+    """The numbers of docs/scaling.md's cost model, in CPU seconds where the machine is
+    shared: one task's read and judge per 10^6 observations, result bytes per 10^6
+    results, and the scheduler's overhead per (empty) task."""
+    from goalengine import load_rules
+    from goalengine.engine.distributed import _Plan, judge_part
+    from goalengine.evaluate import judging_day
+    from goalengine.limits import DEFAULT_LIMITS
+
+    class Here:  # the plan's broadcast, in this process
+        def scatter(self, value: object, broadcast: bool) -> object:
+            return value
+
+    ruleset = load_rules(work.rules)
+    plan = _Plan(Here(), None, None, None, DEFAULT_LIMITS, 4, 32, True)
+    began = time.process_time()
+    job = plan._job(ruleset, ruleset.data_sources[0])
+    planned = time.process_time() - began
+    task = plan._task(job, list(ruleset.goals), judging_day(ruleset, None), job.ranges[1])
+    began = time.process_time()
+    answers = judge_part(task, job.peers)
+    spent = time.process_time() - began
+    results = sum(len(answer.texts) for answer in answers)
+    size = sum(len(text.encode()) + 6 for answer in answers for text in answer.texts)
+    observations = work.observations / len(job.ranges)  # the part's share, all metrics
+    print(f"plan pass (labels, peers): {planned:6.2f} CPU s for {work.observations:,} obs")
+    print(f"one part: {observations:,.0f} observations, {results:,} results, {spent:.2f} CPU s")
+    print(f"  per 10^6 observations read and judged: {spent / observations * 1e6:6.2f} CPU s")
+    print(f"  per 10^6 results: {spent / results * 1e6:6.1f} CPU s, {size / results:,.0f} bytes")
+    # In a process of its own: this file's name would hide Dask's `distributed` package
+    # from a worker started from here.
+    done = subprocess.run(
+        [sys.executable, "-c", _OVERHEAD, str(workers)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"},
+    )  # fmt: skip
+    print(f"scheduler overhead per task: {float(done.stdout) * 1e3:.1f} ms")
+
+
+_OVERHEAD = """
+import sys, time
+from goalengine.engine.distributed import close, connect
+if __name__ == "__main__":
+    client = connect(None, int(sys.argv[1]))
+    client.submit(int, 0).result()
+    began = time.perf_counter()
+    client.gather([client.submit(int, i, pure=False) for i in range(500)])
+    print((time.perf_counter() - began) / 500)
+    close(client)
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entities", type=int, default=20_000)
@@ -137,11 +189,15 @@ def main() -> None:
     parser.add_argument("--goals", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--model", action="store_true", help="measure the cost model only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="goalengine-bench-") as folder:
         began = time.perf_counter()
         work = generate_dataset(Path(folder), args.entities, args.metrics, args.goals)
         made = time.perf_counter() - began
+        if args.model:
+            cost_model(work, args.workers)
+            return
         single, distributed = [], []
         local, spread = Path(folder) / "single.json", Path(folder) / "distributed.json"
         for _ in range(args.repeat):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import math
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +53,7 @@ GOALS_PER_TASK = 32
 #: Fewer entities than this per part is not worth a task.
 MIN_PART = 500
 _INDENT = "    "
+_JOIN = ",\n" + _INDENT  # as engine.run.write_json joins results
 
 
 def connect(scheduler: str | None = None, workers: int | None = None) -> Any:
@@ -301,6 +303,9 @@ class _Answer:
     tally: dict[Verdict, int] = field(default_factory=dict)
     errors: list[Result] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    packed: bytes = b""
+    """``texts`` joined as the JSON report joins them, zlib-compressed: JSON text is
+    repetitive (about 10:1), and moving it from the workers was most of a run's overhead."""
     results: list[Result] = field(default_factory=list)
 
 
@@ -341,6 +346,10 @@ def judge_part(task: _Task, peers: Frame | None) -> list[_Answer]:
             answer.texts.extend(mine.texts(_INDENT))
         else:
             answer.results.extend(mine.results())
+    for answer in answers.values():
+        if answer.texts:
+            answer.packed = zlib.compress(_JOIN.join(answer.texts).encode(), 1)
+            answer.texts = []
     return [answers[goal.id] for goal in task.goals]
 
 
@@ -415,8 +424,9 @@ class _Merged:
         return [result for answer in self.answers for result in answer.results]
 
     def texts(self, indent: str) -> list[str]:
+        """A part's texts each (already joined: joined again, they read the same)."""
         assert indent == _INDENT
-        return [text for answer in self.answers for text in answer.texts]
+        return [zlib.decompress(a.packed).decode() for a in self.answers if a.packed]
 
 
 def _merged(goal: Goal, answers: list[_Answer], texts: bool) -> Iterator[Chunk]:

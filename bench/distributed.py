@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -107,9 +108,11 @@ def generate_dataset(
     return PartitionedWorkload(directory, rules, dataset, entities, metrics, goals)
 
 
-def check(rules: Path, out: Path, *extra: str, timeout: float = 1800) -> float:
-    """Seconds of ``goalengine check rules --format json -o out *extra``."""
+def check(rules: Path, out: Path, *extra: str, timeout: float = 1800) -> tuple[float, float]:
+    """Wall and CPU seconds (its own and its children's: a local cluster's) of
+    ``goalengine check rules --format json -o out *extra``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "goalengine", "check", str(rules), "--format", "json",
@@ -117,9 +120,48 @@ def check(rules: Path, out: Path, *extra: str, timeout: float = 1800) -> float:
         capture_output=True, text=True, env=env, timeout=timeout, check=False,
     )  # fmt: skip
     seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"goalengine check failed ({done.returncode}): {done.stderr[-2000:]}")
-    return seconds
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds of a running process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def on_cluster(rules: Path, out: Path, workers: int) -> tuple[float, float]:
+    """:func:`check` on a cluster started beforehand (``dask scheduler`` and ``workers``
+    ``dask worker`` processes): the run's wall time, and its CPU with the workers'."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+    dask = [sys.executable, "-m", "dask"]
+    started = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                 str(port), "--no-dashboard"], **quiet)]  # type: ignore[call-overload]  # fmt: skip
+    try:
+        for _ in range(workers):
+            started.append(subprocess.Popen([*dask, "worker", address, "--nthreads", "1",
+                           "--no-nanny", "--no-dashboard"], **quiet))  # type: ignore[call-overload]  # fmt: skip
+        time.sleep(1)
+        ready = "from distributed import Client; import sys; "
+        ready += f"c = Client('{address}', timeout=120); c.wait_for_workers({workers}, 120)"
+        subprocess.run([sys.executable, "-c", ready], env=env, check=True, timeout=300, cwd="/")
+        before = sum(_cpu(p.pid) for p in started)
+        seconds, cpu = check(rules, out, "--scheduler", address)
+        return seconds, cpu + sum(_cpu(p.pid) for p in started) - before
+    finally:
+        for process in started:
+            process.kill()
+            process.wait()
 
 
 def _digest(path: Path) -> str:
@@ -198,24 +240,30 @@ def main() -> None:
         if args.model:
             cost_model(work, args.workers)
             return
-        single, distributed = [], []
-        local, spread = Path(folder) / "single.json", Path(folder) / "distributed.json"
+        outs = [Path(folder) / f"{name}.json" for name in ("single", "local", "cluster")]
+        runs: list[list[tuple[float, float]]] = [[], [], []]
         for _ in range(args.repeat):
-            single.append(check(work.rules, local))
-            distributed.append(check(work.rules, spread, "--workers", str(args.workers)))
-        with local.open(encoding="utf-8") as stream:
+            runs[0].append(check(work.rules, outs[0]))
+            runs[1].append(check(work.rules, outs[1], "--workers", str(args.workers)))
+            runs[2].append(on_cluster(work.rules, outs[2], args.workers))
+        with outs[0].open(encoding="utf-8") as stream:
             results = sum(1 for line in stream if line.startswith('      "entity": '))
-        same = _digest(local) == _digest(spread)
+        digests = {_digest(out) for out in outs}
         print(
             f"{work.entities:,} entities x {work.metrics} metrics x {YEARS} years "
             f"({work.observations:,} observations, written in {made:.1f} s); "
-            f"{work.goals} goals, {results:,} results, report {local.stat().st_size:,} bytes"
+            f"{work.goals} goals, {results:,} results, report {outs[0].stat().st_size:,} bytes"
         )
-        print(f"single process      : {min(single):7.2f} s")
-        print(f"{args.workers} local workers     : {min(distributed):7.2f} s")
-        print(f"overhead ratio      : {min(distributed) / min(single):7.2f}x")
-        print(f"identical output    : {same}")
-        if not same:
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        wall, cpu = min(r[0] for r in runs[0]), min(r[1] for r in runs[0])
+        names = ["single process", f"--workers {args.workers} (start)", "running cluster"]
+        for name, timed in zip(names, runs, strict=True):
+            w, c = min(t[0] for t in timed), min(t[1] for t in timed)
+            print(
+                f"{name:24}: wall {w:7.2f} s ({w / wall:4.2f}x)  CPU {c:7.2f} s ({c / cpu:4.2f}x)"
+            )
+        print(f"identical output        : {len(digests) == 1}")
+        if len(digests) != 1:
             sys.exit(1)
 
 

@@ -237,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         "-f",
-        choices=names,
+        choices=(*names, "parquet"),
         help=f"{', '.join(names[:-1])} or {names[-1]} (default: table on a terminal, json "
         "when piped; with --output, from the file's suffix)",
     )
@@ -678,6 +678,8 @@ def _check(session: _Session) -> int:
     from .render.diagnostics import unique
 
     args = session.args
+    if args.format == "parquet":
+        return _check_parquet(session)
     as_of = _as_of(args.as_of)
     _method(args.method)
     output = Path(args.output) if args.output else None
@@ -721,6 +723,45 @@ def _check(session: _Session) -> int:
     if session.verbose:
         elapsed = time.perf_counter() - session.started
         session.say(f"judged {count} goals from {len(rulesets)} files in {elapsed:.2f} s")
+    return session.code
+
+
+def _check_parquet(session: _Session) -> int:
+    """``--format parquet -o DIR``: the results as a Parquet dataset (see result_dataset)."""
+    from .engine.result_dataset import write_parquet
+    from .render.diagnostics import unique
+
+    args = session.args
+    if not args.output:
+        _usage("--format parquet writes a folder of Parquet files", "add --output DIR")
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        _usage(f"--output: no such directory: {output.parent}")
+    as_of = _as_of(args.as_of)
+    _method(args.method)
+    data = _dataset(args.data, session.limits)
+    rulesets, problems = _rulesets(session, args.paths)
+    rulesets = _select(session, rulesets, args.select, args.exclude)
+    run = _evaluate(session, rulesets, data, as_of, args.method, texts=False)
+    try:
+        totals = write_parquet(run, output)
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+    except GoalEngineError as error:
+        _usage(error.message, error.hint)
+    finally:
+        for close in session.closing:
+            close()
+    problems = unique([*problems, *_result_problems(totals.errors)])
+    session.diagnostics(problems)
+    session.code = _exit_code(totals.verdicts(), problems, FAIL_ON[args.fail_on])
+    if not session.quiet:
+        from .render import count_head
+        from .render.table import counts_text
+
+        line = counts_text(count_head(len(totals.goals), totals.results), totals.summary)
+        line.append(f" → {output}/", style="dim")
+        session.err.print(line, soft_wrap=True)
     return session.code
 
 

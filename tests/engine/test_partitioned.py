@@ -7,6 +7,7 @@ the data root; a bad entry is a positioned error; ``--workers`` without Dask nam
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -157,3 +158,25 @@ def test_workers_without_dask_names_the_extra(folder: Path, tmp_path: Path) -> N
 def test_the_dataset_entry_is_documented() -> None:
     text = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
     assert "{dataset: figures/, format: parquet}" in textwrap.dedent(text)
+
+
+def test_results_as_a_parquet_dataset(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--format parquet -o DIR``: one row per result, the JSON report's fields; a second
+    run replaces the folder; a folder that holds anything else is refused."""
+    rules, out = str(folder / "dataset.yaml"), folder / "results"
+    assert main(["check", rules, "--format", "json", "-o", str(folder / "r.json")]) in (0, 1)
+    report = json.loads((folder / "r.json").read_text(encoding="utf-8"))
+    for _ in range(2):
+        assert main(["check", rules, "--format", "parquet", "-o", str(out)]) in (0, 1)
+        rows = pq.read_table(out).to_pylist()
+        assert [p.name for p in out.iterdir()] == ["part-00000.parquet"]
+        fields = ["goal", "entity", "verdict", "explanation", "latest", "target"]
+        assert [{k: row[k] for k in fields} for row in rows] == [
+            {k: result[k] for k in fields} for result in report["results"]
+        ]
+    (folder / "mine").mkdir()
+    (folder / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", rules, "--format", "parquet", "-o", str(folder / "mine")]) == 2
+    assert "is not a result dataset" in capsys.readouterr().err
+    assert (folder / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -187,7 +187,7 @@ class _Plan:
     def _task(self, job: _Job, goals: list[Goal], day: date, part: EntityRange) -> _Task:
         return _Task(
             str(job.source.path), job.source.name, job.root, self.limits, goals, day,
-            self.method, part, tuple(job.metrics), job.periods, self.texts,
+            self.method, part, tuple(job.metrics), job.periods, self.texts, job.source.span,
         )  # fmt: skip
 
     def _run(self, job: _Job) -> Iterator[Chunk]:
@@ -212,14 +212,21 @@ class _Plan:
                     answers.append(future.result())
                 except Exception as error:  # a task lost for good: its goals, in error
                     problem = GoalEngineError(f"a distributed task failed: {error}", Span())
-                    answers.append([_Answer(goal, failed=_failed(goal, problem, day))
-                                    for goal in group])  # fmt: skip
+                    failed = [_failed(goal, problem, day) for goal in group]
+                    answers.append([_Answer(g, failed=f, broken=True)
+                                    for g, f in zip(group, failed, strict=True)])  # fmt: skip
                 future.release()
             for index, goal in enumerate(group):
                 parts = [answer[index] for answer in answers]
                 if any(part.whole for part in parts):
                     yield from self._local(job.ruleset, [goal])
                     continue
+                broken = [part for part in parts if part.broken]
+                if broken:  # its data could not be read: the goal is in error, not partial
+                    assert broken[0].failed is not None
+                    yield [broken[0].failed]
+                    continue
+                # A goal failing in some parts only has no entities there: nothing lost.
                 judged = [part for part in parts if part.failed is None]
                 if not judged:
                     assert parts[0].failed is not None
@@ -290,6 +297,8 @@ class _Task:
     metrics: tuple[str, ...]
     periods: tuple[Period, ...]
     texts: bool
+    span: Span | None = None
+    """The ``data:`` entry, where a data error is placed."""
 
 
 @dataclass
@@ -298,6 +307,8 @@ class _Answer:
 
     goal: Goal
     failed: Result | None = None
+    broken: bool = False
+    """The part's data could not be read (the goal's other parts do not make it whole)."""
     whole: bool = False
     """The goal needs the whole data in one place (the scalar path judged it, with peers)."""
     tally: dict[Verdict, int] = field(default_factory=dict)
@@ -320,8 +331,10 @@ def judge_part(task: _Task, peers: Frame | None) -> list[_Answer]:
         dataset = open_dataset(task.path, root=task.root, limits=task.limits, name=task.name)
         wanted = set().union(*(_metrics(goal) for goal in task.goals))
         frame = conform(dataset.frame(wanted, task.part, task.limits), task.metrics, task.periods)
-    except GoalEngineError as error:
-        return [_Answer(goal, failed=_failed(goal, error, task.day)) for goal in task.goals]
+    except GoalEngineError as error:  # placed at the data entry, as one process does
+        error = error.at(task.span) if error.span.line is None and task.span else error
+        failed = [_failed(goal, error, task.day) for goal in task.goals]
+        return [_Answer(g, failed=f, broken=True) for g, f in zip(task.goals, failed, strict=True)]
     context = Context(frame, task.day) if peers is None else _peer_context(frame, task.day, peers)
     uses_peers = {goal.id for goal in task.goals if _uses_peers(goal)}
     names: dict[str, str] = {}

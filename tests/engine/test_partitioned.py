@@ -180,3 +180,31 @@ def test_results_as_a_parquet_dataset(folder: Path, capsys: pytest.CaptureFixtur
     assert main(["check", rules, "--format", "parquet", "-o", str(folder / "mine")]) == 2
     assert "is not a result dataset" in capsys.readouterr().err
     assert (folder / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_part_with_broken_data_puts_its_goals_in_error_at_the_data_entry(
+    folder: Path,
+) -> None:
+    """A distributed task over a part whose file cannot be read answers every goal of its
+    group with an error placed at the ``data:`` entry; the run keeps the other goals."""
+    from goalengine.engine.distributed import _Plan, judge_part
+    from goalengine.evaluate import judging_day
+    from goalengine.limits import DEFAULT_LIMITS
+
+    rules = folder / "plain.yaml"
+    rules.write_text(
+        "\n".join(GOALS.format(data="[{dataset: figures/}]").splitlines()[:7]) + "\n",
+        encoding="utf-8",
+    )
+    ruleset = load_rules(rules)
+    plan = _Plan(None, None, None, None, DEFAULT_LIMITS, 3, 32, True)
+    job = plan._job(ruleset, ruleset.data_sources[0])  # no x[*]: nothing to broadcast
+    day = judging_day(ruleset, None)
+    assert [len(a.texts) + len(a.packed) > 0 for a in judge_part(
+        plan._task(job, list(ruleset.goals), day, job.ranges[0]), None)] == [True]  # fmt: skip
+    broken = folder / "figures" / "entity_bucket=01" / "part-0.parquet"
+    broken.write_bytes(b"PAR1 not really parquet PAR1")
+    (answer,) = judge_part(plan._task(job, list(ruleset.goals), day, job.ranges[0]), None)
+    assert answer.broken and answer.failed is not None
+    assert answer.failed.verdict.value == "error"
+    assert answer.failed.error is not None and answer.failed.error.line == 3

@@ -170,22 +170,6 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_cluster(parser: argparse.ArgumentParser) -> None:
-    cluster = parser.add_mutually_exclusive_group()
-    cluster.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="judge dataset rule files on the Dask cluster of this scheduler "
-        "(tcp://host:8786; needs goalengine[distributed])",
-    )
-    cluster.add_argument(
-        "--workers",
-        metavar="N",
-        type=int,
-        help="judge dataset rule files on a local Dask cluster of N worker processes",
-    )
-
-
 def _byte_count(text: str) -> int:
     try:
         value = int(text.replace("_", "").replace(",", ""))
@@ -726,6 +710,49 @@ def _check(session: _Session) -> int:
     return session.code
 
 
+def _stream_json(run: Run, output: Path | None) -> Totals:
+    from .engine.run import write_json
+
+    if output is None:
+        totals = write_json(run, sys.stdout)
+        sys.stdout.flush()
+        return totals
+    from .render.output import atomic_output
+
+    try:
+        with atomic_output(output) as stream:
+            return write_json(run, stream)
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+
+
+def _format(session: _Session, output: Path | None) -> str:
+    chosen: str | None = session.args.format
+    if chosen:
+        return chosen
+    if output is not None:
+        from .render import format_for_suffix
+
+        return format_for_suffix(output.suffix) or "table"
+    return "table" if session.mode(sys.stdout).terminal else "json"
+
+
+def _add_cluster(parser: argparse.ArgumentParser) -> None:
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="judge dataset rule files on the Dask cluster of this scheduler "
+        "(tcp://host:8786; needs goalengine[distributed])",
+    )
+    cluster.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        help="judge dataset rule files on a local Dask cluster of N worker processes",
+    )
+
+
 def _check_parquet(session: _Session) -> int:
     """``--format parquet -o DIR``: the results as a Parquet dataset (see result_dataset)."""
     from .engine.result_dataset import write_parquet
@@ -763,33 +790,6 @@ def _check_parquet(session: _Session) -> int:
         line.append(f" → {output}/", style="dim")
         session.err.print(line, soft_wrap=True)
     return session.code
-
-
-def _stream_json(run: Run, output: Path | None) -> Totals:
-    from .engine.run import write_json
-
-    if output is None:
-        totals = write_json(run, sys.stdout)
-        sys.stdout.flush()
-        return totals
-    from .render.output import atomic_output
-
-    try:
-        with atomic_output(output) as stream:
-            return write_json(run, stream)
-    except OSError as error:
-        _usage(f"--output: cannot write {output}: {error.strerror}")
-
-
-def _format(session: _Session, output: Path | None) -> str:
-    chosen: str | None = session.args.format
-    if chosen:
-        return chosen
-    if output is not None:
-        from .render import format_for_suffix
-
-        return format_for_suffix(output.suffix) or "table"
-    return "table" if session.mode(sys.stdout).terminal else "json"
 
 
 def _emit(

@@ -307,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         "-f",
-        choices=names,
+        choices=(*names, "parquet"),
         help=f"{', '.join(names[:-1])} or {names[-1]} (default: table on a terminal, json "
         "when piped; with --output, from the file's suffix)",
     )
@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--method", metavar="NAME", help="use this progress method for every goal")
     _add_report_options(check)
     _add_data(check)
+    _add_cluster(check)
     _add_common(check, top=False)
     _add_report_command(commands)
 
@@ -684,19 +685,24 @@ def _evaluate(
     method: str | None,
     *,
     streamed_here: bool = False,
+    texts: bool = False,
 ) -> Run:
     """Judge ``rulesets`` as a stream; with many goals, a progress bar on stderr (terminals
     only, and not while the report itself streams to the terminal: ``streamed_here``)."""
     from .engine.run import judge_stream
 
-    run = judge_stream(
-        rulesets,
-        data=data,
-        as_of=as_of,
-        method=method,
-        limits=session.limits,
-        allow_database=session.allow_database,
-    )
+    args = session.args
+    if getattr(args, "scheduler", None) or getattr(args, "workers", None):
+        run = _distributed(session, rulesets, data, as_of, method, texts)
+    else:
+        run = judge_stream(
+            rulesets,
+            data=data,
+            as_of=as_of,
+            method=method,
+            limits=session.limits,
+            allow_database=session.allow_database,
+        )
     total = sum(len(r.goals) for r in rulesets)
     tty = sys.stderr.isatty() if hasattr(sys.stderr, "isatty") else False
     if total <= PROGRESS_ABOVE or not tty or session.quiet or streamed_here:
@@ -728,6 +734,33 @@ def _evaluate(
     return run
 
 
+def _distributed(
+    session: _Session,
+    rulesets: list[RuleSet],
+    data: Dataset | None,
+    as_of: date | None,
+    method: str | None,
+    texts: bool,
+) -> Run:
+    """``--scheduler``/``--workers``: judge on a Dask cluster (the same report)."""
+    from .engine.distributed import close, connect, judge_distributed
+
+    args = session.args
+    if data is not None:
+        _usage("--data cannot be used with --scheduler or --workers", "name the dataset in "
+               "the rule file: data: [{dataset: figures/, format: parquet}]")  # fmt: skip
+    if args.workers is not None and args.workers < 1:
+        _usage("--workers must be at least 1")
+    try:
+        client = connect(args.scheduler, args.workers)
+    except GoalEngineError as error:
+        _usage(error.message, error.hint)
+    session.closing.append(lambda: close(client))
+    return judge_distributed(
+        rulesets, client, as_of, method=method, limits=session.limits, texts=texts
+    )
+
+
 def _result_problems(results: Iterable[Result]) -> list[Diagnostic]:
     from .render.diagnostics import result_diagnostic
 
@@ -753,6 +786,8 @@ def _check(session: _Session) -> int:
     from .render.diagnostics import unique
 
     args = session.args
+    if args.format == "parquet":
+        return _check_parquet(session)
     as_of = _as_of(args.as_of)
     _method(args.method)
     output = Path(args.output) if args.output else None
@@ -775,7 +810,7 @@ def _check(session: _Session) -> int:
         require()
     streamed = chosen == "json" and not args.include_series
     here = streamed and output is None and session.mode(sys.stdout).terminal
-    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
+    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
     try:
@@ -871,6 +906,61 @@ def _format(session: _Session, output: Path | None) -> str:
 
         return format_for_suffix(output.suffix) or "table"
     return "table" if session.mode(sys.stdout).terminal else "json"
+
+
+def _add_cluster(parser: argparse.ArgumentParser) -> None:
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="judge dataset rule files on the Dask cluster of this scheduler "
+        "(tcp://host:8786; needs goalengine[distributed])",
+    )
+    cluster.add_argument(
+        "--workers",
+        metavar="N",
+        type=int,
+        help="judge dataset rule files on a local Dask cluster of N worker processes",
+    )
+
+
+def _check_parquet(session: _Session) -> int:
+    """``--format parquet -o DIR``: the results as a Parquet dataset (see result_dataset)."""
+    from .engine.result_dataset import write_parquet
+    from .render.diagnostics import unique
+
+    args = session.args
+    if not args.output:
+        _usage("--format parquet writes a folder of Parquet files", "add --output DIR")
+    output = Path(args.output)
+    if not output.parent.is_dir():
+        _usage(f"--output: no such directory: {output.parent}")
+    as_of = _as_of(args.as_of)
+    _method(args.method)
+    data = _dataset(args.data, session.limits)
+    rulesets, problems = _rulesets(session, args.paths)
+    rulesets = _select(session, rulesets, args.select, args.exclude)
+    run = _evaluate(session, rulesets, data, as_of, args.method, texts=False)
+    try:
+        totals = write_parquet(run, output)
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+    except GoalEngineError as error:
+        _usage(error.message, error.hint)
+    finally:
+        for close in session.closing:
+            close()
+    problems = unique([*problems, *_result_problems(totals.errors)])
+    session.diagnostics(problems)
+    session.code = _exit_code(totals.verdicts(), problems, FAIL_ON[args.fail_on])
+    if not session.quiet:
+        from .render import count_head
+        from .render.table import counts_text
+
+        line = counts_text(count_head(len(totals.goals), totals.results), totals.summary)
+        line.append(f" → {output}/", style="dim")
+        session.err.print(line, soft_wrap=True)
+    return session.code
 
 
 def _emit(

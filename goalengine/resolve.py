@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .data import Dataset, load_dataset
-from .data.files import check_data_file, default_data_root
+from .data.files import check_data_file, confine, default_data_root
 from .errors import DataError, GoalEngineError, Span, UnknownNameError, did_you_mean
 from .language import CheckedRule
 from .language.parse import span_of
@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-__all__ = ["DataCache", "ResolvedGoal", "data_root_of", "load_ruleset_data", "resolve_goal"]
+__all__ = [
+    "DataCache",
+    "ResolvedGoal",
+    "data_root_of",
+    "load_ruleset_data",
+    "named_metrics",
+    "resolve_goal",
+]
 
 
 _RELATIVE = "paths in 'data:' are relative to the rule file"
@@ -105,11 +112,42 @@ class DataCache:
         source: DataSource | str | Path,
         root: Path | None = None,
         limits: Limits | None = None,
+        metrics: frozenset[str] | None = None,
     ) -> Frame:
-        """The source as a columnar frame (read once; needs numpy)."""
+        """The source as a columnar frame (read once; needs numpy). Of a dataset, only
+        the rows of ``metrics`` (None: all) are read."""
         from .data.columnar import read_frame
 
+        if isinstance(source, DataSource) and source.dataset:
+            return self._dataset(source, root, limits, metrics)
         return self._get(self._frames, read_frame, source, root, limits)
+
+    def _dataset(
+        self,
+        source: DataSource,
+        root: Path | None,
+        limits: Limits | None,
+        metrics: frozenset[str] | None,
+    ) -> Frame:
+        """A partitioned dataset's rows of ``metrics``, as a frame (read once per metrics)."""
+        from .data.partitioned import read_dataset_frame
+
+        root = root if root is not None else self.data_root
+        limits = limits or self.limits
+        try:
+            # Confined before the cache is asked, as files are (the root may differ).
+            hint = None if source.written is None else _RELATIVE
+            folder = confine(source.path, root, source.span, name=source.name, missing_hint=hint)
+            key = (folder, None if metrics is None else ",".join(sorted(metrics)))
+            if key not in self._frames:
+                self._frames[key] = read_dataset_frame(
+                    source.path, metrics=metrics, root=root, limits=limits, name=source.name
+                )
+        except DataError as error:
+            if error.span.line is None and source.span is not None:
+                raise error.at(source.span) from None  # a whole-dataset problem: at the entry
+            raise
+        return self._frames[key]
 
     def _get(
         self,
@@ -182,10 +220,25 @@ def load_ruleset_data(
     root = data_root_of(ruleset, data_root if data_root is not None else cache.data_root)
     combined = Dataset()
     for source in ruleset.data_sources:
+        if source.dataset:
+            frame = cache.frame(source, root, limits, named_metrics(ruleset))
+            combined = combined.merged(frame.to_dataset())
+            continue
         combined = combined.merged(cache.load(source, root, limits))
     if ruleset.inline_data is not None:
         combined = combined.merged(ruleset.inline_data)
     return combined
+
+
+def named_metrics(ruleset: RuleSet) -> frozenset[str]:
+    """Every metric a rule of ``ruleset`` names (the rows a dataset needs to give)."""
+    found: set[str] = set()
+    for goal in ruleset.goals:
+        try:
+            found |= goal.compiled().metrics
+        except GoalEngineError:
+            continue  # the goal reports its own problem when judged
+    return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,8 @@ GOAL_KEYS = (
 DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
 TEST_KEYS = ("name", "as_of", "data", "expect", "expect_explanation")
 SOURCE_KEYS = ("path", "decimal", *SPEC_KEYS)
+DATASET_KEYS = ("dataset", "format")
+DATASET_FORMATS = ("parquet",)
 DECIMALS = ("point", "comma")
 
 
@@ -222,7 +224,11 @@ class _Reader:
         for index, entry in enumerate(entries):
             where = self.span(value, index, True) if isinstance(value, list) else None
             where = where or self.span(document, "data", value=True)
-            if isinstance(entry, dict) and _is_source(entry):
+            if isinstance(entry, dict) and "dataset" in entry:
+                source = self.dataset_source(entry, base, where)
+                if source is not None:
+                    sources.append(source)
+            elif isinstance(entry, dict) and _is_source(entry):
                 source = self.source(entry, base, where)
                 if source is not None:
                     sources.append(source)
@@ -298,6 +304,34 @@ class _Reader:
             span=self.span(entry, "database", value=True),
             written=file if file is not None else spec.database,
             spec=spec,
+        )
+
+    def dataset_source(self, entry: Any, base: Path, where: Span) -> DataSource | None:
+        """``{dataset: figures/, format: parquet}``: a folder of Parquet files."""
+        ok = self.check_keys(entry, DATASET_KEYS, "dataset")
+        path = entry.get("dataset")
+        if not isinstance(path, str) or not path:
+            self.error(
+                "'dataset' must name a folder, relative to the rule file",
+                self.span(entry, "dataset", value=True),
+                "{dataset: figures/, format: parquet}",
+            )
+            return None
+        kind = entry.get("format", "parquet")
+        if kind not in DATASET_FORMATS:
+            self.error(
+                f"unknown dataset format '{kind}'",
+                self.span(entry, "format", value=True),
+                did_you_mean(str(kind), DATASET_FORMATS) or "format: parquet",
+            )
+            return None
+        if not ok:
+            return None
+        return DataSource(
+            path=base / path,
+            span=self.span(entry, "dataset", value=True),
+            written=path,
+            dataset=True,
         )
 
     def fill(self, span: Span) -> Span:

@@ -169,6 +169,8 @@ class DataSource(_Frozen):
     spec: SourceSpec | None = None
     """How the entry says to read the source (columns, format, sheet, SQL), if it does.
     For a database server, ``path`` is its URL; for a database file, the file."""
+    dataset: bool = False
+    """``path`` is a partitioned Parquet dataset (a folder), not one file."""
 
     @property
     def name(self) -> str:

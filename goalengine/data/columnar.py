@@ -384,7 +384,6 @@ def read_parquet_frame(
     name = str(path)
     try:
         import pyarrow as pa
-        import pyarrow.compute as pc
         import pyarrow.parquet as pq
     except ImportError:
         raise DataError(
@@ -402,52 +401,65 @@ def read_parquet_frame(
             parquet = pq.ParquetFile(
                 stream, metadata=first.metadata, read_dictionary=strings, pre_buffer=False
             )
-            total = parquet.metadata.num_rows
-            codes = {c: np.empty(total, dtype=np.int32) for c in strings}
-            labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
-            v = np.empty(total, dtype=np.float64)
-            published_cells: list[Any] = []
-            start = 0
-            pool = pa.default_memory_pool()
-            for batch in parquet.iter_batches(
+            batches = parquet.iter_batches(
                 batch_size=batch_size, columns=columns, use_threads=False
-            ):
-                size = batch.num_rows
-                for column in strings:
-                    array = batch.column(column)
-                    if not pa.types.is_dictionary(array.type):
-                        if not pa.types.is_string(array.type):
-                            array = array.cast(pa.string())
-                        array = pc.dictionary_encode(array)
-                    known = labels[column]
-                    remap = np.array(
-                        [
-                            known.setdefault(label, len(known))
-                            for label in array.dictionary.to_pylist()
-                        ]
-                        + [-1],
-                        dtype=np.int32,
-                    )
-                    indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-                    codes[column][start : start + size] = remap[indices]
-                value = batch.column("value")
-                if value.null_count:
-                    row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
-                    raise DataError(f"{where(row)}: missing value", Span(file=name))
-                figures = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
-                _check_finite(figures, start, name, where)
-                v[start : start + size] = figures
-                if "published" in columns:
-                    published_cells.extend(batch.column("published").to_pylist())
-                start += size
-                del batch
-                pool.release_unused()  # keep decoding buffers from piling up
+            )
+            return frame_from_batches(batches, parquet.metadata.num_rows, columns, name, where)
         except (OSError, ValueError, NotImplementedError, pa.ArrowException) as error:
             raise DataError(
                 f"cannot read Parquet file: {escape(str(error), 160)}", Span(file=name)
             ) from None
         finally:
             pa.default_memory_pool().release_unused()  # decoding buffers, back to the system
+
+
+def frame_from_batches(
+    batches: Iterable[Any],
+    total: int,
+    columns: Sequence[str],
+    name: str,
+    where: Callable[[int], str],
+) -> Frame:
+    """A frame from record batches of long-format columns (``columns``, as checked by
+    :func:`_parquet_columns`), ``total`` rows in all: a Parquet file's, or a dataset's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    strings = [c for c in ("metric", "entity", "period") if c in columns]
+    codes: dict[str, IntArray] = {c: np.empty(total, dtype=np.int32) for c in strings}
+    labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
+    v = np.empty(total, dtype=np.float64)
+    published_cells: list[Any] = []
+    start = 0
+    pool = pa.default_memory_pool()
+    for batch in batches:
+        size = batch.num_rows
+        for column in strings:
+            array = batch.column(column)
+            if not pa.types.is_dictionary(array.type):
+                if not pa.types.is_string(array.type):
+                    array = array.cast(pa.string())
+                array = pc.dictionary_encode(array)
+            known = labels[column]
+            remap = np.array(
+                [known.setdefault(label, len(known)) for label in array.dictionary.to_pylist()]
+                + [-1],
+                dtype=np.int32,
+            )
+            indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            codes[column][start : start + size] = remap[indices]
+        value = batch.column("value")
+        if value.null_count:
+            row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
+            raise DataError(f"{where(row)}: missing value", Span(file=name))
+        figures = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        _check_finite(figures, start, name, where)
+        v[start : start + size] = figures
+        if "published" in columns:
+            published_cells.extend(batch.column("published").to_pylist())
+        start += size
+        del batch
+        pool.release_unused()  # keep decoding buffers from piling up
     m = codes["metric"]
     metric_labels = list(labels["metric"])
     if (m < 0).any():

@@ -254,6 +254,8 @@ def _frame(
     if source.spec is not None:
         return None  # columns, filters, sheets, SQL: read by the entry's own reader
     path = source.path
+    if source.dataset:  # a partitioned dataset: only the metrics the rules name are read
+        return _dataset_frame(ruleset, source, root, cache)
     if not path.is_file():
         return None  # the scalar path words the error about a missing file
     if path.stat().st_size < FRAME_MIN_BYTES or find_spec("numpy") is None:
@@ -271,6 +273,17 @@ def _stale(ruleset: RuleSet, dataset: Dataset, day: date) -> list[str]:
     from ..data.staleness import stale_warnings
 
     return stale_warnings(ruleset.goals, dataset, day)
+
+
+def _dataset_frame(
+    ruleset: RuleSet, source: DataSource, root: Path | None, cache: DataCache
+) -> Frame | None:
+    from ..resolve import named_metrics
+
+    try:
+        return cache.frame(source, root, metrics=named_metrics(ruleset))
+    except GoalEngineError:
+        return None  # the dataset path raises it again, at its place
 
 
 def _frame_chunks(

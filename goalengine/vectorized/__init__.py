@@ -121,15 +121,23 @@ def evaluate_frame(
 
 
 def stream_results(
-    goals: Sequence[Goal], frame: Frame, as_of: date, *, method: str | None = None, rows: int
+    goals: Sequence[Goal],
+    frame: Frame,
+    as_of: date,
+    *,
+    method: str | None = None,
+    rows: int,
+    context: Context | None = None,
 ) -> Iterator[list[Result] | FrameChunk]:
     """:meth:`FrameReport.results` in chunks of at most ``rows`` results, judging only
     about ``rows`` (goal, entity) pairs at a time; the frame's caches are shared by all.
 
     A goal that could not be judged comes as a list of its one error Result; the others
     come as :class:`FrameChunk`, which builds Results or writes their JSON, as asked.
+    ``context``: the frame's Context, if the caller has one (a distributed part's answers
+    peers from the whole data).
     """
-    ctx = Context(frame, as_of)
+    ctx = context if context is not None else Context(frame, as_of)
     per = max(1, rows // max(1, len(frame.entity_names)))
     names: dict[str, str] = {}
     memo = Memo()

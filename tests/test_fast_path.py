@@ -354,3 +354,29 @@ def test_control_characters_in_entities_are_escaped_on_the_columnar_path(
     assert not any(c in out for c in "\x1b\x7f\u202e")
     entities = {r["entity"] for r in json.loads(out)["results"]}
     assert hostile in entities  # the same string for a parser
+
+
+def test_control_characters_in_rule_text_are_escaped_once_per_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit and a title with bidi and control characters: the text filled from columns
+    escapes them as the Results' own JSON does (the template is checked, not each result)."""
+    extra = ['title: "Mål \\u202e høj\\x7f"', 'unit: "%\\u2066"', "baseline: '2008'"]
+    rules = _workload(tmp_path, [("m0 >= baseline + 5 by 2018", extra), ("m1 >= 40", extra)])
+    ruleset = read_rules(rules)
+    filled: list[int] = []
+    case_texts = goalengine.vectorized.case_texts
+
+    def counted_texts(*args: Any) -> list[str] | None:
+        lines = case_texts(*args)
+        filled.append(0 if lines is None else len(lines))
+        return lines
+
+    monkeypatch.setattr(goalengine.vectorized, "case_texts", counted_texts)
+    stream = io.StringIO()
+    write_json(judge_stream([ruleset]), stream)
+    out = stream.getvalue()
+    assert out == render_json(evaluate_many([ruleset]))
+    assert not any(c in out for c in "\x7f\u202e\u2066")
+    assert "\\u202e" in out and "\\u2066" in out
+    assert filled and 0 not in filled  # every case was filled from columns

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..models import Result
+from ..render.json import escape_unprintable, strict_json
 from .engine import Case, GoalBlock
 from .text import ColumnFormats, Memo, Template, fill, json_floats, json_text
 
@@ -64,17 +65,28 @@ class _Slots:
         self.memo = memo
         self.columns: list[list[str]] = []
 
-    def column(self, texts: list[str]) -> str:
-        self.columns.append(texts)
+    def column(self, texts: list[str], printable: bool = False) -> str:
+        """A slot filled from ``texts`` (JSON; ``printable``: known to need no escapes)."""
+        self.columns.append(texts if printable else _printable(texts))
         return f"{_MARK}{len(self.columns) - 1}{_MARK}"
 
     def floats(self, values: FloatArray | None) -> str:
-        if values is None:
-            raise _Unbound
-        return self.column(json_floats(values, self.size, self.memo, nan="NaN"))
+        if values is None or not np.isfinite(values).all():
+            raise _Unbound  # no JSON for it: result_json names the goal
+        return self.column(json_floats(values, self.size, self.memo), printable=True)
 
     def string(self, parts: list[str | list[str]]) -> str:
-        return self.column(fill(['"', *parts, '"'], self.size))
+        pieces = [p if isinstance(p, list) else escape_unprintable(p) for p in parts]
+        pieces = [_printable(p) if isinstance(p, list) else p for p in pieces]
+        return self.column(fill(['"', *pieces, '"'], self.size), printable=True)
+
+
+def _printable(texts: list[str]) -> list[str]:
+    """``texts`` each as ``strict_json`` leaves a string's JSON (checked as one text)."""
+    joined = "".join(texts)
+    if escape_unprintable(joined) is joined:
+        return texts
+    return [escape_unprintable(text) for text in texts]
 
 
 def case_texts(
@@ -99,7 +111,9 @@ def case_texts(
         _bind(document, block, case, names, slots, sentences)
     except _Unbound:
         return None
-    text = render_document(document).replace("\n", "\n" + indent)
+    # The template's own text checked once; its slots were checked column by column, and
+    # escaping is per character: each line is what strict_json makes of it.
+    text = strict_json(render_document(document).replace("\n", "\n" + indent), *_key(block))
     pieces = _SLOT.split(text)
     parts: list[str | list[str]] = []
     for i, piece in enumerate(pieces):
@@ -113,6 +127,10 @@ def case_texts(
     if lines[0] != render(first) or lines[-1] != render(result(size - 1)):
         return None
     return lines
+
+
+def _key(block: GoalBlock) -> tuple[str, str | None]:
+    return block.goal.id, block.goal.file
 
 
 def render_document(document: dict[str, Any]) -> str:

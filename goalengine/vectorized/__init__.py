@@ -144,6 +144,10 @@ def stream_results(
                     yield chunk
 
 
+#: Entity names kept as JSON text between chunks (they repeat from goal to goal).
+NAMES_KEPT = 1 << 17
+
+
 @dataclass
 class FrameChunk:
     """The results of one goal's entities at positions ``first`` <= p < ``stop``: as
@@ -209,6 +213,8 @@ class FrameChunk:
             return result_json(result).replace("\n", "\n" + indent)
 
         block, names = self.block, self.names
+        if len(names) > NAMES_KEPT:
+            names.clear()  # a million entities: memory for a chunk's names, not for all
         found: dict[int, str | bytes] = {
             p: render(r) for p, r in block.scalar.items() if self.first <= p < self.stop
         }

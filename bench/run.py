@@ -285,7 +285,8 @@ def million(options: argparse.Namespace) -> tuple[Size, list[tuple[str, str, boo
     print(
         f"\n{MILLION:,} entities x 1 metric x {YEARS} years = {work.observations:,} "
         f"observations (CSV {work.csv.stat().st_size / 2**20:.0f} MB, Parquet "
-        f"{work.data.stat().st_size / 2**20:.0f} MB); 1 goal -> {MILLION:,} results"
+        f"{work.data.stat().st_size / 2**20:.0f} MB); 1 goal -> {MILLION:,} results; "
+        f"timeout {options.million_timeout:g} s per child"
     )
     measure(size, options)
     print()

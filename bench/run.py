@@ -4,6 +4,7 @@ Usage:
     python bench/run.py                      # 1,000 and 10,000 entities (slow today)
     python bench/run.py --quick              # 100 and 1,000 entities
     python bench/run.py --sizes 300 --skip-cold-start --skip-scalar
+    python bench/run.py --sizes '' --million --skip-cold-start --skip-scalar
 
 For each size (entities x 50 metrics x 20 years, 200 ``for_each: entity`` goals; generated
 by bench/workload.py, cached under the temp directory) every path runs as its own child
@@ -14,6 +15,10 @@ process, from its data file to a file of results:
 - the peers of bench/peers/: one DuckDB SQL query, one polars query, a hand-written numpy
   program, each on the CSV and on the Parquet file, each writing ``goal,entity,verdict``;
 - the floor: ``import numpy, pyarrow`` and reading the CSV with pyarrow.
+
+``--million`` adds 1,000,000 entities x 1 metric x 20 years with one goal: the CLI must
+judge it under the same address-space limit (memory grows with a chunk of entities, not
+with the results).
 
 Each peer's verdict counts per goal are checked against goalengine's report: a difference
 prints DISAGREE. Times are the best of ``--repeats`` runs (other processes on a shared
@@ -64,6 +69,8 @@ FLOORS = {
     "imports": "floor: import numpy, pyarrow",
     "floor": "floor: ... and read the CSV",
 }
+#: Entities of ``--million`` (one metric, one goal).
+MILLION = 1_000_000
 #: Runs slower than this are not repeated.
 REPEAT_BELOW = 30.0
 
@@ -267,6 +274,35 @@ def targets_for(sizes: list[Size]) -> list[tuple[str, str, bool]]:
     return found
 
 
+def million(options: argparse.Namespace) -> tuple[Size, list[tuple[str, str, bool]]]:
+    """A million entities, one goal: every path of :func:`measure`, and whether the CLI
+    finished within the limits."""
+    options.child_timeout = options.million_timeout
+    work = generate(CACHE, MILLION, 1, 1)
+    plan = CACHE / "plan-1x1.json"
+    plan.write_text(json.dumps(goal_plan(1, 1)))
+    size = Size(MILLION, work, plan)
+    print(
+        f"\n{MILLION:,} entities x 1 metric x {YEARS} years = {work.observations:,} "
+        f"observations (CSV {work.csv.stat().st_size / 2**20:.0f} MB, Parquet "
+        f"{work.data.stat().st_size / 2**20:.0f} MB); 1 goal -> {MILLION:,} results; "
+        f"timeout {options.million_timeout:g} s per child"
+    )
+    measure(size, options)
+    print()
+    size_table(size)
+    for line in agreement(size):
+        print(f"  {line}")
+    found = []
+    for fmt in FORMATS:
+        ours = size.runs.get(f"goalengine check ({fmt})")
+        if ours is not None:
+            limits = f"{options.memory_gb:g} GB, {options.million_timeout:g} s"
+            shown = f"{show_time(ours)}, {ours.peak_mb:,.0f} MB"
+            found.append((f"CLI {fmt}, 1 M entities x 1 goal within {limits}", shown, ours.ok))
+    return size, found
+
+
 def cold_start(options: argparse.Namespace) -> list[tuple[str, str, bool]]:
     """Median of several runs each: the shipped library against the bare imports."""
     runs = options.cold_runs
@@ -351,9 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cold-start", action="store_true")
     parser.add_argument("--skip-scalar", action="store_true")
     parser.add_argument("--cold-runs", type=int, default=7)
+    parser.add_argument(
+        "--million", action="store_true", help="also 1,000,000 entities x 1 metric, 1 goal"
+    )
+    parser.add_argument("--million-timeout", type=float, default=900.0)
     options = parser.parse_args(argv)
     options.peers = [p for p in options.peers.split(",") if p]
-    entities = [100, 1000] if options.quick else [int(s) for s in options.sizes.split(",")]
+    entities = [100, 1000] if options.quick else [int(s) for s in options.sizes.split(",") if s]
     timeouts = [float(t) for t in options.timeout.split(",")]
     if len(timeouts) not in (1, len(entities)):
         parser.error("--timeout: one value, or one per size")
@@ -384,6 +424,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {line}")
         sizes.append(size)
     targets = targets_for(sizes)
+    if options.million:
+        size, found = million(options)
+        targets += found
+        sizes.append(size)  # for the agreement check below
     if not options.skip_cold_start:
         targets += cold_start(options)
     if not options.skip_scalar:

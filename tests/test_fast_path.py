@@ -145,10 +145,11 @@ def test_output_file_is_the_same_report(tmp_path: Path, capsys: pytest.CaptureFi
     assert target.read_text(encoding="utf-8") == render_json(evaluate_many([read_rules(rules)]))
 
 
-def test_small_chunks_give_the_same_report(tmp_path: Path) -> None:
+def test_small_chunks_give_the_same_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ruleset = read_rules(_workload(tmp_path))
     whole, parts = io.StringIO(), io.StringIO()
     write_json(judge_stream([ruleset]), whole)
+    monkeypatch.setattr(goalengine.vectorized, "NAMES_KEPT", 5)  # names forgotten as they go
     totals = write_json(judge_stream([ruleset], rows=7), parts)
     assert parts.getvalue() == whole.getvalue()
     assert totals.results == len(json.loads(whole.getvalue())["results"])
@@ -369,3 +370,29 @@ def test_a_throughout_rule_names_every_period_it_is_broken_in_on_both_engines(
     reasons = {r.explanation.rpartition("; ")[2] for r in scalar if r.verdict.value == "missed"}
     assert any(" and " in reason for reason in reasons), reasons  # several years named
     assert len(reasons) > 2  # rows broken in different sets of years are told apart
+
+
+def test_control_characters_in_rule_text_are_escaped_once_per_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit and a title with bidi and control characters: the text filled from columns
+    escapes them as the Results' own JSON does (the template is checked, not each result)."""
+    extra = ['title: "Mål \\u202e høj\\x7f"', 'unit: "%\\u2066"', "baseline: '2008'"]
+    rules = _workload(tmp_path, [("m0 >= baseline + 5 by 2018", extra), ("m1 >= 40", extra)])
+    ruleset = read_rules(rules)
+    filled: list[int] = []
+    case_texts = goalengine.vectorized.case_texts
+
+    def counted_texts(*args: Any) -> list[str] | None:
+        lines = case_texts(*args)
+        filled.append(0 if lines is None else len(lines))
+        return lines
+
+    monkeypatch.setattr(goalengine.vectorized, "case_texts", counted_texts)
+    stream = io.StringIO()
+    write_json(judge_stream([ruleset]), stream)
+    out = stream.getvalue()
+    assert out == render_json(evaluate_many([ruleset]))
+    assert not any(c in out for c in "\x7f\u202e\u2066")
+    assert "\\u202e" in out and "\\u2066" in out
+    assert filled and 0 not in filled  # every case was filled from columns

@@ -368,6 +368,28 @@ def read_frame(
     raise DataError(f"unknown data format '{suffix or path}'", Span(file=str(path)))
 
 
+def _remap(
+    dictionary: Any,
+    known: dict[Any, int],
+    remaps: dict[str, tuple[Any, NDArray[np.int32]]],
+    column: str,
+) -> NDArray[np.int32]:
+    """Codes of a batch's dictionary in ``known`` (new labels added), -1 last for a null.
+
+    The batches of a row group share one dictionary, as large as the column's distinct
+    values (a million entities): it is mapped once, not once per batch.
+    """
+    previous = remaps.get(column)
+    if previous is not None and (previous[0] is dictionary or previous[0].equals(dictionary)):
+        return previous[1]
+    remap = np.array(
+        [known.setdefault(label, len(known)) for label in dictionary.to_pylist()] + [-1],
+        dtype=np.int32,
+    )
+    remaps[column] = (dictionary, remap)
+    return remap
+
+
 def read_parquet_frame(
     path: str | Path,
     batch_size: int = 1 << 16,
@@ -428,6 +450,7 @@ def frame_from_batches(
     strings = [c for c in ("metric", "entity", "period") if c in columns]
     codes: dict[str, IntArray] = {c: np.empty(total, dtype=np.int32) for c in strings}
     labels: dict[str, dict[Any, int]] = {c: {} for c in strings}
+    remaps: dict[str, tuple[Any, NDArray[np.int32]]] = {}
     v = np.empty(total, dtype=np.float64)
     published_cells: list[Any] = []
     start = 0
@@ -440,14 +463,11 @@ def frame_from_batches(
                 if not pa.types.is_string(array.type):
                     array = array.cast(pa.string())
                 array = pc.dictionary_encode(array)
-            known = labels[column]
-            remap = np.array(
-                [known.setdefault(label, len(known)) for label in array.dictionary.to_pylist()]
-                + [-1],
-                dtype=np.int32,
-            )
-            indices = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            codes[column][start : start + size] = remap[indices]
+            remap = _remap(array.dictionary, labels[column], remaps, column)
+            indices = array.indices
+            if indices.null_count:
+                indices = indices.fill_null(-1)
+            codes[column][start : start + size] = remap[indices.to_numpy(zero_copy_only=False)]
         value = batch.column("value")
         if value.null_count:
             row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))

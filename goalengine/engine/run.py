@@ -17,6 +17,7 @@ of :func:`goalengine.evaluate_many`.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -80,7 +81,11 @@ class Rendered(Protocol):
     def results(self) -> list[Result]: ...
 
     def texts(self, indent: str) -> list[str]:
-        """Each result's :func:`result_json`, lines after the first indented by ``indent``."""
+        """Each result's :func:`result_json` (so strict JSON, safe to print), lines after
+        the first indented by ``indent``.
+
+        A chunk may also have ``encoded(indent) -> bytes``: ``(",\\n" + indent).join`` of
+        these texts, UTF-8 encoded; :func:`write_json` prefers it."""
         ...
 
 
@@ -305,15 +310,19 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     before, _ = head.split(json.dumps(_MARK), 1)
     stream.write(before[: -len("\n    ")])  # up to and with "["
     first = True
+    write = _writer(stream)
     for chunk in run.chunks():
+        encoded = None if isinstance(chunk, list) else getattr(chunk, "encoded", None)
         if isinstance(chunk, list):
             texts = [result_json(result).replace("\n", "\n    ") for result in chunk]
-            joined = ",\n    ".join(texts)
-        else:  # one goal's results: checked at once (a scan per result costs 10x more)
-            texts = chunk.texts("    ")
-            joined = strict_json(",\n    ".join(texts), *chunk.key[::-1])
-        if texts:
-            stream.write(("\n    " if first else ",\n    ") + joined)
+            joined: str | bytes = ",\n    ".join(texts)
+        elif encoded is not None:  # one goal's results, strict (see Rendered.encoded)
+            joined = encoded("    ")
+        else:
+            joined = ",\n    ".join(chunk.texts("    "))
+        if joined:
+            stream.write("\n    " if first else ",\n    ")
+            write(joined)
             first = False
     totals = run.totals
     tail = _skeleton(
@@ -333,6 +342,25 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     else:
         stream.write(after + "\n")
     return totals
+
+
+def _writer(stream: IO[str]) -> Callable[[str | bytes], None]:
+    """Writes text, or UTF-8 bytes straight to the stream's buffer when it has one that
+    takes them as they are (the bytes are what the stream would have encoded)."""
+    buffer = getattr(stream, "buffer", None)
+    encoding = str(getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    direct = buffer is not None and encoding == "utf8" and os.linesep == "\n"
+
+    def write(text: str | bytes) -> None:
+        if isinstance(text, str):
+            stream.write(text)
+        elif direct and buffer is not None:
+            stream.flush()
+            buffer.write(text)
+        else:
+            stream.write(text.decode())
+
+    return write
 
 
 def result_json(result: Result) -> str:

@@ -16,7 +16,7 @@ from ..errors import EvaluationError, Span
 from ..models import Report
 from .safe import UNPRINTABLE_IN_LINES
 
-__all__ = ["render_json", "strict_json"]
+__all__ = ["escape_unprintable", "render_json", "strict_json"]
 
 
 def _unicode_escape(match: re.Match[str]) -> str:
@@ -37,6 +37,15 @@ def strict_json(text: str, goal: str | None = None, file: str | None = None) -> 
     """
     if ("Infinity" in text or "NaN" in text) and _BARE_NON_FINITE.search(text):
         raise _not_finite(goal, file)
+    return escape_unprintable(text)
+
+
+def escape_unprintable(text: str) -> str:
+    """``text`` (JSON) with unprintable characters as ``\\u`` escapes, newlines kept.
+
+    Character by character: the escaped pieces of a text, joined, are the escaped text (the
+    streamed report checks a template's pieces once instead of every result's text).
+    """
     if text.isascii() and "\x7f" not in text:
         return text  # JSON encoders escape C0 controls; nothing else unprintable is ASCII
     if UNPRINTABLE_IN_LINES.search(text):

@@ -152,6 +152,10 @@ def stream_results(
                     yield chunk
 
 
+#: Entity names kept as JSON text between chunks (they repeat from goal to goal).
+NAMES_KEPT = 1 << 17
+
+
 @dataclass
 class FrameChunk:
     """The results of one goal's entities at positions ``first`` <= p < ``stop``: as
@@ -200,13 +204,26 @@ class FrameChunk:
     def texts(self, indent: str) -> list[str]:
         """Each result's ``result_json`` text, its lines after the first indented by
         ``indent``, entities in order: filled from the cases' columns (see ``layout``)."""
+        return [t if isinstance(t, str) else t.decode() for t in self._texts(indent)]
+
+    def encoded(self, indent: str) -> bytes:
+        """``(",\\n" + indent).join(self.texts(indent))``, UTF-8 encoded (most texts are
+        filled as bytes: encoding them afterwards would cost as much as filling them)."""
+        texts = self._texts(indent)
+        return (
+            (",\n" + indent).encode().join(t if isinstance(t, bytes) else t.encode() for t in texts)
+        )
+
+    def _texts(self, indent: str) -> list[str | bytes]:
         from ..engine.run import result_json
 
         def render(result: Result) -> str:
             return result_json(result).replace("\n", "\n" + indent)
 
         block, names = self.block, self.names
-        found: dict[int, str] = {
+        if len(names) > NAMES_KEPT:
+            names.clear()  # a million entities: memory for a chunk's names, not for all
+        found: dict[int, str | bytes] = {
             p: render(r) for p, r in block.scalar.items() if self.first <= p < self.stop
         }
         for case in block.cases:
@@ -224,8 +241,11 @@ class FrameChunk:
                 sentences = case_sentences(block, part, self.memo)
                 lines = case_texts(block, part, names, self.memo, sentences, result, render, indent)
                 if lines is None:
-                    lines = [render(result(k)) for k in range(part.size)]
-                found.update(zip(part.positions.tolist(), lines, strict=True))
+                    found.update(
+                        (int(part.positions[k]), render(result(k))) for k in range(part.size)
+                    )
+                else:
+                    found.update(zip(part.positions.tolist(), lines, strict=True))
         return [found[p] for p in sorted(found)]
 
 

@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..models import Result
+from ..render.json import escape_unprintable, strict_json
 from .engine import Case, GoalBlock
-from .text import ColumnFormats, Memo, Template, fill, json_floats, json_text
+from .text import ColumnFormats, Memo, Template, fill, fill_bytes, json_floats, json_text
 
 __all__ = ["case_texts", "take"]
 
@@ -62,19 +63,30 @@ class _Slots:
     def __init__(self, size: int, memo: Memo | None) -> None:
         self.size = size
         self.memo = memo
-        self.columns: list[list[str]] = []
+        self.columns: list[list[str] | list[bytes]] = []
 
-    def column(self, texts: list[str]) -> str:
-        self.columns.append(texts)
+    def column(self, texts: list[str] | list[bytes], printable: bool = False) -> str:
+        """A slot filled from ``texts`` (JSON; ``printable``: known to need no escapes)."""
+        self.columns.append(texts if printable else _printable(texts))  # type: ignore[arg-type]
         return f"{_MARK}{len(self.columns) - 1}{_MARK}"
 
     def floats(self, values: FloatArray | None) -> str:
-        if values is None:
-            raise _Unbound
-        return self.column(json_floats(values, self.size, self.memo, nan="NaN"))
+        if values is None or not np.isfinite(values).all():
+            raise _Unbound  # no JSON for it: result_json names the goal
+        return self.column(json_floats(values, self.size, self.memo), printable=True)
 
     def string(self, parts: list[str | list[str]]) -> str:
-        return self.column(fill(['"', *parts, '"'], self.size))
+        pieces = [p if isinstance(p, list) else escape_unprintable(p) for p in parts]
+        pieces = [_printable(p) if isinstance(p, list) else p for p in pieces]
+        return self.column(fill_bytes(['"', *pieces, '"'], self.size), printable=True)
+
+
+def _printable(texts: list[str]) -> list[str]:
+    """``texts`` each as ``strict_json`` leaves a string's JSON (checked as one text)."""
+    joined = "".join(texts)
+    if escape_unprintable(joined) is joined:
+        return texts
+    return [escape_unprintable(text) for text in texts]
 
 
 def case_texts(
@@ -86,11 +98,12 @@ def case_texts(
     result: Callable[[int], Result],
     render: Callable[[Result], str],
     indent: str,
-) -> list[str] | None:
-    """Each entity's ``render(result(k))``, filled from columns; None where that cannot be
-    done exactly (the caller then builds the Results). ``sentences`` are the case's
-    explanation and method reason templates; ``result(k)`` builds entity k's Result;
-    ``render`` writes ``result_json`` with the lines after the first indented by ``indent``."""
+) -> list[bytes] | None:
+    """Each entity's ``render(result(k))``, filled from columns and UTF-8 encoded; None
+    where that cannot be done exactly (the caller then builds the Results). ``sentences``
+    are the case's explanation and method reason templates; ``result(k)`` builds entity
+    k's Result; ``render`` writes ``result_json``, lines after the first indented by
+    ``indent``."""
     size = case.size
     first = result(0)
     document = first.model_dump(mode="json")
@@ -99,9 +112,11 @@ def case_texts(
         _bind(document, block, case, names, slots, sentences)
     except _Unbound:
         return None
-    text = render_document(document).replace("\n", "\n" + indent)
+    # The template's own text checked once; its slots were checked column by column, and
+    # escaping is per character: each line is what strict_json makes of it.
+    text = strict_json(render_document(document).replace("\n", "\n" + indent), *_key(block))
     pieces = _SLOT.split(text)
-    parts: list[str | list[str]] = []
+    parts: list[str | list[str] | list[bytes]] = []
     for i, piece in enumerate(pieces):
         if i % 2:
             parts.append(slots.columns[int(piece)])
@@ -109,10 +124,14 @@ def case_texts(
             return None  # the rule's own text holds the mark
         elif piece:
             parts.append(piece)
-    lines = fill(parts, size)
-    if lines[0] != render(first) or lines[-1] != render(result(size - 1)):
+    lines = fill_bytes(parts, size)
+    if lines[0].decode() != render(first) or lines[-1].decode() != render(result(size - 1)):
         return None
     return lines
+
+
+def _key(block: GoalBlock) -> tuple[str, str | None]:
+    return block.goal.id, block.goal.file
 
 
 def render_document(document: dict[str, Any]) -> str:

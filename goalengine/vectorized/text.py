@@ -24,7 +24,9 @@ __all__ = [
     "ColumnFormats",
     "Memo",
     "Template",
+    "encode_column",
     "fill",
+    "fill_bytes",
     "format_numbers",
     "json_floats",
     "linear_reason",
@@ -234,6 +236,40 @@ def fill(parts: Sequence[str | list[str]], size: int) -> list[str]:
     if not columns:
         return [pattern % ()] * size
     return [pattern % row for row in zip(*columns, strict=True)]
+
+
+def fill_bytes(parts: Sequence[str | list[str] | list[bytes]], size: int) -> list[bytes]:
+    """:func:`fill`, UTF-8 encoded: the report's lines are mostly ASCII numbers around a
+    few non-ASCII signs (≈, →), and ``bytes %`` of encoded columns costs less than ``str
+    %`` followed by encoding text that Python holds two bytes a character."""
+    pieces: list[bytes] = []
+    columns: list[list[bytes]] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part.encode().replace(b"%", b"%%"))
+            continue
+        column = encode_column(part)
+        if column.count(column[0]) == len(column):
+            pieces.append(column[0].replace(b"%", b"%%"))
+        else:
+            pieces.append(b"%s")
+            columns.append(column)
+    pattern = b"".join(pieces)
+    if not columns:
+        return [pattern % ()] * size
+    return [pattern % row for row in zip(*columns, strict=True)]
+
+
+def encode_column(texts: list[str] | list[bytes]) -> list[bytes]:
+    """Each text UTF-8 encoded (encoded as one text, then split where no text has a
+    newline: JSON texts never hold a raw one)."""
+    if not texts or isinstance(texts[0], bytes):
+        return texts  # type: ignore[return-value]
+    strings: list[str] = texts
+    encoded = "\n".join(strings).encode().split(b"\n")
+    if len(encoded) != len(strings):
+        encoded = [text.encode() for text in strings]
+    return encoded
 
 
 def json_text(text: str) -> str:

@@ -417,6 +417,7 @@ class _Judgement:
             unit=self.unit,
             holds=None if deadline is None else self.holds_by(deadline),
             options=self.goal.options,
+            baseline_period=_declared_period(self.goal),
         )
         try:
             return method.assess(goal_input)
@@ -597,6 +598,12 @@ class _Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def _declared_period(goal: Goal) -> Period | None:
+    """The baseline period a goal names without a value (for the UN's base-year search)."""
+    declared = goal.baseline
+    return declared.period if declared is not None and declared.value is None else None
 
 
 def explanation_clauses(

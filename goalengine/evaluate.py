@@ -31,7 +31,7 @@ from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, Result, ResultError, Step, Verdict
-from .periods import Period, parse_as_of
+from .periods import Period, parse_as_of, year_fraction
 from .resolve import load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
@@ -39,16 +39,19 @@ from .world import MissingValue, World
 __all__ = [
     "TEXT_FORMATS",
     "TextFormats",
+    "comparison_symbol",
     "evaluate",
     "evaluate_goal",
     "evaluate_many",
     "explanation_clauses",
     "failed_result",
     "judging_day",
+    "required_pace",
     "ruleset_warnings",
 ]
 
 _SYMBOL = {1: "≥", -1: "≤", 0: "="}
+_STRICT_SYMBOL = {1: ">", -1: "<", 0: "="}
 
 
 def evaluate(
@@ -547,7 +550,7 @@ class _Judgement:
                     value=target,
                     unit=unit,
                     period=deadline,
-                    detail=_SYMBOL[self.rule.direction],
+                    detail=comparison_symbol(self.rule),
                 )
             )
         if found.projected_side is not None and side is not None:
@@ -559,6 +562,7 @@ class _Judgement:
                     period=deadline,
                 )
             )
+        steps.extend(self.pace_steps(found))
         if outcome is not None:
             steps.append(
                 Step(
@@ -572,6 +576,44 @@ class _Judgement:
         steps.extend(self.steps)
         if found.reason:
             steps.append(Step(kind="reason", label="reason", detail=found.reason))
+        return steps
+
+    def pace_steps(self, found: _Finding) -> list[Step]:
+        """'change per year needed from now' and 'managed since the baseline' (ahead only)."""
+        latest, base = found.latest, self.baseline
+        if found.ahead is None or not self.rule.subject_is_bare or latest is None:
+            return []
+        pace = required_pace(
+            latest.value,
+            latest.period,
+            base.value if base is not None else None,
+            base.period if base is not None else None,
+            found.target,
+            found.deadline,
+        )
+        if pace is None:
+            return []
+        needed, managed = pace
+        steps = [
+            Step(
+                kind="needed_pace",
+                label="needed a year",
+                value=needed,
+                unit=self.unit,
+                period=found.deadline,
+                detail=f"from {latest.period} to the target by {found.deadline}",
+            )
+        ]
+        if managed is not None and base is not None:
+            steps.append(
+                Step(
+                    kind="managed_pace",
+                    label="managed a year",
+                    value=managed,
+                    unit=self.unit,
+                    detail=f"{base.period} to {latest.period}",
+                )
+            )
         return steps
 
     def clauses(self, found: _Finding) -> list[str | None]:
@@ -598,6 +640,18 @@ class _Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def comparison_symbol(rule: CheckedRule) -> str:
+    """How the subject must compare with the target, as the rule says it: ``<`` stays
+    strict (never "≤ 27 % … reaches 27 % → at risk")."""
+    tree = rule.tree
+    strict = (
+        isinstance(tree, ast.Compare)
+        and len(tree.ops) == 1
+        and isinstance(tree.ops[0], (ast.Lt, ast.Gt))
+    )
+    return (_STRICT_SYMBOL if strict else _SYMBOL)[rule.direction]
 
 
 def _declared_period(goal: Goal) -> Period | None:
@@ -637,12 +691,18 @@ def explanation_clauses(
     computed = (
         side is not None and not rule.subject_is_bare and not _over_subject(side, rule.subject)
     )
+    target_digits = None
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
+    if target is not None:
+        target_digits = formats.exact_digits(target, digits)
     if computed and side is not None and side_value is not None:
         clauses.append(f"{_short(side)} = {formats.number(side_value)} in {latest_period}")
     elif latest_value is not None:
-        now = f"{formats.value(latest_value, unit, digits)} in {latest_period}"
+        # Printed exactly where it is short (a latest 9.54 next to a target 9.54 must not
+        # read "9.5"), with the digits that tell it from the target.
+        latest_digits = formats.exact_digits(latest_value, digits)
+        now = f"{formats.value(latest_value, unit, latest_digits)} in {latest_period}"
         if baseline_value is not None and baseline_period != latest_period:
             change = formats.change(latest_value - baseline_value, unit)
             now += f", {change} since {baseline_period}"
@@ -650,7 +710,7 @@ def explanation_clauses(
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
         clauses.append(f"{_short(side)} = {formats.number(side_value)}")
     if target is not None:
-        clause = f"target {_SYMBOL[rule.direction]} {formats.value(target, unit, digits)}"
+        clause = f"target {comparison_symbol(rule)} {formats.value(target, unit, target_digits)}"
         if deadline is not None:
             clause += f" by {deadline}"
         if implicit:
@@ -659,6 +719,18 @@ def explanation_clauses(
         clauses.append(clause)
     elif rule.time is not None and latest_value is not None:
         clauses.append(f"rule {rule.text}")
+    if method_reason and rule.subject_is_bare:
+        # Deadline ahead: what it takes, next to what was done (never a branch on the
+        # numbers: the vectorised path fills this clause for many entities at once).
+        pace = required_pace(
+            latest_value, latest_period, baseline_value, baseline_period, target, deadline
+        )
+        if pace is not None:
+            needed, managed = pace
+            clause = f"needs {formats.change(needed, unit)} a year from now"
+            if managed is not None:
+                clause += f"; has managed {formats.change(managed, unit)}"
+            clauses.append(clause)
     clauses.extend(windows)
     if method_reason:
         clauses.append(method_reason)
@@ -667,6 +739,34 @@ def explanation_clauses(
     if reason:
         clauses.append(reason)
     return clauses
+
+
+def required_pace(
+    latest_value: Any,
+    latest_period: Period | None,
+    baseline_value: Any,
+    baseline_period: Period | None,
+    target: Any,
+    deadline: Period | None,
+) -> tuple[Any, Any] | None:
+    """The change per year needed from the latest value to the target by the end of the
+    deadline, and the change per year managed since the baseline (None without one).
+
+    Exact days, as ``linear`` counts. Works on floats and, for ``goalengine.vectorized``, on
+    columns: only the periods (shared by every entity of a case) decide what is computed.
+    """
+    if latest_value is None or latest_period is None or target is None or deadline is None:
+        return None
+    ahead = year_fraction(latest_period.end, deadline.end)
+    if ahead <= 0:
+        return None
+    needed = (target - latest_value) / ahead
+    managed = None
+    if baseline_value is not None and baseline_period is not None:
+        behind = year_fraction(baseline_period.end, latest_period.end)
+        if behind > 0:
+            managed = (latest_value - baseline_value) / behind
+    return needed, managed
 
 
 def _over_subject(side: ast.expr, subject: str) -> bool:

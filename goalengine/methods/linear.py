@@ -214,12 +214,17 @@ def linear_reason(
     ``formats`` is :data:`~goalengine.explain.TEXT_FORMATS`, or the vectorised evaluator's
     column formats, which turn this into a template for many entities at once.
     """
+    # Enough digits that the projection never prints as the target it falls short of.
+    digits = None
+    if target is not None:
+        digits = formats.exact_digits(projected, formats.distinct_digits(projected, target))
     reason = (
         f"at {formats.change(slope, unit)} a year it reaches "
-        f"{formats.value(projected, unit)} by {deadline}"
+        f"{formats.value(projected, unit, digits)} by {deadline}"
     )
     if chance is not None:
-        reason += f"; {chance} chance to reach {formats.value(target, unit)} by {deadline}"
+        exact = formats.exact_digits(target)
+        reason += f"; {chance} chance to reach {formats.value(target, unit, exact)} by {deadline}"
     return reason
 
 

@@ -23,7 +23,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UnknownNameError, did_you_mean
-from ..explain import distinct_digits, format_value
+from ..explain import distinct_digits, exact_digits, format_value
 from ..models import Report, Result, Verdict
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ def latest_cell(result: Result) -> tuple[str, str]:
     if result.latest is None:
         return "", ""
     period = str(result.latest_period) if result.latest_period is not None else ""
-    return format_value(result.latest, result.unit, _digits(result)), period
+    digits = exact_digits(result.latest, _digits(result))
+    return format_value(result.latest, result.unit, digits), period
 
 
 def target_cell(result: Result) -> tuple[str, str]:
@@ -141,7 +142,7 @@ def target_cell(result: Result) -> tuple[str, str]:
         return "", ""
     step = result.explained.find("target")
     symbol = step.detail if step is not None and step.detail in _COMPARISON else None
-    value = format_value(result.target, result.unit, _digits(result))
+    value = format_value(result.target, result.unit, exact_digits(result.target, _digits(result)))
     deadline = f"by {result.deadline}" if result.deadline is not None else ""
     return (f"{symbol} {value}" if symbol else value), deadline
 

@@ -303,7 +303,7 @@ class _Judgement:
                 start = declared.period.end
                 found = next((o for o in visible if o.date >= start), None)
             return found
-        if self.rule.uses_baseline:
+        if self.rule.uses_baseline and not self.rule.direction_only:
             raise GoalEngineError(
                 "the rule uses 'baseline' but the goal declares none",
                 self.goal.span,
@@ -314,7 +314,7 @@ class _Judgement:
             found = next((o for o in visible if o.period == period), None)
             if found is not None:
                 return found
-        return None
+        return _direction_start(visible) if self.rule.direction_only else None
 
     # -- deciding -------------------------------------------------------------------
 
@@ -415,7 +415,8 @@ class _Judgement:
             as_of=self.as_of,
             direction=self.rule.direction,
             baseline=self.baseline,
-            target=target if self.rule.subject_is_bare else None,
+            target=target if self.rule.subject_is_bare and not self.rule.direction_only else None,
+            direction_only=self.rule.direction_only,
             deadline=deadline,
             unit=self.unit,
             holds=None if deadline is None else self.holds_by(deadline),
@@ -581,7 +582,10 @@ class _Judgement:
     def pace_steps(self, found: _Finding) -> list[Step]:
         """'change per year needed from now' and 'managed since the baseline' (ahead only)."""
         latest, base = found.latest, self.baseline
-        if found.ahead is None or not self.rule.subject_is_bare or latest is None:
+        rule = self.rule
+        if found.ahead is None or latest is None or rule.direction_only:
+            return []
+        if not rule.subject_is_bare:
             return []
         pace = required_pace(
             latest.value,
@@ -640,6 +644,11 @@ class _Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def _direction_start(visible: tuple[Observation, ...]) -> Observation | None:
+    """Where a direction-only goal without a baseline starts: its first observation."""
+    return visible[0] if visible else None
 
 
 def comparison_symbol(rule: CheckedRule) -> str:
@@ -709,7 +718,16 @@ def explanation_clauses(
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
         clauses.append(f"{_short(side)} = {formats.number(side_value)}")
-    if target is not None:
+    if rule.direction_only:
+        # No target figure: the start the direction is judged from stands in its place.
+        way = "rise" if rule.direction > 0 else "fall"
+        clause = f"no target figure, only to {way}"
+        if target is not None:
+            clause += f" from {formats.value(target, unit, target_digits)}"
+        if deadline is not None:
+            clause += f" by {deadline}"
+        clauses.append(clause)
+    elif target is not None:
         clause = f"target {comparison_symbol(rule)} {formats.value(target, unit, target_digits)}"
         if deadline is not None:
             clause += f" by {deadline}"
@@ -719,7 +737,7 @@ def explanation_clauses(
         clauses.append(clause)
     elif rule.time is not None and latest_value is not None:
         clauses.append(f"rule {rule.text}")
-    if method_reason and rule.subject_is_bare:
+    if method_reason and rule.subject_is_bare and not rule.direction_only:
         # Deadline ahead: what it takes, next to what was done (never a branch on the
         # numbers: the vectorised path fills this clause for many entities at once).
         pace = required_pace(

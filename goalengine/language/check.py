@@ -87,6 +87,9 @@ class CheckedRule:
     """The rule looks at other entities: ``x[*]``, ``x@name`` or ``rank(x)``."""
     references: frozenset[str] = frozenset()
     """Entities named with ``@`` (reference entities such as ``big4_average``)."""
+    direction_only: bool = False
+    """``x rises`` / ``x falls``: a direction and no target figure (the tree compares with
+    the start: the baseline, ``x[P]`` for ``since P``, else the first observation)."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -127,6 +130,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         periods=frozenset(checker.periods),
         entity_refs=checker.entity_refs,
         references=frozenset(checker.references),
+        direction_only=parsed.trend != 0,
     )
 
 

@@ -72,6 +72,12 @@ class ParsedText:
     text: str
     tree: ast.expr
     time: TimeClause | None
+    trend: int = 0
+    """+1 for ``x rises``, -1 for ``x falls``: a direction-only goal; 0 otherwise."""
+
+
+_SINCE = re.compile(rf"\s+since\s+(?P<period>{_PERIOD})(?![\w-])")
+_TREND_WORDS = {"rises": 1, "falls": -1}
 
 
 def span_of(text: str, start: int, end: int | None = None) -> Span:
@@ -113,6 +119,7 @@ def parse_text(text: str) -> ParsedText:
         )
     rewriter = _Rewriter(text)
     time: TimeClause | None = None
+    trend = 0
     depth = 0
     position = 0
     while position < len(text):
@@ -132,6 +139,10 @@ def parse_text(text: str) -> ParsedText:
         elif kind == "name" and depth == 0 and match["name"] in ("by", "throughout"):
             time = _time_clause(text, start)
             break
+        elif kind == "name" and depth == 0 and match["name"] in _TREND_WORDS and not trend:
+            trend = _TREND_WORDS[match["name"]]
+            position = _direction_only(rewriter, match)
+            continue
         elif kind == "name":
             name = match["name"]
             if unicodedata.normalize("NFKC", name) != name:
@@ -174,7 +185,49 @@ def parse_text(text: str) -> ParsedText:
             "the rule has no expression", span_of(text, 0), hint="e.g. x >= 10 by 2012"
         )
     tree = _python_parse(text, source, rewriter.origin)
-    return ParsedText(text=text, tree=tree, time=time)
+    return ParsedText(text=text, tree=tree, time=time, trend=trend)
+
+
+def _direction_only(rewriter: _Rewriter, match: re.Match[str]) -> int:
+    """``x rises [since P]`` is written as ``x > baseline`` (``x > x[P]``): the comparison
+    with the start that decides a passed deadline. Returns where parsing goes on."""
+    text, start, end = rewriter.text, match.start(), match.end()
+    subject = rewriter.result().strip()
+    if not subject.isidentifier():
+        raise RuleSyntaxError(
+            f"'{match['name']}' follows the name of a metric",
+            span_of(text, start, end),
+            hint=f"write e.g. employment_rate {match['name']} since 2007 by 2010",
+        )
+    rewriter.emit(" > " if match["name"] == "rises" else " < ", start)
+    since = _SINCE.match(text, end)
+    if since is None and re.match(r"\s+since(?!\w)", text[end:]):
+        column = text.index("since", end)
+        word = re.match(r"\s+since\s+(\S+)", text[end:])
+        if word is not None and word[1][0].isdigit():
+            at = text.index(word[1], column + 5)
+            try:
+                Period.parse(word[1])
+            except PeriodError as error:
+                where = span_of(text, at, at + len(word[1]))
+                raise RuleSyntaxError(error.message, where, error.hint) from None
+        raise RuleSyntaxError(
+            "expected a period after 'since'",
+            span_of(text, column, column + 5),
+            hint=f"write {subject} {match['name']} since 2007",
+        )
+    if since is None:
+        rewriter.emit("baseline", start)
+        return end
+    column = since.start("period")
+    try:
+        Period.parse(since["period"])
+    except PeriodError as error:
+        raise RuleSyntaxError(
+            error.message, span_of(text, column, since.end("period")), error.hint
+        ) from None
+    rewriter.emit(f'{subject}["{since["period"]}"]', column)
+    return since.end()
 
 
 def _number(rewriter: _Rewriter, match: re.Match[str]) -> None:

@@ -133,6 +133,8 @@ class LinearMethod:
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
         intercept, slope, origin = fit_line(points)
+        if goal.direction_only and goal.direction != 0:
+            return _direction_only(goal, points, slope)
 
         def trend(day: date) -> float:
             return intercept + slope * year_fraction(origin, day)
@@ -249,6 +251,64 @@ def _probability_step(
             Step(kind="interval_low", label="80 % interval, low", value=low, unit=unit),
             Step(kind="interval_high", label="80 % interval, high", value=high, unit=unit),
         ),
+    )
+
+
+def slope_probability(
+    points: tuple[Observation, ...], slope: float, direction: int
+) -> float | None:
+    """P(the true slope points ``direction``'s way): Student t on the fitted slope,
+    ``t = d·slope / (s / √Sxx)`` with ``n − 2`` degrees of freedom; None below 3 points."""
+    n = len(points)
+    if n < 3:
+        return None
+    origin = points[0].date
+    xs = [year_fraction(origin, p.date) for p in points]
+    mean_x = sum(xs) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    mean_y = sum(p.value for p in points) / n
+    intercept = mean_y - slope * mean_x
+    scatter = sum((p.value - intercept - slope * x) ** 2 for p, x in zip(points, xs, strict=True))
+    if sxx == 0:
+        return None
+    error = math.sqrt(scatter / (n - 2) / sxx)
+    margin = direction * slope
+    if error == 0 or not math.isfinite(error):
+        return 1.0 if margin > 0 else 0.0
+    return _student_t.cdf(margin / error, n - 2)
+
+
+def _direction_only(
+    goal: MethodInput, points: tuple[Observation, ...], slope: float
+) -> MethodOutcome:
+    """``x rises`` ahead of its deadline: on track while the fitted slope points the right
+    way; the probability is that the true slope does."""
+    unit = goal.unit
+    status = "on_track" if goal.direction * slope > 0 else "off_track"
+    steps = [
+        Step(
+            kind="trend",
+            label="change per year",
+            value=slope,
+            unit=unit,
+            detail=f"least squares through {len(points)} observations",
+        )
+    ]
+    probability = slope_probability(points, slope, goal.direction)
+    way = "rise" if goal.direction > 0 else "fall"
+    reason = f"the trend is {TEXT_FORMATS.change(slope, unit)} a year"
+    if probability is not None:
+        steps.append(
+            Step(
+                kind="probability",
+                label=f"chance that the true trend is a {way}",
+                value=probability,
+                detail=f"Student t on the slope, {len(points) - 2} degrees of freedom",
+            )
+        )
+        reason += f"; {_chance(probability)} chance that the true trend is a {way}"
+    return MethodOutcome(
+        status, VERDICTS[status], tuple(steps), probability=probability, reason=reason
     )
 
 

@@ -141,6 +141,8 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
     """Why ``goal`` must go scalar, or None when the vectorised path covers it."""
     if not implements(method_name):
         return f"method '{method_name}'"
+    if rule.direction_only:
+        return "direction-only goal"  # judged once, in goalengine.evaluate
     if rule.uses_baseline and goal.baseline is None:
         return "no baseline"  # an error for every entity: the scalar path words it
     if any(m not in frame for m in rule.metrics):

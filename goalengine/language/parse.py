@@ -15,12 +15,15 @@ import ast
 import re
 import unicodedata
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from ..errors import PeriodError, RuleSyntaxError, Span
 from ..limits import MAX_WINDOW_PERIODS, MAX_WINDOW_PERIODS_PER_RULE
 from ..periods import Period
+from .events import POINT, resolve_point
 
 __all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
 
@@ -43,8 +46,8 @@ _TOKEN = re.compile(
 )
 _TIME = re.compile(
     rf"""\s*(?:
-        (?P<by>by)\s+(?P<deadline>{_PERIOD})
-      | (?P<throughout>throughout)\s+(?P<first>{_PERIOD})\s*\.\.\s*(?P<last>{_PERIOD})
+        (?P<by>by)\s+(?P<deadline>{POINT})
+      | (?P<throughout>throughout)\s+(?P<first>{POINT})\s*\.\.\s*(?P<last>{POINT})
     )\s*$""",
     re.VERBOSE,
 )
@@ -58,6 +61,8 @@ class TimeClause:
     end: Period
     start: Period | None = None
     column: int = 0
+    relative: bool = False
+    """Written with an event or an offset (``by etool_launch + 6 months``)."""
 
     def __str__(self) -> str:
         if self.kind == "by":
@@ -107,8 +112,10 @@ class _Rewriter:
         return "".join(self.out)
 
 
-def parse_text(text: str) -> ParsedText:
-    """Parse one rule. Raises :class:`RuleSyntaxError` pointing at the offending column."""
+def parse_text(text: str, events: Mapping[str, date] | None = None) -> ParsedText:
+    """Parse one rule. Raises :class:`RuleSyntaxError` pointing at the offending column.
+
+    ``events`` are the named days its time clause may use (the rule file's ``events:``)."""
     if "\n" in text.strip():
         raise RuleSyntaxError("a rule is one line", span_of(text, text.index("\n")))
     if len(text) > MAX_RULE_LENGTH:
@@ -137,7 +144,7 @@ def parse_text(text: str) -> ParsedText:
         elif kind == "number":
             _number(rewriter, match)
         elif kind == "name" and depth == 0 and match["name"] in ("by", "throughout"):
-            time = _time_clause(text, start)
+            time = _time_clause(text, start, events or {})
             break
         elif kind == "name" and depth == 0 and match["name"] in _TREND_WORDS and not trend:
             trend = _TREND_WORDS[match["name"]]
@@ -278,18 +285,20 @@ def _period_subscript(rewriter: _Rewriter, match: re.Match[str]) -> None:
     rewriter.emit("]", match.end() - 1)
 
 
-def _time_clause(text: str, start: int) -> TimeClause:
+def _time_clause(text: str, start: int, events: Mapping[str, date]) -> TimeClause:
     match = _TIME.match(text, start)
     if match is None:
         return _bad_time_clause(text, start)
-    try:
-        if match["by"]:
-            return TimeClause("by", Period.parse(match["deadline"]), column=start)
-        first, last = Period.parse(match["first"]), Period.parse(match["last"])
-    except PeriodError as error:
-        raise RuleSyntaxError(error.message, span_of(text, start), error.hint) from None
+
+    def point(group: str) -> tuple[Period, bool]:
+        return resolve_point(match[group], events, (text, match.start(group)))
+
+    if match["by"]:
+        deadline, relative = point("deadline")
+        return TimeClause("by", deadline, column=start, relative=relative)
+    (first, early), (last, late) = point("first"), point("last")
     _window_months(first, last, span_of(text, match.start("first"), match.end("last")))
-    return TimeClause("throughout", last, first, column=start)
+    return TimeClause("throughout", last, first, column=start, relative=early or late)
 
 
 def _window_months(first: Period, last: Period, where: Span) -> int:

@@ -143,6 +143,8 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
         return f"method '{method_name}'"
     if rule.direction_only:
         return "direction-only goal"  # judged once, in goalengine.evaluate
+    if rule.time is not None and rule.time.relative:
+        return "event deadline"
     if rule.uses_baseline and goal.baseline is None:
         return "no baseline"  # an error for every entity: the scalar path words it
     if any(m not in frame for m in rule.metrics):

@@ -137,3 +137,15 @@ def test_passed_deadline_is_latest_versus_start(values: list[int], rises: bool) 
     result = _judge(rule, data, "2030-12-31")
     better = values[-1] > values[0] if rises else values[-1] < values[0]
     assert result.verdict is (Verdict.MET if better else Verdict.MISSED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x rises", "x falls since 2007-H1 by 2010", "x rises throughout 2008..2010"],
+)
+def test_format_writes_the_words_back(text: str) -> None:
+    from goalengine.language import format_rule, parse_text
+
+    parsed = parse_text(text)
+    assert format_rule(parsed) == text
+    assert parse_text(format_rule(parsed)).trend == parsed.trend

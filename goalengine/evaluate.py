@@ -598,6 +598,8 @@ class _Judgement:
         if pace is None:
             return []
         needed, managed = pace
+        if not math.isfinite(needed):
+            return []  # values near the largest float: the other steps already say so
         steps = [
             Step(
                 kind="needed_pace",
@@ -608,7 +610,7 @@ class _Judgement:
                 detail=f"from {latest.period} to the target by {found.deadline}",
             )
         ]
-        if managed is not None and base is not None:
+        if managed is not None and math.isfinite(managed) and base is not None:
             steps.append(
                 Step(
                     kind="managed_pace",

@@ -32,7 +32,7 @@ from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
-from .periods import Period, parse_as_of
+from .periods import Period, parse_as_of, year_fraction
 from .resolve import load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
@@ -41,6 +41,7 @@ __all__ = [
     "TEXT_FORMATS",
     "Judgement",
     "TextFormats",
+    "comparison_symbol",
     "evaluate",
     "evaluate_goal",
     "evaluate_many",
@@ -49,10 +50,12 @@ __all__ = [
     "judging_day",
     "not_finite",
     "report_files",
+    "required_pace",
     "ruleset_warnings",
 ]
 
 _SYMBOL = {1: "≥", -1: "≤", 0: "="}
+_STRICT_SYMBOL = {1: ">", -1: "<", 0: "="}
 
 
 def evaluate(
@@ -178,8 +181,8 @@ def ruleset_warnings(ruleset: RuleSet) -> tuple[str, ...]:
 def undeclared_baseline(goal: Goal, rule: CheckedRule) -> GoalEngineError | None:
     """The error of a rule that uses ``baseline`` when its goal declares none (``goalengine
     validate`` reports it too: it does not depend on the data)."""
-    if not rule.uses_baseline or goal.baseline is not None:
-        return None
+    if not rule.uses_baseline or goal.baseline is not None or rule.direction_only:
+        return None  # a direction-only goal starts at its first observation
     return GoalEngineError(
         "the rule uses 'baseline' but the goal declares none",
         goal.span,
@@ -370,7 +373,9 @@ class Judgement:
         if choice.value is not None:
             assert choice.period is not None
             return Observation(period=choice.period, value=choice.value)
-        return None if choice.index is None else visible[choice.index]
+        if choice.index is not None:
+            return visible[choice.index]
+        return _direction_start(visible) if self.rule.direction_only else None
 
     # -- deciding -------------------------------------------------------------------
 
@@ -481,11 +486,13 @@ class Judgement:
             as_of=self.as_of,
             direction=self.rule.direction,
             baseline=self.baseline,
-            target=target if self.rule.subject_is_bare else None,
+            target=target if self.rule.subject_is_bare and not self.rule.direction_only else None,
+            direction_only=self.rule.direction_only,
             deadline=deadline,
             unit=self.unit,
             holds=None if deadline is None else self.holds_by(deadline),
             options=self.goal.options,
+            baseline_period=_declared_period(self.goal),
         )
         try:
             return method.assess(goal_input)
@@ -615,7 +622,7 @@ class Judgement:
                     value=target,
                     unit=unit,
                     period=deadline,
-                    detail=_SYMBOL[self.rule.direction],
+                    detail=comparison_symbol(self.rule),
                 )
             )
         if found.projected_side is not None and side is not None:
@@ -627,6 +634,7 @@ class Judgement:
                     period=deadline,
                 )
             )
+        steps.extend(self.pace_steps(found))
         if outcome is not None:
             steps.append(
                 Step(
@@ -640,6 +648,49 @@ class Judgement:
         steps.extend(self.steps)
         if found.reason:
             steps.append(Step(kind="reason", label="reason", detail=found.reason))
+        return steps
+
+    def pace_steps(self, found: _Finding) -> list[Step]:
+        """'change per year needed from now' and 'managed since the baseline' (ahead only)."""
+        latest, base = found.latest, self.baseline
+        rule = self.rule
+        if found.ahead is None or latest is None or rule.direction_only:
+            return []
+        if not rule.subject_is_bare:
+            return []
+        pace = required_pace(
+            latest.value,
+            latest.period,
+            base.value if base is not None else None,
+            base.period if base is not None else None,
+            found.target,
+            found.deadline,
+        )
+        if pace is None:
+            return []
+        needed, managed = pace
+        if not math.isfinite(needed):
+            return []  # values near the largest float: the other steps already say so
+        steps = [
+            Step(
+                kind="needed_pace",
+                label="needed a year",
+                value=needed,
+                unit=self.unit,
+                period=found.deadline,
+                detail=f"from {latest.period} to the target by {found.deadline}",
+            )
+        ]
+        if managed is not None and math.isfinite(managed) and base is not None:
+            steps.append(
+                Step(
+                    kind="managed_pace",
+                    label="managed a year",
+                    value=managed,
+                    unit=self.unit,
+                    detail=f"{base.period} to {latest.period}",
+                )
+            )
         return steps
 
     def clauses(self, found: _Finding) -> list[str | None]:
@@ -666,6 +717,29 @@ class Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def _direction_start(visible: tuple[Observation, ...]) -> Observation | None:
+    """Where a direction-only goal without a baseline starts: its first observation."""
+    return visible[0] if visible else None
+
+
+def comparison_symbol(rule: CheckedRule) -> str:
+    """How the subject must compare with the target, as the rule says it: ``<`` stays
+    strict (never "≤ 27 % … reaches 27 % → at risk")."""
+    tree = rule.tree
+    strict = (
+        isinstance(tree, ast.Compare)
+        and len(tree.ops) == 1
+        and isinstance(tree.ops[0], (ast.Lt, ast.Gt))
+    )
+    return (_STRICT_SYMBOL if strict else _SYMBOL)[rule.direction]
+
+
+def _declared_period(goal: Goal) -> Period | None:
+    """The baseline period a goal names without a value (for the UN's base-year search)."""
+    declared = goal.baseline
+    return declared.period if declared is not None and declared.value is None else None
 
 
 def explanation_clauses(
@@ -699,8 +773,11 @@ def explanation_clauses(
     computed = (
         side is not None and not rule.subject_is_bare and not _over_subject(side, rule.subject)
     )
+    target_digits = None
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
+    if target is not None:
+        target_digits = formats.exact_digits(target, digits)
     if computed and side is not None and side_value is not None:
         clauses.append(
             formats.phrase(
@@ -709,9 +786,12 @@ def explanation_clauses(
             )
         )  # fmt: skip
     elif latest_value is not None:
+        # Printed exactly where it is short (a latest 9.54 next to a target 9.54 must not
+        # read "9.5"), with the digits that tell it from the target.
+        latest_digits = formats.exact_digits(latest_value, digits)
         now = formats.phrase(
             "{value} in {period}",
-            value=formats.value(latest_value, unit, digits), period=latest_period,
+            value=formats.value(latest_value, unit, latest_digits), period=latest_period,
         )  # fmt: skip
         if baseline_value is not None and baseline_period != latest_period:
             change = formats.change(latest_value - baseline_value, unit)
@@ -721,10 +801,22 @@ def explanation_clauses(
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
         clauses.append(f"{_short(side)} = {formats.number(side_value)}")
-    if target is not None:
+    if rule.direction_only:
+        # No target figure: the start the direction is judged from stands in its place.
+        if rule.direction > 0:
+            clause = formats.phrase("no target figure, only to rise")
+        else:
+            clause = formats.phrase("no target figure, only to fall")
+        if target is not None:
+            start = formats.value(target, unit, target_digits)
+            clause += formats.phrase(" from {value}", value=start)
+        if deadline is not None:
+            clause += formats.phrase(" by {deadline}", deadline=deadline)
+        clauses.append(clause)
+    elif target is not None:
         clause = formats.phrase(
             "target {symbol} {value}",
-            symbol=_SYMBOL[rule.direction], value=formats.value(target, unit, digits),
+            symbol=comparison_symbol(rule), value=formats.value(target, unit, target_digits),
         )  # fmt: skip
         if deadline is not None:
             clause += formats.phrase(" by {deadline}", deadline=deadline)
@@ -734,6 +826,22 @@ def explanation_clauses(
         clauses.append(clause)
     elif rule.time is not None and latest_value is not None:
         clauses.append(formats.phrase("rule {rule}", rule=rule.text))
+    if method_reason and rule.subject_is_bare and not rule.direction_only:
+        # Deadline ahead: what it takes, next to what was done (never a branch on the
+        # numbers: the vectorised path fills this clause for many entities at once).
+        pace = required_pace(
+            latest_value, latest_period, baseline_value, baseline_period, target, deadline
+        )
+        if pace is not None:
+            needed, managed = pace
+            clause = formats.phrase(
+                "needs {change} a year from now", change=formats.change(needed, unit)
+            )
+            if managed is not None:
+                clause += formats.phrase(
+                    "; has managed {change}", change=formats.change(managed, unit)
+                )
+            clauses.append(clause)
     clauses.extend(windows)
     if method_reason:
         clauses.append(method_reason)
@@ -747,6 +855,34 @@ def explanation_clauses(
     if reason:
         clauses.append(reason)
     return clauses
+
+
+def required_pace(
+    latest_value: Any,
+    latest_period: Period | None,
+    baseline_value: Any,
+    baseline_period: Period | None,
+    target: Any,
+    deadline: Period | None,
+) -> tuple[Any, Any] | None:
+    """The change per year needed from the latest value to the target by the end of the
+    deadline, and the change per year managed since the baseline (None without one).
+
+    Exact days, as ``linear`` counts. Works on floats and, for ``goalengine.vectorized``, on
+    columns: only the periods (shared by every entity of a case) decide what is computed.
+    """
+    if latest_value is None or latest_period is None or target is None or deadline is None:
+        return None
+    ahead = year_fraction(latest_period.end, deadline.end)
+    if ahead <= 0:
+        return None
+    needed = (target - latest_value) / ahead
+    managed = None
+    if baseline_value is not None and baseline_period is not None:
+        behind = year_fraction(baseline_period.end, latest_period.end)
+        if behind > 0:
+            managed = (latest_value - baseline_value) / behind
+    return needed, managed
 
 
 def _over_subject(side: ast.expr, subject: str) -> bool:

@@ -15,6 +15,7 @@ __all__ = [
     "TextFormats",
     "broken_in",
     "distinct_digits",
+    "exact_digits",
     "format_change",
     "format_number",
     "format_value",
@@ -75,6 +76,27 @@ def distinct_digits(a: float, b: float) -> int | None:
     return None
 
 
+def exact_digits(value: float, at_least: int | None = None) -> int | None:
+    """Decimals (up to 4) that print ``value`` exactly where the default rounding would not
+    (a baseline of 9.54 is "9.54", not "9.5"); ``at_least`` keeps a count already needed.
+
+    A number with more than 4 decimals is a computed one: it keeps the default rounding.
+    """
+    if not math.isfinite(value) or _reads_back(format_number(value, at_least), value):
+        return at_least
+    for digits in range(max(at_least or 0, 1), 5):
+        if _reads_back(f"{value:.{digits}f}", value):
+            return digits
+    return at_least
+
+
+def _reads_back(text: str, value: float) -> bool:
+    try:
+        return abs(float(text) - value) <= 1e-9 * max(1.0, abs(value))
+    except ValueError:  # "n/a", "∞", "1.2e+20"
+        return True
+
+
 def format_value(value: float, unit: str | None = None, digits: int | None = None) -> str:
     """``59.9 %``, ``554 placements``, ``12``."""
     text = format_number(value, digits)
@@ -110,6 +132,7 @@ class TextFormats:
     change = staticmethod(format_change)
     number = staticmethod(format_number)
     distinct_digits = staticmethod(distinct_digits)
+    exact_digits = staticmethod(exact_digits)
 
     @staticmethod
     def phrase(message: str, /, **values: object) -> str:

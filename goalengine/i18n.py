@@ -199,7 +199,7 @@ def rebuild_explanation(result: Result, words: Language) -> str:
         baseline_period=period("baseline"),
         side_value=value("side"),
         target=value("target"),
-        deadline=period("target"),
+        deadline=result.deadline,
         implicit=[
             (s.period, float(s.value or 0))
             for s in result.steps

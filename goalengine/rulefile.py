@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ __all__ = [
 
 FILE_KEYS = (
     "title", "source", "as_of", "lang", "data", "defaults", "goals", "tests", "properties",
+    "events",
 )  # fmt: skip
 LANGUAGES = ("en", "da")
 GOAL_KEYS = (
@@ -119,6 +120,7 @@ class _Reader:
         self.lines = text.splitlines()
         self.text = text
         self.problems: list[Diagnostic] = []
+        self.events: dict[str, date] = {}
 
     def span(self, mapping: Any, key: Any, value: bool = False) -> Span:
         found = position(mapping, key, self.name, value)
@@ -146,6 +148,7 @@ class _Reader:
             if key not in DEFAULT_KEYS:
                 self.unknown_key(defaults, key, DEFAULT_KEYS, "defaults")
         data_files, inline = self.data(document.get("data"), document, base)
+        self.events = self.read_events(document)
         goals = list(self.goals(document, defaults))
         tests = list(self.tests(document, {g.id for g in goals}))
         properties = self.properties(document, [g.id for g in goals])
@@ -199,6 +202,30 @@ class _Reader:
                        self.span(document, "lang", value=True), hint)  # fmt: skip
             return None
         return value
+
+    def read_events(self, document: Any) -> dict[str, date]:
+        """``events: {etool_launch: 2009-05-15}``: named days a time clause may use."""
+        value = document.get("events")
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error("'events' must map names to dates", self.span(document, "events", True),
+                       "events: {etool_launch: 2009-05-15}")  # fmt: skip
+            return {}
+        events: dict[str, date] = {}
+        for name in value:
+            if not (isinstance(name, str) and name.isidentifier() and name.isascii()):
+                self.error(f"event name '{name}' is not a plain name", self.span(value, name),
+                           "use letters, digits and _ (etool_launch)")  # fmt: skip
+                continue
+            day = value[name]
+            if not isinstance(day, date):
+                day = self.as_of(value, name)  # a string such as "2009-05-15"
+            elif isinstance(day, datetime):
+                day = day.date()
+            if day is not None:
+                events[name] = day
+        return events
 
     def as_of(self, mapping: Any, key: str) -> date | None:
         value = mapping.get(key)
@@ -437,6 +464,7 @@ class _Reader:
             line=line,
             column=column,
             source_line=source_line,
+            events=self.events,
             **{**as_text, "unit": as_text["unit"] or fields["unit"]},
         )
         problem: GoalEngineError | None = None

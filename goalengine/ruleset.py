@@ -83,6 +83,8 @@ class Goal(_Frozen):
     source_line: str | None = None
     problem: GoalEngineError | None = None
     """Set when the goal could not be read or compiled; the goal is then judged ``error``."""
+    events: dict[str, date] = {}
+    """Named days its time clause may use (the rule file's ``events:``)."""
 
     _compiled: CheckedRule | None = PrivateAttr(default=None)
 
@@ -109,7 +111,7 @@ class Goal(_Frozen):
             raise self.problem
         if self._compiled is None:
             try:
-                compiled = compile_rule(self.rule)
+                compiled = compile_rule(self.rule, events=self.events)
             except GoalEngineError as error:
                 raise error.at(self.place(error.span)) from None
             object.__setattr__(self, "_compiled", compiled)

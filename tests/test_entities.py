@@ -213,7 +213,7 @@ def test_references_exclude_themselves_from_all_entities(engine: str) -> None:
 def test_named_reference_entity(engine: str) -> None:
     results = judge("youth <= 0.9 * youth@big4_average", engine)
     assert results[0].target == pytest.approx(0.9 * 7.5)
-    assert results[0].explanation == "4.6 in 2012; target ≤ 6.8 → met."
+    assert results[0].explanation == "4.6 in 2012; target ≤ 6.75 → met."
 
 
 def test_rank_one_is_the_highest(engine: str) -> None:

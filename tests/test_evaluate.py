@@ -36,6 +36,7 @@ def test_employment_goal_is_on_track_at_the_2009_report() -> None:
     assert result.progress_ratio == pytest.approx(slope / needed)
     assert result.explanation == (
         "59.9 % in 2008-08, +5.5pp since 2007-H1; target ≥ 64.4 % by 2010; "
+        "needs +1.9pp a year from now; has managed +4.7pp; "
         "at +4.7pp a year it reaches 70.8 % by 2010 → on track."
     )
 

@@ -297,9 +297,11 @@ def fit_line(xs: Sequence[float], ys: Sequence[V]) -> tuple[V, V]:
     return mean_y - slope * mean_x, slope
 
 
-def standard_error(xs: Sequence[float], ys: Sequence[V], intercept: V, slope: V, x0: float) -> Any:
-    """Of a new observation at ``x0`` around the fitted line (line uncertainty plus scatter);
-    None below 3 points or when all ``xs`` are equal (no scatter to speak of)."""
+def _scatter(
+    xs: Sequence[float], ys: Sequence[V], intercept: V, slope: V
+) -> tuple[Any, float, float] | None:
+    """(residual variance, mean of ``xs``, Sxx) around the fitted line; None below 3 points
+    or when all ``xs`` are equal (no scatter to speak of)."""
     count = len(xs)
     if count < 3:
         return None
@@ -311,14 +313,36 @@ def standard_error(xs: Sequence[float], ys: Sequence[V], intercept: V, slope: V,
     for x, y in zip(xs, ys, strict=True):
         residual = y - (intercept + slope * x)  # type: ignore[operator]
         squares.append(residual * residual)
-    scatter = total(squares) / (count - 2)
-    leverage = 1.0 + 1.0 / count + (x0 - mean_x) * (x0 - mean_x) / sxx
-    variance = scatter * leverage
-    if _is_array(variance):
+    return total(squares) / (count - 2), mean_x, sxx
+
+
+def _sqrt(value: Any) -> Any:
+    if _is_array(value):
         import numpy as np
 
-        return np.sqrt(variance)
-    return math.sqrt(variance)
+        return np.sqrt(value)
+    return math.sqrt(value)
+
+
+def standard_error(xs: Sequence[float], ys: Sequence[V], intercept: V, slope: V, x0: float) -> Any:
+    """Of a new observation at ``x0`` around the fitted line (line uncertainty plus scatter);
+    None below 3 points or when all ``xs`` are equal (no scatter to speak of)."""
+    found = _scatter(xs, ys, intercept, slope)
+    if found is None:
+        return None
+    scatter, mean_x, sxx = found
+    leverage = 1.0 + 1.0 / len(xs) + (x0 - mean_x) * (x0 - mean_x) / sxx
+    return _sqrt(scatter * leverage)
+
+
+def slope_error(xs: Sequence[float], ys: Sequence[V], intercept: V, slope: V) -> Any:
+    """Of the fitted slope, ``s / √Sxx`` (``n − 2`` degrees of freedom); None as
+    :func:`standard_error`."""
+    found = _scatter(xs, ys, intercept, slope)
+    if found is None:
+        return None
+    scatter, _, sxx = found
+    return _sqrt(scatter / sxx)
 
 
 def progress_ratio(per_year: Any, target: Any, base_value: Any, years: float) -> Any:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 
 from .check import AGGREGATES, FUNCTIONS, RESERVED, CheckedRule, check, warnings_for
 from .format import format_rule, format_tree
@@ -26,6 +27,10 @@ __all__ = [
 ]
 
 
-def compile_rule(text: str, metrics: Iterable[str] | None = None) -> CheckedRule:
-    """Parse and check one rule; raises :class:`~goalengine.errors.GoalEngineError`."""
-    return check(parse_text(text), metrics)
+def compile_rule(
+    text: str, metrics: Iterable[str] | None = None, events: Mapping[str, date] | None = None
+) -> CheckedRule:
+    """Parse and check one rule; raises :class:`~goalengine.errors.GoalEngineError`.
+
+    ``events`` are the named days its time clause may use (``by etool_launch + 6 months``)."""
+    return check(parse_text(text, events), metrics)

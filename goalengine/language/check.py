@@ -95,6 +95,9 @@ class CheckedRule:
     """The functions the rule calls (``round``, ``sum``, ``rank``...)."""
     windows: bool = False
     """The rule aggregates a window of periods (``sum(x[2010..2013])``)."""
+    direction_only: bool = False
+    """``x rises`` / ``x falls``: a direction and no target figure (the tree compares with
+    the start: the baseline, ``x[P]`` for ``since P``, else the first observation)."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -138,6 +141,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         metric_order=(subject, *(m for m in checker.metrics if m != subject)),
         calls=frozenset(checker.calls),
         windows=checker.windows,
+        direction_only=parsed.trend != 0,
     )
 
 

@@ -44,6 +44,18 @@ def format_tree(tree: ast.expr) -> str:
 
 
 def format_rule(parsed: ParsedText) -> str:
-    """Canonical text of a whole rule, time clause included."""
-    text = format_tree(parsed.tree)
+    """Canonical text of a whole rule, time clause included (an event in the time clause is
+    written as the period it resolved to)."""
+    text = _direction_only(parsed) if parsed.trend else format_tree(parsed.tree)
     return f"{text} {parsed.time}" if parsed.time else text
+
+
+def _direction_only(parsed: ParsedText) -> str:
+    """``x rises since 2007``: the words the comparison with the start was parsed from."""
+    tree = parsed.tree
+    assert isinstance(tree, ast.Compare) and isinstance(tree.left, ast.Name)
+    text = f"{tree.left.id} {'rises' if parsed.trend > 0 else 'falls'}"
+    start = tree.comparators[0]
+    if isinstance(start, ast.Subscript):
+        text += f" since {key_text(start.slice)}"
+    return text

@@ -15,12 +15,15 @@ import ast
 import re
 import unicodedata
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from ..errors import PeriodError, RuleSyntaxError, Span
 from ..limits import MAX_WINDOW_PERIODS, MAX_WINDOW_PERIODS_PER_RULE
 from ..periods import PERIOD_TEXT, Period
+from .events import POINT, resolve_point
 
 __all__ = ["MAX_DEPTH", "MAX_RULE_LENGTH", "ParsedText", "TimeClause", "parse_text"]
 
@@ -43,8 +46,8 @@ _TOKEN = re.compile(
 )
 _TIME = re.compile(
     rf"""\s*(?:
-        (?P<by>by)\s+(?P<deadline>{_PERIOD})
-      | (?P<throughout>throughout)\s+(?P<first>{_PERIOD})\s*\.\.\s*(?P<last>{_PERIOD})
+        (?P<by>by)\s+(?P<deadline>{POINT})
+      | (?P<throughout>throughout)\s+(?P<first>{POINT})\s*\.\.\s*(?P<last>{POINT})
     )\s*$""",
     re.VERBOSE,
 )
@@ -58,6 +61,8 @@ class TimeClause:
     end: Period
     start: Period | None = None
     column: int = 0
+    relative: bool = False
+    """Written with an event or an offset (``by etool_launch + 6 months``)."""
 
     def __str__(self) -> str:
         if self.kind == "by":
@@ -72,6 +77,12 @@ class ParsedText:
     text: str
     tree: ast.expr
     time: TimeClause | None
+    trend: int = 0
+    """+1 for ``x rises``, -1 for ``x falls``: a direction-only goal; 0 otherwise."""
+
+
+_SINCE = re.compile(rf"\s+since\s+(?P<period>{_PERIOD})(?![\w-])")
+_TREND_WORDS = {"rises": 1, "falls": -1}
 
 
 def span_of(text: str, start: int, end: int | None = None) -> Span:
@@ -101,8 +112,10 @@ class _Rewriter:
         return "".join(self.out)
 
 
-def parse_text(text: str) -> ParsedText:
-    """Parse one rule. Raises :class:`RuleSyntaxError` pointing at the offending column."""
+def parse_text(text: str, events: Mapping[str, date] | None = None) -> ParsedText:
+    """Parse one rule. Raises :class:`RuleSyntaxError` pointing at the offending column.
+
+    ``events`` are the named days its time clause may use (the rule file's ``events:``)."""
     if "\n" in text.strip():
         raise RuleSyntaxError("a rule is one line", span_of(text, text.index("\n")))
     if len(text) > MAX_RULE_LENGTH:
@@ -113,6 +126,7 @@ def parse_text(text: str) -> ParsedText:
         )
     rewriter = _Rewriter(text)
     time: TimeClause | None = None
+    trend = 0
     depth = 0
     position = 0
     while position < len(text):
@@ -132,8 +146,12 @@ def parse_text(text: str) -> ParsedText:
         elif kind == "number":
             _number(rewriter, match)
         elif kind == "name" and depth == 0 and match["name"] in ("by", "throughout"):
-            time = _time_clause(text, start)
+            time = _time_clause(text, start, events or {})
             break
+        elif kind == "name" and depth == 0 and match["name"] in _TREND_WORDS and not trend:
+            trend = _TREND_WORDS[match["name"]]
+            position = _direction_only(rewriter, match)
+            continue
         elif kind == "name":
             name = match["name"]
             if unicodedata.normalize("NFKC", name) != name:
@@ -176,7 +194,49 @@ def parse_text(text: str) -> ParsedText:
             "the rule has no expression", span_of(text, 0), hint="e.g. x >= 10 by 2012"
         )
     tree = _python_parse(text, source, rewriter.origin)
-    return ParsedText(text=text, tree=tree, time=time)
+    return ParsedText(text=text, tree=tree, time=time, trend=trend)
+
+
+def _direction_only(rewriter: _Rewriter, match: re.Match[str]) -> int:
+    """``x rises [since P]`` is written as ``x > baseline`` (``x > x[P]``): the comparison
+    with the start that decides a passed deadline. Returns where parsing goes on."""
+    text, start, end = rewriter.text, match.start(), match.end()
+    subject = rewriter.result().strip()
+    if not subject.isidentifier():
+        raise RuleSyntaxError(
+            f"'{match['name']}' follows the name of a metric",
+            span_of(text, start, end),
+            hint=f"write e.g. employment_rate {match['name']} since 2007 by 2010",
+        )
+    rewriter.emit(" > " if match["name"] == "rises" else " < ", start)
+    since = _SINCE.match(text, end)
+    if since is None and re.match(r"\s+since(?!\w)", text[end:]):
+        column = text.index("since", end)
+        word = re.match(r"\s+since\s+(\S+)", text[end:])
+        if word is not None and word[1][0].isdigit():
+            at = text.index(word[1], column + 5)
+            try:
+                Period.parse(word[1])
+            except PeriodError as error:
+                where = span_of(text, at, at + len(word[1]))
+                raise RuleSyntaxError(error.message, where, error.hint) from None
+        raise RuleSyntaxError(
+            "expected a period after 'since'",
+            span_of(text, column, column + 5),
+            hint=f"write {subject} {match['name']} since 2007",
+        )
+    if since is None:
+        rewriter.emit("baseline", start)
+        return end
+    column = since.start("period")
+    try:
+        Period.parse(since["period"])
+    except PeriodError as error:
+        raise RuleSyntaxError(
+            error.message, span_of(text, column, since.end("period")), error.hint
+        ) from None
+    rewriter.emit(f'{subject}["{since["period"]}"]', column)
+    return since.end()
 
 
 # -- hints for mistakes people make (only on the error path) --------------------------
@@ -273,18 +333,20 @@ def _period_subscript(rewriter: _Rewriter, match: re.Match[str]) -> None:
     rewriter.emit("]", match.end() - 1)
 
 
-def _time_clause(text: str, start: int) -> TimeClause:
+def _time_clause(text: str, start: int, events: Mapping[str, date]) -> TimeClause:
     match = _TIME.match(text, start)
     if match is None:
         return _bad_time_clause(text, start)
-    try:
-        if match["by"]:
-            return TimeClause("by", Period.parse(match["deadline"]), column=start)
-        first, last = Period.parse(match["first"]), Period.parse(match["last"])
-    except PeriodError as error:
-        raise RuleSyntaxError(error.message, span_of(text, start), error.hint) from None
+
+    def point(group: str) -> tuple[Period, bool]:
+        return resolve_point(match[group], events, (text, match.start(group)))
+
+    if match["by"]:
+        deadline, relative = point("deadline")
+        return TimeClause("by", deadline, column=start, relative=relative)
+    (first, early), (last, late) = point("first"), point("last")
     _window_months(first, last, span_of(text, match.start("first"), match.end("last")))
-    return TimeClause("throughout", last, first, column=start)
+    return TimeClause("throughout", last, first, column=start, relative=early or late)
 
 
 def _window_months(first: Period, last: Period, where: Span) -> int:

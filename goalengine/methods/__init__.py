@@ -1,7 +1,8 @@
 """Progress methods, one module each, registered by name.
 
 ``linear`` is the default; ``last`` and ``pace`` are simpler extrapolations, and
-``open-sdg``, ``eurostat``, ``un-sdg`` and ``destatis`` reproduce the progress assessments
+``open-sdg``, ``eurostat``, ``un-sdg`` (and its 2023 revision ``un-sdg-2023``) and
+``destatis`` reproduce the progress assessments
 the statistical offices publish (see docs/methods.md). Third-party packages add methods
 through the ``goalengine.methods`` entry point group; each entry point names a
 :class:`~goalengine.methods.base.ProgressMethod` instance (or a class that builds one).
@@ -32,6 +33,7 @@ _BUILTIN = {
     "open-sdg": "open_sdg",
     "eurostat": "eurostat",
     "un-sdg": "un_sdg",
+    "un-sdg-2023": "un_sdg_2023",
     "destatis": "destatis",
 }
 _registry: dict[str, ProgressMethod] = {}

@@ -13,13 +13,16 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from ..errors import RuleFileError
 from ..explain import format_number, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 from .base import Direction, MethodInput, MethodOutcome, Trend
 
 __all__ = [
+    "Bands",
     "Growth",
+    "bands_option",
     "cagr",
     "compound_trend",
     "format_rate",
@@ -46,6 +49,38 @@ def cagr(current: float, base: float, years: int) -> float | None:
     except (OverflowError, ValueError):
         return None
     return rate if math.isfinite(rate) else None
+
+
+#: The lower bounds of a method's top three bands; below the last is the worst band.
+Bands = tuple[float, float, float]
+
+
+def bands_option(options: dict[str, str], default: Bands, method: str) -> Bands:
+    """The ``bands`` option (``options: {bands: [0.95, 0.1, -0.1]}``), else ``default``.
+
+    The rule file hands options over as text, so a YAML list arrives as ``"[0.95, 0.1, -0.1]"``.
+    Anything but three finite, strictly decreasing numbers is a mistake in the rule file, not
+    odd data: the goal is put in error rather than judged with guessed cut-offs.
+    """
+    text = options.get("bands")
+    if text is None:
+        return default
+    parts = text.strip().removeprefix("[").removesuffix("]").split(",")
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        values = []
+    if (
+        len(values) == 3
+        and all(math.isfinite(v) for v in values)
+        and values[0] > values[1] > values[2]
+    ):
+        return values[0], values[1], values[2]
+    example = ", ".join(format(v, "g") for v in default)
+    raise RuleFileError(
+        f"{method} bands must be three decreasing numbers, not '{text[:40]}'",
+        hint=f"options: {{bands: [{example}]}} (the lower ends of the top three bands)",
+    )
 
 
 def toward(direction: Direction, base: float, target: float | None) -> Direction:

@@ -48,6 +48,11 @@ class MethodInput:
     holds: Callable[[Trend], bool] | None = None
     """Whether the rule holds at the deadline if the subject follows a trend."""
     options: dict[str, str] = field(default_factory=dict)
+    direction_only: bool = False
+    """``x rises`` / ``x falls``: no target figure, only a direction to judge."""
+    baseline_period: Period | None = None
+    """The baseline period the goal declares, even where it has no value (the UN searches
+    the years around it); None without one or for a baseline given as a value."""
 
     @property
     def target_year(self) -> int | None:

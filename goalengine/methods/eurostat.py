@@ -11,6 +11,8 @@ from __future__ import annotations
 from ..errors import UnknownNameError, did_you_mean
 from ..models import Step, Verdict
 from ._growth import (
+    Bands,
+    bands_option,
     growth_outcome,
     growth_progress,
     growth_reason,
@@ -20,7 +22,7 @@ from ._growth import (
 from ._growth import outcome as _outcome
 from .base import MethodInput, MethodOutcome
 
-__all__ = ["METHOD", "VARIANTS", "VERDICTS", "EurostatMethod", "classify"]
+__all__ = ["BANDS", "METHOD", "VARIANTS", "VERDICTS", "EurostatMethod", "classify"]
 
 #: Window length in years for each ``variant`` option.
 VARIANTS = {"short": 5, "long": 15}
@@ -39,14 +41,20 @@ VERDICTS: dict[str, Verdict] = {
 }
 
 
-def classify(ratio: float, with_target: bool) -> str:
+#: Lower ends of significant, moderate and insufficient progress for RR (the methodological
+#: annex, closed at the lower end); ``options: {bands: ...}`` replaces them.
+BANDS: Bands = (0.95, 0.6, 0.0)
+
+
+def classify(ratio: float, with_target: bool, bands: Bands = BANDS) -> str:
     """The band of RR (with a target) or of the directed growth rate (without one)."""
     if with_target:
-        if ratio >= 0.95:
+        significant, moderate, insufficient = bands
+        if ratio >= significant:
             return "significant_progress"
-        if ratio >= 0.6:
+        if ratio >= moderate:
             return "moderate_progress"
-        if ratio >= 0:
+        if ratio >= insufficient:
             return "insufficient_progress"
         return "movement_away"
     if ratio >= 0.01:
@@ -70,6 +78,7 @@ class EurostatMethod:
                 f"unknown eurostat variant '{variant}'",
                 hint=did_you_mean(variant, list(VARIANTS)) or "write variant: short or long",
             )
+        bands = bands_option(goal.options, BANDS, self.name)
         if not goal.observations:
             return unavailable(VERDICTS, "no observations")
 
@@ -98,7 +107,7 @@ class EurostatMethod:
         elif isinstance(growth, str):
             return unavailable(VERDICTS, growth, (window_step,))
         else:
-            status = classify(growth.ratio, growth.required is not None)
+            status = classify(growth.ratio, growth.required is not None, bands)
             reason = growth_reason(start, current, growth, status)
 
         return growth_outcome(

@@ -125,6 +125,8 @@ class LinearMethod:
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
         intercept, slope, origin = fit_line(points)
+        if goal.direction_only and goal.direction != 0:
+            return _direction_only(goal, points, slope)
 
         def trend(day: date) -> float:
             return intercept + slope * year_fraction(origin, day)
@@ -206,12 +208,17 @@ def linear_reason(
     ``formats`` is :data:`~goalengine.explain.TEXT_FORMATS`, or the vectorised evaluator's
     column formats, which turn this into a template for many entities at once.
     """
+    # Enough digits that the projection never prints as the target it falls short of.
+    digits = None
+    if target is not None:
+        digits = formats.exact_digits(projected, formats.distinct_digits(projected, target))
     reason = (
         f"at {formats.change(slope, unit)} a year it reaches "
-        f"{formats.value(projected, unit)} by {deadline}"
+        f"{formats.value(projected, unit, digits)} by {deadline}"
     )
     if chance is not None:
-        reason += f"; {chance} chance to reach {formats.value(target, unit)} by {deadline}"
+        exact = formats.exact_digits(target)
+        reason += f"; {chance} chance to reach {formats.value(target, unit, exact)} by {deadline}"
     return reason
 
 
@@ -236,6 +243,58 @@ def probability_step(
             Step(kind="interval_low", label="80 % interval, low", value=low, unit=unit),
             Step(kind="interval_high", label="80 % interval, high", value=high, unit=unit),
         ),
+    )
+
+
+def slope_probability(
+    points: tuple[Observation, ...], slope: float, direction: int
+) -> float | None:
+    """P(the true slope points ``direction``'s way): Student t on the fitted slope,
+    ``t = d·slope / (s / √Sxx)`` with ``n − 2`` degrees of freedom; None below 3 points."""
+    origin = points[0].date
+    xs = [year_fraction(origin, p.date) for p in points]
+    ys = [p.value for p in points]
+    intercept = decide.total(ys) / len(ys) - slope * sum(xs) / len(xs)
+    error = decide.slope_error(xs, ys, intercept, slope)
+    if error is None:
+        return None
+    margin = direction * slope
+    if error == 0 or not math.isfinite(error):
+        return 1.0 if margin > 0 else 0.0
+    return student_t.cdf(margin / error, len(points) - 2)
+
+
+def _direction_only(
+    goal: MethodInput, points: tuple[Observation, ...], slope: float
+) -> MethodOutcome:
+    """``x rises`` ahead of its deadline: on track while the fitted slope points the right
+    way; the probability is that the true slope does."""
+    unit = goal.unit
+    status = "on_track" if goal.direction * slope > 0 else "off_track"
+    steps = [
+        Step(
+            kind="trend",
+            label="change per year",
+            value=slope,
+            unit=unit,
+            detail=f"least squares through {len(points)} observations",
+        )
+    ]
+    probability = slope_probability(points, slope, goal.direction)
+    way = "rise" if goal.direction > 0 else "fall"
+    reason = f"the trend is {TEXT_FORMATS.change(slope, unit)} a year"
+    if probability is not None:
+        steps.append(
+            Step(
+                kind="probability",
+                label=f"chance that the true trend is a {way}",
+                value=probability,
+                detail=f"Student t on the slope, {len(points) - 2} degrees of freedom",
+            )
+        )
+        reason += f"; {chance_text(probability)} chance that the true trend is a {way}"
+    return MethodOutcome(
+        status, VERDICTS[status], tuple(steps), probability=probability, reason=reason
     )
 
 

@@ -23,7 +23,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import UnknownNameError, did_you_mean
-from ..explain import TEXT_FORMATS, distinct_digits
+from ..explain import TEXT_FORMATS, distinct_digits, exact_digits
 from ..models import Report, Result, Verdict
 
 if TYPE_CHECKING:
@@ -148,7 +148,8 @@ def latest_cell(result: Result, lang: Language | None = None) -> tuple[str, str]
         return "", ""
     period = str(result.latest_period) if result.latest_period is not None else ""
     formats = lang or TEXT_FORMATS
-    return formats.value(result.latest, result.unit, _digits(result)), period
+    digits = exact_digits(result.latest, _digits(result))
+    return formats.value(result.latest, result.unit, digits), period
 
 
 def target_cell(result: Result, lang: Language | None = None) -> tuple[str, str]:
@@ -158,7 +159,7 @@ def target_cell(result: Result, lang: Language | None = None) -> tuple[str, str]
     step = result.explained.find("target")
     symbol = step.detail if step is not None and step.detail in _COMPARISON else None
     formats = lang or TEXT_FORMATS
-    value = formats.value(result.target, result.unit, _digits(result))
+    value = formats.value(result.target, result.unit, exact_digits(result.target, _digits(result)))
     deadline = ""
     if result.deadline is not None:
         deadline = formats.phrase("by {deadline}", deadline=result.deadline)

@@ -51,7 +51,7 @@ def format_step_value(step: Step) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        if step.kind in ("change", "trend"):
+        if step.kind in ("change", "trend", "needed_pace", "managed_pace"):
             return format_change(float(value), step.unit)
         return format_value(float(value), step.unit)
     return str(value)

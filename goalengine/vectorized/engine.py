@@ -107,6 +107,10 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
         get_method(method_name)
     except GoalEngineError:
         return f"unknown method '{method_name}'"  # an error for every entity: scalar words it
+    if rule.direction_only:
+        return "direction-only goal"  # judged once, in goalengine.evaluate
+    if rule.time is not None and rule.time.relative:
+        return "event deadline"
     if rule.uses_baseline and goal.baseline is None:
         return "no baseline"  # an error for every entity: the scalar path words it
     if any(m not in frame for m in rule.metrics):

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..evaluate import required_pace
 from ..models import Result
 from ..render.json import escape_unprintable, strict_json
 from .engine import Case, GoalBlock
@@ -199,6 +200,13 @@ def _bind(
             "interval_low": outcome.low,
             "interval_high": outcome.high,
         }
+    time = rule.time
+    if ahead is not None and rule.subject_is_bare and time is not None and time.kind == "by":
+        pace = required_pace(
+            case.latest, case.latest_period, case.baseline, case.baseline_period, target, time.end
+        )
+        if pace is not None:
+            columns |= {"needed_pace": pace[0], "managed_pace": pace[1]}
     lookups = iter(case.trace)
     unit = block.goal.unit
 

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..explain import distinct_digits, format_change, format_number, format_value, is_percent
+from ..explain import (
+    distinct_digits,
+    exact_digits,
+    format_change,
+    format_number,
+    format_value,
+    is_percent,
+)
 from ..methods.linear import chance_text, linear_reason
 
 __all__ = [
@@ -206,6 +213,19 @@ class ColumnFormats:
                 any_found = any_found or found[i] is not None
         return found if any_found else None
 
+    def exact_digits(self, values: Any, at_least: Any = None) -> list[int | None] | None:
+        """``explain.exact_digits`` per entity (None: no entity needs extra digits)."""
+        array = self._array(values)
+        if at_least is None and len(array) and bool(np.all(array == array[0])):
+            # A target shared by every entity (the common case): one answer for all.
+            digits = exact_digits(float(array[0]))
+            return None if digits is None else [digits] * self.size
+        found = [
+            exact_digits(float(v), None if at_least is None else at_least[i])
+            for i, v in enumerate(array.tolist())
+        ]
+        return found if any(d is not None for d in found) else None
+
 
 class Template:
     """A sentence with placeholders: literal pieces and columns of strings, in order."""
@@ -282,6 +302,8 @@ class ScalarFormats:
 
     value = staticmethod(format_value)
     change = staticmethod(format_change)
+    distinct_digits = staticmethod(distinct_digits)
+    exact_digits = staticmethod(exact_digits)
 
     @staticmethod
     def chance(probability: float) -> str:

@@ -113,4 +113,4 @@ def test_an_impossible_code_in_a_rule_is_a_placed_error() -> None:
     with pytest.raises(GoalEngineError) as caught:
         Goal(id="g", rule="x >= 3 by 2024K5").compiled()
     assert caught.value.message == "'2024K5' has no quarter 5"
-    assert caught.value.span.column == 8  # the time clause
+    assert caught.value.span.column == 11  # the code itself, after "by "

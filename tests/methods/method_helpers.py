@@ -90,7 +90,15 @@ def odd_goals(draw: st.DrawFn) -> MethodInput:
     target = draw(st.none() | st.just(0.0) | finite)
     deadline = draw(st.none() | st.integers(1985, 2060))
     options = draw(
-        st.sampled_from([{}, {"variant": "long"}, {"variant": "short"}, {"break": "2005"}])
+        st.sampled_from(
+            [
+                {},
+                {"variant": "long"},
+                {"variant": "short"},
+                {"break": "2005"},
+                {"bands": "[0.95, 0.1, -0.1]"},
+            ]
+        )
     )
     return goal(
         data,

@@ -162,3 +162,23 @@ def test_reaching_the_target_gives_target_achieved(
     latest = data[-1].value
     outcome = METHOD.assess(goal(data, direction=direction, target=latest, deadline=deadline))
     assert outcome.status == "target_achieved"
+
+
+def test_bands_option_moves_the_cut_offs() -> None:
+    """``options: {bands: ...}`` as for un-sdg: RR 1.067 of the reference example is
+    significant with the default 0.95 and moderate with a top band starting at 1.1."""
+    from method_helpers import goal as _goal
+
+    from goalengine.errors import GoalEngineError
+    from goalengine.methods.eurostat import METHOD as EUROSTAT
+
+    points = [(2002, 17.0), (2017, 10.6)]
+    options = {"variant": "long", "bands": "[1.1, 0.6, 0]"}
+    plain = EUROSTAT.assess(
+        _goal(points, direction=-1, target=10, deadline=2020, options={"variant": "long"})
+    )
+    moved = EUROSTAT.assess(_goal(points, direction=-1, target=10, deadline=2020, options=options))
+    assert plain.status == "significant_progress"
+    assert moved.status == "moderate_progress"
+    with pytest.raises(GoalEngineError):
+        EUROSTAT.assess(_goal(points, direction=-1, options={"bands": "0.95"}))

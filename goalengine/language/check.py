@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import Diagnostic, RuleSyntaxError, Span, UnknownNameError, did_you_mean
 from ..explain import is_percent
 from ..periods import Period
+from .nodes import Expr, Rule, build, expression
 from .parse import MAX_DEPTH, ParsedText, TimeClause, span_of
 
 __all__ = [
@@ -95,6 +96,12 @@ class CheckedRule:
     """The functions the rule calls (``round``, ``sum``, ``rank``...)."""
     windows: bool = False
     """The rule aggregates a window of periods (``sum(x[2010..2013])``)."""
+    nodes: Rule | None = None
+    """The rule as typed nodes (:mod:`goalengine.language.nodes`); set by :func:`check`."""
+    subject_node: Expr | None = None
+    """:attr:`subject_side` as a typed node."""
+    target_node: Expr | None = None
+    """:attr:`target_side` as a typed node."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -138,6 +145,9 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         metric_order=(subject, *(m for m in checker.metrics if m != subject)),
         calls=frozenset(checker.calls),
         windows=checker.windows,
+        nodes=build(tree, parsed.time, parsed.text),
+        subject_node=None if subject_side is None else expression(subject_side, parsed.text),
+        target_node=None if target_side is None else expression(target_side, parsed.text),
     )
 
 

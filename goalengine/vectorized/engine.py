@@ -25,7 +25,6 @@ from __future__ import annotations
 import ast
 import itertools
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from ..errors import GoalEngineError
 from ..explain import broken_in
 from ..language import CheckedRule
 from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
+from ..language.nodes import rename
 from ..methods import get as get_method
 from ..methods import student_t
 from ..methods.base import MethodInput, MethodOutcome, accepts_arrays
@@ -695,15 +695,13 @@ class _Held:
     sides: tuple[FloatArray, FloatArray] | None
 
 
-#: A name in a rule's text (shape_key numbers the metrics among them).
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
-
-
 def shape_key(goal: Goal, rule: CheckedRule, method: str) -> tuple[Any, ...]:
-    """Goals with equal keys are judged together: the same rule text up to its metric names
-    (numbered in order of appearance), the same baseline and method."""
-    order = {name: i for i, name in enumerate(rule.metric_order)}
-    shape = _IDENTIFIER.sub(lambda m: f"\x00{order[m[0]]}" if m[0] in order else m[0], rule.text)
+    """Goals with equal keys are judged together: the same rule up to its metric names (the
+    typed tree with the metrics numbered in order of appearance), the same baseline and
+    method."""
+    assert rule.nodes is not None
+    numbered = {name: f"\x00{i}" for i, name in enumerate(rule.metric_order)}
+    shape = (rename(rule.nodes.condition, numbered), rule.nodes.time)
     baseline = None if goal.baseline is None else (goal.baseline.period, goal.baseline.value)
     if not over_columns(method):  # called per entity: it sees the goal's unit and options
         return (shape, baseline, method, goal.unit, tuple(sorted(goal.options.items())))

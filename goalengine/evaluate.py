@@ -29,6 +29,7 @@ from .engine import decide
 from .errors import EvaluationError, GoalEngineError
 from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
+from .language.nodes import AllEntities, Call, Expr, Lookup, Window
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
@@ -697,7 +698,9 @@ def explanation_clauses(
     # A computed left side (a table total minus its lines) is what the rule judges; the
     # subject's own latest value would only distract, so the side leads the sentence.
     computed = (
-        side is not None and not rule.subject_is_bare and not _over_subject(side, rule.subject)
+        side is not None
+        and not rule.subject_is_bare
+        and not _over_subject(rule.subject_node, rule.subject)
     )
     if latest_value is not None and target is not None and not computed:
         digits = formats.distinct_digits(latest_value, target)
@@ -749,18 +752,12 @@ def explanation_clauses(
     return clauses
 
 
-def _over_subject(side: ast.expr, subject: str) -> bool:
+def _over_subject(side: Expr | None, subject: str) -> bool:
     """An aggregate over a window of the subject (``sum(x[2010..2013])``)."""
-    if not (isinstance(side, ast.Call) and isinstance(side.func, ast.Name)):
-        return False
-    if side.func.id not in AGGREGATES or len(side.args) != 1:
+    if not isinstance(side, Call) or side.name not in AGGREGATES or len(side.args) != 1:
         return False
     window = side.args[0]
-    return (
-        isinstance(window, ast.Subscript)
-        and isinstance(window.value, ast.Name)
-        and window.value.id == subject
-    )
+    return isinstance(window, Window | AllEntities | Lookup) and window.metric == subject
 
 
 def _short(side: ast.expr, limit: int = 60) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import Diagnostic, RuleSyntaxError, Span, UnknownNameError, did_you_mean
 from ..explain import is_percent
 from ..periods import Period
-from .nodes import Expr, Rule, build, expression
+from .nodes import Expr, Rule, typed
 from .parse import MAX_DEPTH, ParsedText, TimeClause, span_of
 
 __all__ = [
@@ -145,9 +145,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         metric_order=(subject, *(m for m in checker.metrics if m != subject)),
         calls=frozenset(checker.calls),
         windows=checker.windows,
-        nodes=build(tree, parsed.time, parsed.text),
-        subject_node=None if subject_side is None else expression(subject_side, parsed.text),
-        target_node=None if target_side is None else expression(target_side, parsed.text),
+        **typed(tree, parsed.time, parsed.text, subject_side),
     )
 
 

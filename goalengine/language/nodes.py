@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ..errors import Span
 from ..periods import Period
@@ -45,6 +45,7 @@ __all__ = [
     "expression",
     "metrics_of",
     "rename",
+    "typed",
     "walk",
 ]
 
@@ -402,6 +403,21 @@ def build(tree: ast.expr, time: TimeClause | None, text: str) -> Rule:
             assert time.start is not None
             clause = Throughout(time.start, time.end, span=where)
     return Rule(expression(tree, text), clause, span=span_of(text, 0, len(text)))
+
+
+def typed(
+    tree: ast.expr, time: TimeClause | None, text: str, subject_side: ast.expr | None
+) -> dict[str, Any]:
+    """``CheckedRule``'s typed fields: ``nodes``, ``subject_node`` and ``target_node`` (the
+    operands of the rule's one comparison, when the checker oriented it)."""
+    rule = build(tree, time, text)
+    if subject_side is None:
+        return {"nodes": rule, "subject_node": None, "target_node": None}
+    assert isinstance(tree, ast.Compare) and isinstance(rule.condition, Comparison)
+    left, right = rule.condition.operands
+    if subject_side is tree.left:
+        return {"nodes": rule, "subject_node": left, "target_node": right}
+    return {"nodes": rule, "subject_node": right, "target_node": left}
 
 
 def expression(node: ast.expr, text: str) -> Expr:

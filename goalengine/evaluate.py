@@ -15,7 +15,6 @@ Pure: no printing, no global state; safe to call from several threads. The rules
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -606,7 +605,7 @@ class Judgement:
                 )
         side = self.rule.subject_side
         if found.sides is not None and side is not None and not self.rule.subject_is_bare:
-            steps.append(Step(kind="side", label=_short(side), value=found.sides[0]))
+            steps.append(Step(kind="side", label=_short(format_tree(side)), value=found.sides[0]))
         steps.extend(self.trace)
         if target is not None and self.rule.target_side is not None:
             steps.append(
@@ -623,7 +622,7 @@ class Judgement:
             steps.append(
                 Step(
                     kind="projected_side",
-                    label=_short(side),
+                    label=_short(format_tree(side)),
                     value=found.projected_side,
                     period=deadline,
                 )
@@ -708,7 +707,9 @@ def explanation_clauses(
         clauses.append(
             formats.phrase(
                 "{side} = {value} in {period}",
-                side=_short(side), value=formats.number(side_value), period=latest_period,
+                side=_short(format_tree(side)),
+                value=formats.number(side_value),
+                period=latest_period,
             )
         )  # fmt: skip
     elif latest_value is not None:
@@ -723,7 +724,7 @@ def explanation_clauses(
             )
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
-        clauses.append(f"{_short(side)} = {formats.number(side_value)}")
+        clauses.append(f"{_short(format_tree(side))} = {formats.number(side_value)}")
     if target is not None:
         clause = formats.phrase(
             "target {symbol} {value}",
@@ -744,7 +745,7 @@ def explanation_clauses(
             clauses.append(
                 formats.phrase(
                     "so {side} reaches {value}",
-                    side=_short(side), value=formats.number(projected_side),
+                    side=_short(format_tree(side)), value=formats.number(projected_side),
                 )
             )  # fmt: skip
     if reason:
@@ -760,9 +761,14 @@ def _over_subject(side: Expr | None, subject: str) -> bool:
     return isinstance(window, Window | AllEntities | Lookup) and window.metric == subject
 
 
-def _short(side: ast.expr, limit: int = 60) -> str:
-    """The expression as written, cut in the middle when too long to read in a sentence."""
-    text = format_tree(side)
+def _short(text: str, limit: int = 60) -> str:
+    """An expression's text, cut in the middle when too long to read in a sentence.
+
+    Callers pass ``format_tree`` of the checked side: units resolved (``baseline + 10``
+    for ``baseline + 10pp``), as explanations have always shown it. ``str`` of the typed
+    node would show the side as written; switching is a visible change (goldens), left
+    for a deliberate decision.
+    """
     if len(text) <= limit:
         return text
     return f"{text[: limit - 20].rstrip()} … {text[-15:].lstrip()}"

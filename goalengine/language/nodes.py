@@ -312,12 +312,15 @@ def _wrap(node: Expr, least: int) -> str:
 
 
 def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct operands of ``node``, left to right."""
     if isinstance(node, Call):
         return node.args
     if isinstance(node, Arithmetic):
         return (node.left, node.right)
-    if isinstance(node, RelativeChange | Negate):
-        return (node.left,) if isinstance(node, RelativeChange) else (node.operand,)
+    if isinstance(node, RelativeChange):
+        return (node.left,)
+    if isinstance(node, Negate):
+        return (node.operand,)
     if isinstance(node, Comparison):
         return node.operands
     if isinstance(node, Logic):

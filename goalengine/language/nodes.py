@@ -29,6 +29,7 @@ __all__ = [
     "Call",
     "Comparison",
     "Deadline",
+    "Direction",
     "Expr",
     "Logic",
     "Lookup",
@@ -252,6 +253,21 @@ class Not(_Node):
 
 
 @dataclass(frozen=True, slots=True)
+class Direction(_Node):
+    """``x rises`` / ``x falls since 2007``: a direction and no target figure. It holds when
+    the subject ends above (below) its start: ``since``'s value, else the baseline."""
+
+    metric: str
+    rising: bool
+    since: Period | None = None
+    precedence = _COMPARE
+
+    def __str__(self) -> str:
+        text = f"{self.metric} {'rises' if self.rising else 'falls'}"
+        return f"{text} since {self.since}" if self.since is not None else text
+
+
+@dataclass(frozen=True, slots=True)
 class Deadline(_Node):
     """``by 2010``: the condition must hold at the end of the period."""
 
@@ -287,8 +303,9 @@ Expr: TypeAlias = (
     | Comparison
     | Logic
     | Not
+    | Direction
 )
-Condition: TypeAlias = Comparison | Logic | Not
+Condition: TypeAlias = Comparison | Logic | Not | Direction
 Time: TypeAlias = Deadline | Throughout
 
 
@@ -375,6 +392,8 @@ def rename(node: Expr, names: dict[str, str]) -> Expr:
         return Logic(node.op, tuple(_condition(rename(v, names)) for v in node.values))
     if isinstance(node, Not):
         return Not(_condition(rename(node.operand, names)))
+    if isinstance(node, Direction):
+        return Direction(names.get(node.metric, node.metric), node.rising, node.since)
     return node
 
 
@@ -395,8 +414,34 @@ _CMP: dict[type[ast.cmpop], Literal[">=", ">", "<=", "<", "=="]] = {
 }
 
 
-def build(tree: ast.expr, time: TimeClause | None, text: str) -> Rule:
-    """The typed rule of a tree that passed ``check`` (nothing else may be given)."""
+def build(tree: ast.expr, time: TimeClause | None, text: str, trend: int = 0) -> Rule:
+    """The typed rule of a tree that passed ``check`` (nothing else may be given);
+    ``trend`` is the parser's +1/-1 for ``x rises``/``x falls`` (parsed as a comparison
+    with the start)."""
+    return _build(tree, time, text, trend)[0]
+
+
+def typed(
+    tree: ast.expr,
+    time: TimeClause | None,
+    text: str,
+    subject_side: ast.expr | None,
+    trend: int = 0,
+) -> dict[str, Any]:
+    """``CheckedRule``'s typed fields: ``nodes``, ``subject_node`` and ``target_node`` (the
+    operands of the rule's one comparison, when the checker oriented it)."""
+    rule, comparison = _build(tree, time, text, trend)
+    if subject_side is None:
+        return {"nodes": rule, "subject_node": None, "target_node": None}
+    assert isinstance(tree, ast.Compare) and isinstance(comparison, Comparison)
+    left, right = comparison.operands
+    if subject_side is tree.left:
+        return {"nodes": rule, "subject_node": left, "target_node": right}
+    return {"nodes": rule, "subject_node": right, "target_node": left}
+
+
+def _build(tree: ast.expr, time: TimeClause | None, text: str, trend: int) -> tuple[Rule, Expr]:
+    """The rule, and its condition as the comparison it was parsed into."""
     clause: Time | None = None
     if time is not None:
         where = span_of(text, time.column)
@@ -405,22 +450,12 @@ def build(tree: ast.expr, time: TimeClause | None, text: str) -> Rule:
         else:
             assert time.start is not None
             clause = Throughout(time.start, time.end, span=where)
-    return Rule(expression(tree, text), clause, span=span_of(text, 0, len(text)))
-
-
-def typed(
-    tree: ast.expr, time: TimeClause | None, text: str, subject_side: ast.expr | None
-) -> dict[str, Any]:
-    """``CheckedRule``'s typed fields: ``nodes``, ``subject_node`` and ``target_node`` (the
-    operands of the rule's one comparison, when the checker oriented it)."""
-    rule = build(tree, time, text)
-    if subject_side is None:
-        return {"nodes": rule, "subject_node": None, "target_node": None}
-    assert isinstance(tree, ast.Compare) and isinstance(rule.condition, Comparison)
-    left, right = rule.condition.operands
-    if subject_side is tree.left:
-        return {"nodes": rule, "subject_node": left, "target_node": right}
-    return {"nodes": rule, "subject_node": right, "target_node": left}
+    parsed = condition = expression(tree, text)
+    if trend:
+        assert isinstance(parsed, Comparison) and isinstance(parsed.left, Metric)
+        since = parsed.right.period if isinstance(parsed.right, Lookup) else None
+        condition = Direction(parsed.left.name, trend > 0, since, span=parsed.span)
+    return Rule(condition, clause, span=span_of(text, 0, len(text))), parsed
 
 
 def expression(node: ast.expr, text: str) -> Expr:
@@ -497,5 +532,5 @@ def _whole(value: float) -> int | float:
 
 
 def _condition(node: Expr) -> Condition:
-    assert isinstance(node, Comparison | Logic | Not)
+    assert isinstance(node, Comparison | Logic | Not | Direction)
     return node

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from goalengine import Goal
-from goalengine.language import compile_rule
+from goalengine.language import compile_rule, nodes
 from goalengine.language.nodes import (
     AllEntities,
     Arithmetic,
@@ -17,6 +17,7 @@ from goalengine.language.nodes import (
     Call,
     Comparison,
     Deadline,
+    Direction,
     Logic,
     Lookup,
     Metric,
@@ -191,3 +192,23 @@ def test_goals_of_one_shape_differ_only_in_their_metrics() -> None:
     # An entity named like a metric is not renamed with it: a regex over the text put
     # these two in one family, judging the second against entity 'a'.
     assert _shape("a <= b@a") != _shape("c <= d@c")
+
+
+@pytest.mark.parametrize(
+    ("parsed_as", "trend", "expected", "written"),
+    [
+        ("x > baseline", 1, Direction("x", rising=True), "x rises"),
+        ("x < x[2007]", -1, Direction("x", rising=False, since=Period(2007)), "x falls since 2007"),
+    ],
+)
+def test_direction_only_goals_are_one_node(
+    parsed_as: str, trend: int, expected: Direction, written: str
+) -> None:
+    # The parser reads `x rises [since P]` as the comparison with the start plus a trend
+    # sign; the typed rule keeps what was written.
+    rule = compile_rule(parsed_as)
+    typed = nodes.typed(rule.tree, None, rule.text, rule.subject_side, trend)
+    assert typed["nodes"].condition == expected
+    assert str(typed["nodes"]) == written
+    assert (typed["subject_node"], typed["target_node"]) == (rule.subject_node, rule.target_node)
+    assert rename(expected, {"x": "y"}) == Direction("y", expected.rising, expected.since)

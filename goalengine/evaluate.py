@@ -15,7 +15,6 @@ Pure: no printing, no global state; safe to call from several threads. The rules
 
 from __future__ import annotations
 
-import ast
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from .engine import decide
 from .errors import EvaluationError, GoalEngineError
 from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
+from .language.nodes import AllEntities, Call, Comparison, Direction, Expr, Lookup, Window
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
@@ -612,7 +612,7 @@ class Judgement:
                 )
         side = self.rule.subject_side
         if found.sides is not None and side is not None and not self.rule.subject_is_bare:
-            steps.append(Step(kind="side", label=_short(side), value=found.sides[0]))
+            steps.append(Step(kind="side", label=_short(format_tree(side)), value=found.sides[0]))
         steps.extend(self.trace)
         if target is not None and self.rule.target_side is not None:
             steps.append(
@@ -629,7 +629,7 @@ class Judgement:
             steps.append(
                 Step(
                     kind="projected_side",
-                    label=_short(side),
+                    label=_short(format_tree(side)),
                     value=found.projected_side,
                     period=deadline,
                 )
@@ -727,11 +727,9 @@ def _direction_start(visible: tuple[Observation, ...]) -> Observation | None:
 def comparison_symbol(rule: CheckedRule) -> str:
     """How the subject must compare with the target, as the rule says it: ``<`` stays
     strict (never "≤ 27 % … reaches 27 % → at risk")."""
-    tree = rule.tree
-    strict = (
-        isinstance(tree, ast.Compare)
-        and len(tree.ops) == 1
-        and isinstance(tree.ops[0], (ast.Lt, ast.Gt))
+    condition = rule.nodes.condition if rule.nodes is not None else None
+    strict = isinstance(condition, Direction) or (
+        isinstance(condition, Comparison) and condition.ops in ((">",), ("<",))
     )
     return (_STRICT_SYMBOL if strict else _SYMBOL)[rule.direction]
 
@@ -771,7 +769,9 @@ def explanation_clauses(
     # A computed left side (a table total minus its lines) is what the rule judges; the
     # subject's own latest value would only distract, so the side leads the sentence.
     computed = (
-        side is not None and not rule.subject_is_bare and not _over_subject(side, rule.subject)
+        side is not None
+        and not rule.subject_is_bare
+        and not _over_subject(rule.subject_node, rule.subject)
     )
     target_digits = None
     if latest_value is not None and target is not None and not computed:
@@ -782,7 +782,9 @@ def explanation_clauses(
         clauses.append(
             formats.phrase(
                 "{side} = {value} in {period}",
-                side=_short(side), value=formats.number(side_value), period=latest_period,
+                side=_short(format_tree(side)),
+                value=formats.number(side_value),
+                period=latest_period,
             )
         )  # fmt: skip
     elif latest_value is not None:
@@ -800,7 +802,7 @@ def explanation_clauses(
             )
         clauses.append(now)
     if side_value is not None and side is not None and not rule.subject_is_bare and not computed:
-        clauses.append(f"{_short(side)} = {formats.number(side_value)}")
+        clauses.append(f"{_short(format_tree(side))} = {formats.number(side_value)}")
     if rule.direction_only:
         # No target figure: the start the direction is judged from stands in its place.
         if rule.direction > 0:
@@ -849,7 +851,7 @@ def explanation_clauses(
             clauses.append(
                 formats.phrase(
                     "so {side} reaches {value}",
-                    side=_short(side), value=formats.number(projected_side),
+                    side=_short(format_tree(side)), value=formats.number(projected_side),
                 )
             )  # fmt: skip
     if reason:
@@ -885,23 +887,22 @@ def required_pace(
     return needed, managed
 
 
-def _over_subject(side: ast.expr, subject: str) -> bool:
+def _over_subject(side: Expr | None, subject: str) -> bool:
     """An aggregate over a window of the subject (``sum(x[2010..2013])``)."""
-    if not (isinstance(side, ast.Call) and isinstance(side.func, ast.Name)):
-        return False
-    if side.func.id not in AGGREGATES or len(side.args) != 1:
+    if not isinstance(side, Call) or side.name not in AGGREGATES or len(side.args) != 1:
         return False
     window = side.args[0]
-    return (
-        isinstance(window, ast.Subscript)
-        and isinstance(window.value, ast.Name)
-        and window.value.id == subject
-    )
+    return isinstance(window, Window | AllEntities | Lookup) and window.metric == subject
 
 
-def _short(side: ast.expr, limit: int = 60) -> str:
-    """The expression as written, cut in the middle when too long to read in a sentence."""
-    text = format_tree(side)
+def _short(text: str, limit: int = 60) -> str:
+    """An expression's text, cut in the middle when too long to read in a sentence.
+
+    Callers pass ``format_tree`` of the checked side: units resolved (``baseline + 10``
+    for ``baseline + 10pp``), as explanations have always shown it. ``str`` of the typed
+    node would show the side as written; switching is a visible change (goldens), left
+    for a deliberate decision.
+    """
     if len(text) <= limit:
         return text
     return f"{text[: limit - 20].rstrip()} … {text[-15:].lstrip()}"

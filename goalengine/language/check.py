@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import Diagnostic, RuleSyntaxError, Span, UnknownNameError, did_you_mean
 from ..explain import is_percent
 from ..periods import Period
+from .nodes import Expr, Rule, typed
 from .parse import MAX_DEPTH, ParsedText, TimeClause, span_of
 
 __all__ = [
@@ -98,6 +99,12 @@ class CheckedRule:
     direction_only: bool = False
     """``x rises`` / ``x falls``: a direction and no target figure (the tree compares with
     the start: the baseline, ``x[P]`` for ``since P``, else the first observation)."""
+    nodes: Rule | None = None
+    """The rule as typed nodes (:mod:`goalengine.language.nodes`); set by :func:`check`."""
+    subject_node: Expr | None = None
+    """:attr:`subject_side` as a typed node."""
+    target_node: Expr | None = None
+    """:attr:`target_side` as a typed node."""
 
     @property
     def subject_is_bare(self) -> bool:
@@ -142,6 +149,7 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         calls=frozenset(checker.calls),
         windows=checker.windows,
         direction_only=parsed.trend != 0,
+        **typed(tree, parsed.time, parsed.text, subject_side, parsed.trend),
     )
 
 

@@ -22,10 +22,8 @@ outcome per entity).
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,8 +38,9 @@ from ..data.dataset import Dataset
 from ..engine import decide
 from ..errors import GoalEngineError
 from ..explain import broken_in
-from ..language import CheckedRule
-from ..language.check import AGGREGATES, ENTITY_FUNCTIONS, key_text
+from ..language import CheckedRule, nodes
+from ..language.check import AGGREGATES, ENTITY_FUNCTIONS
+from ..language.nodes import Expr, rename
 from ..methods import get as get_method
 from ..methods import student_t
 from ..methods.base import MethodInput, MethodOutcome, accepts_arrays
@@ -120,14 +119,6 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
     if rule.subject not in frame:
         return "no subject"
     return unsupported_form(rule)
-
-
-def _is_all(node: ast.expr) -> bool:
-    return (
-        isinstance(node, ast.Subscript)
-        and isinstance(node.slice, ast.Constant)
-        and node.slice.value == "*"
-    )
 
 
 # -- frame-wide caches -------------------------------------------------------------------------
@@ -452,7 +443,7 @@ class _Scope:
 
     def evaluate(
         self,
-        node: ast.expr,
+        node: Expr,
         at: date,
         trend: Trend | None = None,
         trace: list[tuple[Lookup, BoolArray]] | None = None,
@@ -463,34 +454,37 @@ class _Scope:
         return self._eval(node, _Moment(at, trend, trace), active)
 
     def _eval(
-        self, node: ast.expr, moment: _Moment, active: BoolArray
+        self, node: Expr, moment: _Moment, active: BoolArray
     ) -> tuple[NDArray[Any], BoolArray]:
-        if isinstance(node, ast.Constant):
-            assert isinstance(node.value, int | float)
+        if isinstance(node, nodes.Number):
             return np.full(self.n, float(node.value)), np.zeros(self.n, dtype=bool)
-        if isinstance(node, ast.Name):
-            values, found = self._name(node.id, moment)
+        if isinstance(node, nodes.Metric | nodes.Baseline):
+            name = node.name if isinstance(node, nodes.Metric) else "baseline"
+            values, found = self._name(name, moment)
             return values, active & ~found
-        if isinstance(node, ast.Subscript):
-            return self._subscript(node, moment, active)
-        if isinstance(node, ast.BinOp):
-            return self._binop(node, moment, active)
-        if isinstance(node, ast.UnaryOp):
+        if isinstance(node, nodes.Lookup):
+            return self._lookup(node, moment, active)
+        if isinstance(node, nodes.Reference):
+            values = self.reference(node.metric, node.entity, moment.at)
+            return values, active & np.isnan(values)
+        if isinstance(node, nodes.Arithmetic):
+            return self._arithmetic(node, moment, active)
+        if isinstance(node, nodes.RelativeChange):
+            values, failed = self._eval(node.left, moment, active)
+            return values * node.factor, failed
+        if isinstance(node, nodes.Negate):
             values, failed = self._eval(node.operand, moment, active)
-            if isinstance(node.op, ast.Not):
-                return ~values.astype(bool), failed
-            if isinstance(node.op, ast.USub):
-                return -values, failed
-            if isinstance(node.op, ast.UAdd):
-                return +values, failed
-            raise Unsupported(type(node.op).__name__)
-        if isinstance(node, ast.Compare):
+            return (-values if node.op == "-" else +values), failed
+        if isinstance(node, nodes.Not):
+            values, failed = self._eval(node.operand, moment, active)
+            return ~values.astype(bool), failed
+        if isinstance(node, nodes.Comparison):
             return self._compare(node, moment, active)
-        if isinstance(node, ast.BoolOp):
-            return self._boolop(node, moment, active)
-        if isinstance(node, ast.Call):
+        if isinstance(node, nodes.Logic):
+            return self._logic(node, moment, active)
+        if isinstance(node, nodes.Call):
             return self._call(node, moment, active)
-        raise Unsupported(type(node).__name__)
+        raise Unsupported(type(node).__name__)  # a window or x[*] outside an aggregate
 
     def _name(self, name: str, moment: _Moment) -> tuple[FloatArray, BoolArray]:
         if name == "baseline":
@@ -526,44 +520,32 @@ class _Scope:
             values = np.where(own, values, ctx.frame.unscoped[m, column])
         return values
 
-    def _subscript(
-        self, node: ast.Subscript, moment: _Moment, active: BoolArray
+    def _lookup(
+        self, node: nodes.Lookup, moment: _Moment, active: BoolArray
     ) -> tuple[FloatArray, BoolArray]:
-        assert isinstance(node.value, ast.Name)
-        metric = node.value.id
-        text = key_text(node.slice)
-        if text == "*":
-            raise Unsupported("x[*] outside an aggregate")
-        period = Period.parse(text)
+        metric, period = node.metric, node.period
         values = self.at_period(metric, period)
         found = ~np.isnan(values)
         if moment.trace is not None:
-            implicit = getattr(node, "implicit_year", None) is not None
-            moment.trace.append((Lookup(metric, period, implicit, values), active & found))
+            moment.trace.append((Lookup(metric, period, node.implicit, values), active & found))
         if moment.trend is not None and metric == self.rule.subject and period.end > self.ctx.as_of:
             projected = moment.trend(period.end)
             return np.where(found, values, projected), np.zeros(self.n, dtype=bool)
         return values, active & ~found
 
-    def _binop(
-        self, node: ast.BinOp, moment: _Moment, active: BoolArray
+    def _arithmetic(
+        self, node: nodes.Arithmetic, moment: _Moment, active: BoolArray
     ) -> tuple[FloatArray, BoolArray]:
-        if isinstance(node.op, ast.MatMult):
-            assert isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name)
-            values = self.reference(node.left.id, node.right.id, moment.at)
-            return values, active & np.isnan(values)
         left, left_failed = self._eval(node.left, moment, active)
         right, right_failed = self._eval(node.right, moment, active)
         failed = left_failed | right_failed
-        if isinstance(node.op, ast.Add):
+        if node.op == "+":
             return left + right, failed
-        if isinstance(node.op, ast.Sub):
+        if node.op == "-":
             return left - right, failed
-        if isinstance(node.op, ast.Mult):
+        if node.op == "*":
             return left * right, failed
-        if isinstance(node.op, ast.Div):
-            return left / right, failed | (active & (right == 0))
-        raise Unsupported(type(node.op).__name__)
+        return left / right, failed | (active & (right == 0))
 
     def reference(self, metric: str, entity: str, at: date) -> FloatArray:
         """``x@entity``: NaN where the scalar path finds no value."""
@@ -582,25 +564,25 @@ class _Scope:
         return [(names[int(m[part[0]])], part) for part in _groups(m)]
 
     def _compare(
-        self, node: ast.Compare, moment: _Moment, active: BoolArray
+        self, node: nodes.Comparison, moment: _Moment, active: BoolArray
     ) -> tuple[BoolArray, BoolArray]:
         # simpleeval: left to right, stopping at the first comparison that is False.
-        left, failed = self._eval(node.left, moment, active)
+        left, failed = self._eval(node.operands[0], moment, active)
         alive = active & ~failed
         result = np.ones(self.n, dtype=bool)
-        for op, comparator in zip(node.ops, node.comparators, strict=True):
+        for op, comparator in zip(node.ops, node.operands[1:], strict=True):
             right, right_failed = self._eval(comparator, moment, alive)
             failed = failed | (alive & right_failed)
-            holds = _COMPARE[type(op)](left, right)
+            holds = _COMPARE[op](left, right)
             result = np.where(alive, holds, result)
             alive = alive & holds & ~right_failed
             left = right
         return result & ~failed, failed
 
-    def _boolop(
-        self, node: ast.BoolOp, moment: _Moment, active: BoolArray
+    def _logic(
+        self, node: nodes.Logic, moment: _Moment, active: BoolArray
     ) -> tuple[BoolArray, BoolArray]:
-        conjunction = isinstance(node.op, ast.And)
+        conjunction = node.op == "and"
         failed = np.zeros(self.n, dtype=bool)
         result = np.zeros(self.n, dtype=bool)
         alive = active.copy()
@@ -614,15 +596,14 @@ class _Scope:
         return result, failed
 
     def _call(
-        self, node: ast.Call, moment: _Moment, active: BoolArray
+        self, node: nodes.Call, moment: _Moment, active: BoolArray
     ) -> tuple[FloatArray, BoolArray]:
-        assert isinstance(node.func, ast.Name)
-        name = node.func.id
+        name = node.name
         none = np.zeros(self.n, dtype=bool)
         if name in ENTITY_FUNCTIONS:  # rank(x)
-            assert isinstance(node.args[0], ast.Name)
+            assert isinstance(node.args[0], nodes.Metric)
             j = self.ctx.j(moment.at)
-            m = self.metrics[node.args[0].id]
+            m = self.metrics[node.args[0].name]
             own = self.ctx.latest_matrix(j)[m, self.rows]
             has = self.ctx.present[m, self.rows] & ~np.isnan(own)
             rank = np.empty(self.n)
@@ -630,13 +611,14 @@ class _Scope:
                 peers = np.sort(self.ctx.peers(metric, j, self.rule.references))
                 rank[where] = 1 + len(peers) - np.searchsorted(peers, own[where], side="right")
             return rank, active & ~has
-        if name in AGGREGATES and len(node.args) == 1 and _is_all(node.args[0]):
-            window_node = node.args[0]
-            assert isinstance(window_node, ast.Subscript)
-            assert isinstance(window_node.value, ast.Name)
+        if (
+            name in AGGREGATES
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.AllEntities)
+        ):
             j = self.ctx.j(moment.at)
             values = np.empty(self.n)
-            for metric, where in self._by_metric(self.metrics[window_node.value.id]):
+            for metric, where in self._by_metric(self.metrics[node.args[0].metric]):
                 peers = self.ctx.peers(metric, j, self.rule.references)
                 if not len(peers) and name != "count":
                     values[where] = np.nan  # MissingValue: no observations
@@ -667,12 +649,12 @@ class _Moment:
     trace: list[tuple[Lookup, BoolArray]] | None
 
 
-_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], BoolArray]] = {
-    ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: (a > b) | decide.equal(a, b),
-    ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: (a < b) | decide.equal(a, b),
-    ast.Eq: decide.equal,
+_COMPARE: dict[str, Callable[[Any, Any], BoolArray]] = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: (a > b) | decide.equal(a, b),
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: (a < b) | decide.equal(a, b),
+    "==": decide.equal,
 }
 
 
@@ -699,15 +681,13 @@ class _Held:
     sides: tuple[FloatArray, FloatArray] | None
 
 
-#: A name in a rule's text (shape_key numbers the metrics among them).
-_IDENTIFIER = re.compile(r"[^\W\d]\w*")
-
-
 def shape_key(goal: Goal, rule: CheckedRule, method: str) -> tuple[Any, ...]:
-    """Goals with equal keys are judged together: the same rule text up to its metric names
-    (numbered in order of appearance), the same baseline and method."""
-    order = {name: i for i, name in enumerate(rule.metric_order)}
-    shape = _IDENTIFIER.sub(lambda m: f"\x00{order[m[0]]}" if m[0] in order else m[0], rule.text)
+    """Goals with equal keys are judged together: the same rule up to its metric names (the
+    typed tree with the metrics numbered in order of appearance), the same baseline and
+    method."""
+    assert rule.nodes is not None
+    numbered = {name: f"\x00{i}" for i, name in enumerate(rule.metric_order)}
+    shape = (rename(rule.nodes.condition, numbered), rule.nodes.time)
     baseline = None if goal.baseline is None else (goal.baseline.period, goal.baseline.value)
     if not over_columns(method):  # called per entity: it sees the goal's unit and options
         return (shape, baseline, method, goal.unit, tuple(sorted(goal.options.items())))
@@ -875,40 +855,38 @@ class FamilyJudge:
     def holds_now(self, scope: _Scope, at: date) -> _Held:
         """Evaluate the rule on ``at`` recording lookups, then its two sides."""
         trace: list[tuple[Lookup, BoolArray]] = []
-        rule, tree = self.rule, self.rule.tree
+        rule, tree = self.rule, _condition(self.rule)
         if (
-            isinstance(tree, ast.Compare)
+            isinstance(tree, nodes.Comparison)
             and len(tree.ops) == 1
-            and rule.subject_side is not None
-            and rule.target_side is not None
+            and rule.subject_node is not None
+            and rule.target_node is not None
         ):
             # One comparison: its two operands are the sides (compare_sides would evaluate
             # the same nodes again, on the same day, to the same numbers).
             left, left_failed = scope.evaluate(tree.left, at, trace=trace)
-            right, right_failed = scope.evaluate(
-                tree.comparators[0], at, trace=trace, active=~left_failed
-            )
+            right, right_failed = scope.evaluate(tree.right, at, trace=trace, active=~left_failed)
             failed = left_failed | right_failed
-            holds = _COMPARE[type(tree.ops[0])](left, right) & ~failed
+            holds = _COMPARE[tree.ops[0]](left, right) & ~failed
             left, right = left.astype(np.float64), right.astype(np.float64)
-            pair = (left, right) if rule.subject_side is tree.left else (right, left)
+            pair = (left, right) if rule.subject_node is tree.left else (right, left)
             return _Held(holds, failed, trace, pair)
-        holds, failed = scope.evaluate(self.rule.tree, at, trace=trace)
+        holds, failed = scope.evaluate(_condition(self.rule), at, trace=trace)
         sides = None
-        if self.rule.subject_side is not None and self.rule.target_side is not None:
+        if self.rule.subject_node is not None and self.rule.target_node is not None:
             ok = ~failed
-            side, side_failed = scope.evaluate(self.rule.subject_side, at, active=ok)
-            target, target_failed = scope.evaluate(self.rule.target_side, at, active=ok)
+            side, side_failed = scope.evaluate(self.rule.subject_node, at, active=ok)
+            target, target_failed = scope.evaluate(self.rule.target_node, at, active=ok)
             failed = failed | side_failed | target_failed
             sides = (side.astype(np.float64), target.astype(np.float64))
         return _Held(holds.astype(bool), failed, trace, sides)
 
     def sides_now(self, scope: _Scope) -> tuple[tuple[FloatArray, FloatArray] | None, BoolArray]:
         """``compare_sides`` on the report date when no recorded evaluation set them."""
-        if self.rule.subject_side is None or self.rule.target_side is None:
+        if self.rule.subject_node is None or self.rule.target_node is None:
             return None, np.zeros(scope.n, dtype=bool)
-        side, side_failed = scope.evaluate(self.rule.subject_side, self.ctx.as_of)
-        target, target_failed = scope.evaluate(self.rule.target_side, self.ctx.as_of)
+        side, side_failed = scope.evaluate(self.rule.subject_node, self.ctx.as_of)
+        target, target_failed = scope.evaluate(self.rule.target_node, self.ctx.as_of)
         return (side, target), side_failed | target_failed
 
     def throughout(
@@ -929,7 +907,7 @@ class FamilyJudge:
         alive = np.ones(n, dtype=bool)
         broken: IntArray = np.full(n, -1, dtype=np.intp)
         for k, column in enumerate(inside):
-            holds, failed = scope.evaluate(self.rule.tree, self.ends[column], active=alive)
+            holds, failed = scope.evaluate(_condition(self.rule), self.ends[column], active=alive)
             unclean |= failed
             broken[alive & ~holds.astype(bool) & ~failed] = k
             alive &= holds.astype(bool) & ~failed
@@ -974,7 +952,7 @@ class FamilyJudge:
             active = (broken >= 0) & (broken < k)
             if not active.any():
                 continue
-            holds, failed = scope.evaluate(self.rule.tree, self.ends[column], active=active)
+            holds, failed = scope.evaluate(_condition(self.rule), self.ends[column], active=active)
             later[:, k] = active & ~holds.astype(bool) & ~failed
         return later
 
@@ -1083,8 +1061,8 @@ class FamilyJudge:
         rule, ctx, n = self.rule, self.ctx, scope.n
         unclean = np.zeros(n, dtype=bool)
         target: FloatArray | None = None
-        if rule.target_side is not None:  # target_value(): evaluated even when unused
-            values, failed = scope.evaluate(rule.target_side, ctx.as_of)
+        if rule.target_node is not None:  # target_value(): evaluated even when unused
+            values, failed = scope.evaluate(rule.target_node, ctx.as_of)
             unclean |= failed
             target = values.astype(np.float64)
         method = get_method(self.method)
@@ -1110,7 +1088,9 @@ class FamilyJudge:
                     else None,
                     deadline=deadline,
                     unit=self.goal.unit,
-                    holds=None if deadline is None else _holds_on(one, rule.tree, deadline.end),
+                    holds=None
+                    if deadline is None
+                    else _holds_on(one, _condition(rule), deadline.end),
                     options=self.goal.options,
                 )
                 try:
@@ -1126,9 +1106,9 @@ class FamilyJudge:
     def projected_side(self, one: _Scope, outcome: MethodOutcome, deadline: Period) -> float | None:
         """``Judgement.project_subject_side`` for one entity (a computed left side)."""
         rule = self.rule
-        if outcome.trend is None or rule.subject_side is None or rule.subject_is_bare:
+        if outcome.trend is None or rule.subject_node is None or rule.subject_is_bare:
             return None
-        value, failed = one.evaluate(rule.subject_side, deadline.end, trend=_columns(outcome.trend))
+        value, failed = one.evaluate(rule.subject_node, deadline.end, trend=_columns(outcome.trend))
         return None if failed[0] else float(value[0])
 
     # -- the linear method -------------------------------------------------------------
@@ -1146,8 +1126,8 @@ class FamilyJudge:
         rule, ctx, n = self.rule, self.ctx, scope.n
         unclean = np.zeros(n, dtype=bool)
         target: FloatArray | None = None
-        if rule.target_side is not None:  # target_value(): evaluated even when unused
-            values, failed = scope.evaluate(rule.target_side, ctx.as_of)
+        if rule.target_node is not None:  # target_value(): evaluated even when unused
+            values, failed = scope.evaluate(rule.target_node, ctx.as_of)
             unclean |= failed
             target = values.astype(np.float64)
         method_target = target if rule.subject_is_bare else None
@@ -1162,7 +1142,7 @@ class FamilyJudge:
         latest = subject_rows[:, obs[-1]]
         end = deadline.end
         if decide.flat_trend([day for day, _ in points]):
-            held, failed = scope.evaluate(rule.tree, end, trend=lambda _day: latest)
+            held, failed = scope.evaluate(_condition(rule), end, trend=lambda _day: latest)
             unclean |= failed
             return _Assessed(deadline, True, held.astype(bool), latest=latest), unclean
         origin = points[0][0]
@@ -1179,11 +1159,11 @@ class FamilyJudge:
             result: FloatArray = intercept + slope * year_fraction(origin, day)
             return result
 
-        held, failed = scope.evaluate(rule.tree, end, trend=trend)
+        held, failed = scope.evaluate(_condition(rule), end, trend=trend)
         unclean |= failed
         projected_side = None
-        if not passed and rule.subject_side is not None and not rule.subject_is_bare:
-            side, failed = scope.evaluate(rule.subject_side, end, trend=trend)
+        if not passed and rule.subject_node is not None and not rule.subject_is_bare:
+            side, failed = scope.evaluate(rule.subject_node, end, trend=trend)
             unclean |= failed  # the scalar path would say "None": let it
             projected_side = side.astype(np.float64)
         ratio = None
@@ -1526,7 +1506,12 @@ def _columns(trend: Callable[[date], float]) -> Trend:
     return lambda day: np.array([trend(day)], dtype=np.float64)
 
 
-def _holds_on(one: _Scope, tree: ast.expr, end: date) -> Callable[[Callable[[date], float]], bool]:
+def _condition(rule: CheckedRule) -> Expr:
+    assert rule.nodes is not None  # check() sets it
+    return rule.nodes.condition
+
+
+def _holds_on(one: _Scope, tree: Expr, end: date) -> Callable[[Callable[[date], float]], bool]:
     """``MethodInput.holds`` for one entity: the rule on ``end`` if the subject follows a
     trend. A value missing on the way raises (the entity is then judged by the scalar path)."""
 

@@ -84,6 +84,8 @@ def exact_digits(value: float, at_least: int | None = None) -> int | None:
     """
     if not math.isfinite(value) or _reads_back(format_number(value, at_least), value):
         return at_least
+    if not _reads_back(f"{value:.4f}", value):
+        return at_least  # fewer decimals read back even less: a computed number
     for digits in range(max(at_least or 0, 1), 5):
         if _reads_back(f"{value:.{digits}f}", value):
             return digits

@@ -96,6 +96,8 @@ class CheckedRule:
     """The functions the rule calls (``round``, ``sum``, ``rank``...)."""
     windows: bool = False
     """The rule aggregates a window of periods (``sum(x[2010..2013])``)."""
+    named_periods: tuple[Period, ...] = ()
+    """The periods the rule names for its subject, in order (found once, by :func:`check`)."""
     direction_only: bool = False
     """``x rises`` / ``x falls``: a direction and no target figure (the tree compares with
     the start: the baseline, ``x[P]`` for ``since P``, else the first observation)."""
@@ -112,15 +114,7 @@ class CheckedRule:
 
     def subject_periods(self) -> list[Period]:
         """The periods the rule names for its subject (``x[2010]``, a bare 2010), in order."""
-        return sorted(
-            Period.parse(key_text(node.slice))
-            for node in ast.walk(self.tree)
-            if isinstance(node, ast.Subscript)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == self.subject
-            and isinstance(node.slice, ast.Constant)
-            and node.slice.value != "*"
-        )
+        return list(self.named_periods)
 
 
 def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRule:
@@ -148,8 +142,24 @@ def check(parsed: ParsedText, metrics: Iterable[str] | None = None) -> CheckedRu
         metric_order=(subject, *(m for m in checker.metrics if m != subject)),
         calls=frozenset(checker.calls),
         windows=checker.windows,
+        named_periods=_named_periods(tree, subject),
         direction_only=parsed.trend != 0,
         **typed(tree, parsed.time, parsed.text, subject_side, parsed.trend),
+    )
+
+
+def _named_periods(tree: ast.expr, subject: str) -> tuple[Period, ...]:
+    """``x[2010]`` and a bare 2010 of the subject, sorted: where a trend may be anchored."""
+    return tuple(
+        sorted(
+            Period.parse(key_text(node.slice))
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == subject
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value != "*"
+        )
     )
 
 

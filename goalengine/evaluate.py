@@ -27,7 +27,7 @@ from . import methods
 from .data import Dataset
 from .engine import decide
 from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
+from .explain import TEXT_FORMATS, Phrase, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
@@ -346,7 +346,11 @@ class Judgement:
             self.baseline = self.find_baseline(visible)
             if not visible:
                 raise MissingValue(
-                    f"no observation of {self.rule.subject} by {self.as_of.isoformat()}"
+                    TEXT_FORMATS.phrase(
+                        "no observation of {metric} by {day}",
+                        metric=self.rule.subject,
+                        day=self.as_of.isoformat(),
+                    )
                 )
             return self.decide(visible)
         except MissingValue as missing:
@@ -365,7 +369,11 @@ class Judgement:
         )
         if choice.missing is not None:
             raise MissingValue(
-                f"no value of {self.rule.subject} in the baseline period {choice.missing}"
+                TEXT_FORMATS.phrase(
+                    "no value of {metric} in the baseline period {period}",
+                    metric=self.rule.subject,
+                    period=choice.missing,
+                )
             )
         if choice.value is not None:
             assert choice.period is not None
@@ -538,7 +546,7 @@ class Judgement:
         steps = self.explanation_steps(found)
         steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
         clauses = self.clauses(found)
-        return Result(
+        result = Result(
             **goal_fields(self.goal, self.entity),
             as_of=self.as_of,
             verdict=verdict,
@@ -558,6 +566,8 @@ class Judgement:
             probability=outcome.probability if outcome and not passed else None,
             interval=outcome.interval if outcome and not passed else None,
         )
+        _keep_phrases(result, method=outcome.reason if outcome else None, reason=reason)
+        return result
 
     def project_subject_side(self, outcome: MethodOutcome, deadline: Period | None) -> float | None:
         if outcome.trend is None or deadline is None or self.rule.subject_side is None:
@@ -666,6 +676,11 @@ class Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def _keep_phrases(result: Result, **reasons: str | None) -> None:
+    """Keep the reasons' recipes on ``result`` so it can be explained in another language."""
+    result._phrases.update((k, v) for k, v in reasons.items() if isinstance(v, Phrase))
 
 
 def explanation_clauses(

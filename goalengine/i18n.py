@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import GoalEngineError, UnknownNameError, did_you_mean
-from .explain import TextFormats, format_number, is_percent
+from .explain import Phrase, TextFormats, format_number, is_percent
 
 if TYPE_CHECKING:
     from .models import Result
@@ -72,6 +72,20 @@ class Language(TextFormats):
     def phrase(self, message: str, /, **values: object) -> str:  # type: ignore[override]
         """A sentence part, translated, then filled in."""
         return self.gettext(message).format(**values)
+
+    def rewrite(self, text: object) -> str:
+        """``text`` in this language: a :class:`~goalengine.explain.Phrase` written again
+        from its recipe (its message translated, its numbers in this language's way);
+        anything else (a period, a plain string) as it is."""
+        recipe = getattr(text, "recipe", None)
+        if not isinstance(text, Phrase) or recipe is None:
+            return str(text)
+        if recipe[0] == "phrase":
+            _kind, message, values = recipe
+            return self.phrase(message, **{k: self.rewrite(v) for k, v in values.items()})
+        kind, arguments = recipe
+        written: str = getattr(self, kind)(*arguments)
+        return written
 
     # -- numbers (TextFormats) --
 
@@ -160,7 +174,8 @@ def explanation_in(result: Result, code: str) -> str:
     The sentence is built again from the result's steps by the evaluator's own clause
     builder (:func:`goalengine.evaluate.explanation_clauses`), with this language as its
     formats; in English that gives back ``result.explanation`` exactly. The reasons a
-    progress method gives and error messages stay as written (English)."""
+    progress method gives are written again from their recipes (``Phrase``); error
+    messages, and the reasons of a result read back from JSON, stay as written (English)."""
     words = language(code)
     if words.code == "en" or not result.steps:
         return result.explanation
@@ -190,6 +205,11 @@ def rebuild_explanation(result: Result, words: Language) -> str:
     method = top.get("method")
     reason = top.get("reason")
     method_reason = method.detail if method is not None else None
+    if method_reason and "method" in result._phrases:
+        method_reason = words.rewrite(result._phrases["method"])
+    reason_text = reason.detail if reason is not None else None
+    if reason_text and "reason" in result._phrases:
+        reason_text = words.rewrite(result._phrases["reason"])
     clauses = explanation_clauses(
         rule,
         result.unit,
@@ -208,7 +228,7 @@ def rebuild_explanation(result: Result, words: Language) -> str:
         windows=[s.detail for s in result.steps if s.kind == "window"],
         method_reason=method_reason,
         projected_side=value("projected_side") if method_reason else None,
-        reason=reason.detail if reason is not None else None,
+        reason=reason_text,
         formats=words,
     )
     return sentence(*clauses, verdict=words.gettext(result.verdict.label))

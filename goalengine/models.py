@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .periods import Period
 
@@ -199,6 +199,18 @@ class Result(_Frozen):
     series: tuple[Observation, ...] = Field(default=(), exclude=True, repr=False)
     """The observations of the goal's subject (for this entity) up to ``as_of``, when the
     caller asked for them (charts, ``--include-series``); empty otherwise."""
+    _phrases: dict[str, str] = PrivateAttr(default_factory=dict)
+    """The method's and the evaluator's reasons as :class:`goalengine.explain.Phrase` (by
+    step kind, ``method``/``reason``), so :meth:`explanation_in` can translate them; a
+    result read back from JSON has only their English text (steps' ``detail``)."""
+
+    def __eq__(self, other: object) -> bool:
+        # The fields only: how a reason was written is not part of what the result says.
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = _Frozen.__hash__
 
     @property
     def explained(self) -> Explanation:

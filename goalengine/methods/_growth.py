@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from ..explain import format_number, format_value
+from ..explain import TEXT_FORMATS, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 from .base import Direction, MethodInput, MethodOutcome, Trend
@@ -137,8 +137,7 @@ def compound_trend(current: Observation, rate: float) -> Trend:
 
 def format_rate(rate: float) -> str:
     """A growth rate for people: ``-4.3 %/year``."""
-    text = format_number(rate * 100.0)
-    return f"{text if text.startswith('-') else '+' + text} %/year"
+    return TEXT_FORMATS.phrase("{rate} %/year", rate=TEXT_FORMATS.change(rate * 100.0))
 
 
 def words(status: str) -> str:
@@ -225,22 +224,40 @@ def growth_outcome(
 
 def growth_reason(start: Observation, current: Observation, growth: Growth, status: str) -> str:
     """'CAGR 2015–2023 -4.3 %/year vs -4.5 %/year needed → ratio 0.95, substantial progress'."""
-    span = f"CAGR {start.period}–{current.period} {format_rate(growth.observed)}"
+    span = TEXT_FORMATS.phrase(
+        "CAGR {first}–{last} {rate}",
+        first=start.period,
+        last=current.period,
+        rate=format_rate(growth.observed),
+    )
     if growth.required is None:
         # Without a target the ratio is the rate itself, turned to the desired direction.
-        return f"{span}, {format_rate(growth.ratio)} in the desired direction → {words(status)}"
+        return TEXT_FORMATS.phrase(
+            "{span}, {rate} in the desired direction → {label}",
+            span=span,
+            rate=format_rate(growth.ratio),
+            label=words(status),
+        )
     if math.isfinite(growth.ratio):
-        ratio = f"ratio {format_number(growth.ratio)}"
+        ratio = TEXT_FORMATS.phrase("ratio {ratio}", ratio=TEXT_FORMATS.number(growth.ratio))
     else:
-        ratio = "the start value already equalled the target"
-    return f"{span} vs {format_rate(growth.required)} needed → {ratio}, {words(status)}"
+        ratio = TEXT_FORMATS.phrase("the start value already equalled the target")
+    return TEXT_FORMATS.phrase(
+        "{span} vs {rate} needed → {ratio}, {label}",
+        span=span,
+        rate=format_rate(growth.required),
+        ratio=ratio,
+        label=words(status),
+    )
 
 
 def reached(current: Observation, target: float, unit: str | None) -> str:
     """The reason clause of ``target_achieved``."""
-    return (
-        f"the latest value {format_value(current.value, unit)} ({current.period}) "
-        f"already reaches the target {format_value(target, unit)}"
+    return TEXT_FORMATS.phrase(
+        "the latest value {value} ({period}) already reaches the target {target}",
+        value=TEXT_FORMATS.value(current.value, unit),
+        period=current.period,
+        target=TEXT_FORMATS.value(target, unit),
     )
 
 

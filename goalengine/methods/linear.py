@@ -45,7 +45,7 @@ __all__ = [
 VERDICTS: dict[str, Verdict] = dict(decide.STATUS_VERDICTS)
 
 #: Why a goal with one observation since its baseline gets no trend (flat: its latest value).
-FLAT_REASON = "one observation since the baseline, too few for a trend"
+FLAT_REASON = TEXT_FORMATS.phrase("one observation since the baseline, too few for a trend")
 
 #: Coverage of the reported prediction interval.
 INTERVAL = 0.80
@@ -109,7 +109,7 @@ class LinearMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            why = "no observations"
+            why = TEXT_FORMATS.phrase("no observations")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         points = goal.since_baseline()
         latest = goal.observations[-1]
@@ -121,7 +121,7 @@ class LinearMethod:
             status = decide.STATUSES[decide.linear_status(holds, flat=True)]
             return MethodOutcome(status, VERDICTS[status], (step,), reason=FLAT_REASON)
         if goal.deadline is None:
-            why = "no deadline to project the trend to"
+            why = TEXT_FORMATS.phrase("no deadline to project the trend to")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
         intercept, slope, origin = fit_line(points)
@@ -132,7 +132,7 @@ class LinearMethod:
         deadline = goal.deadline.end
         projected = trend(deadline)
         if not math.isfinite(projected):
-            why = "the values are too large for a least-squares trend"
+            why = TEXT_FORMATS.phrase("the values are too large for a least-squares trend")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         ratio = goal.progress_ratio(slope, goal.baseline or points[0])
@@ -206,12 +206,20 @@ def linear_reason(
     ``formats`` is :data:`~goalengine.explain.TEXT_FORMATS`, or the vectorised evaluator's
     column formats, which turn this into a template for many entities at once.
     """
-    reason = (
-        f"at {formats.change(slope, unit)} a year it reaches "
-        f"{formats.value(projected, unit)} by {deadline}"
+    reason: str = formats.phrase(
+        "at {change} a year it reaches {value} by {deadline}",
+        change=formats.change(slope, unit),
+        value=formats.value(projected, unit),
+        deadline=deadline,
     )
     if chance is not None:
-        reason += f"; {chance} chance to reach {formats.value(target, unit)} by {deadline}"
+        reason = formats.phrase(
+            "{reason}; {chance} chance to reach {target} by {deadline}",
+            reason=reason,
+            chance=chance,
+            target=formats.value(target, unit),
+            deadline=deadline,
+        )
     return reason
 
 

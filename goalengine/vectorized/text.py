@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..explain import distinct_digits, format_change, format_number, format_value, is_percent
+from ..explain import (
+    TextFormats,
+    distinct_digits,
+    format_change,
+    format_number,
+    format_value,
+    is_percent,
+)
 from ..methods.linear import chance_text, linear_reason
 
 __all__ = [
@@ -246,6 +253,7 @@ class ScalarFormats:
 
     value = staticmethod(format_value)
     change = staticmethod(format_change)
+    phrase = staticmethod(TextFormats.phrase)
 
     @staticmethod
     def chance(probability: float) -> str:

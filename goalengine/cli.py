@@ -60,8 +60,8 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "never": frozenset(),
 }
 PROGRESS_ABOVE = 200
-TRANSLATED_FORMATS = ("html", "markdown")
-"""The output formats that ``--lang`` translates (the others are for machines and CI)."""
+TRANSLATED_FORMATS = ("html", "markdown", "table", "json", "junit")
+"""The output formats that ``--lang`` translates (a plug-in format may not: refused)."""
 
 
 class UsageError(GoalEngineError):
@@ -190,7 +190,8 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
         choices=("da", "en"),
-        help="language of the HTML report (default: the rule files' lang:, then the locale)",
+        help="language of verdicts and explanations (HTML, Markdown: default the rule files' "
+        "lang:, then the locale; table, JSON, JUnit: English unless given)",
     )
     parser.add_argument(
         "--include-series",
@@ -773,7 +774,8 @@ def _check(session: _Session) -> int:
         from .render.figures import require
 
         require()
-    streamed = chosen == "json" and not args.include_series
+    # Translated JSON is written from the whole report (its labels come with the language).
+    streamed = chosen == "json" and not args.include_series and not args.lang
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here)
     failing = FAIL_ON[args.fail_on]

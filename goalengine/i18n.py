@@ -25,7 +25,7 @@ from .errors import GoalEngineError, UnknownNameError, did_you_mean
 from .explain import Phrase, TextFormats, format_number, is_percent
 
 if TYPE_CHECKING:
-    from .models import Result
+    from .models import Report, Result
     from .periods import Period
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Language",
     "default_language",
     "explanation_in",
+    "in_language",
     "language",
     "missing_extra",
     "rebuild_explanation",
@@ -180,6 +181,17 @@ def explanation_in(result: Result, code: str) -> str:
     if words.code == "en" or not result.steps:
         return result.explanation
     return rebuild_explanation(result, words)
+
+
+def in_language(report: Report, code: str) -> Report:
+    """``report`` with every explanation in language ``code`` and ``lang`` set (its JSON
+    then names the language and its verdict labels); ids, rules, enum values and steps stay
+    as they are, so the JSON schema holds in every language."""
+    words = language(code)
+    results = tuple(
+        r.model_copy(update={"explanation": explanation_in(r, words.code)}) for r in report.results
+    )
+    return report.model_copy(update={"results": results, "lang": words.code})
 
 
 def rebuild_explanation(result: Result, words: Language) -> str:

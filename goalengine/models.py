@@ -254,6 +254,9 @@ class Report(_Frozen):
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
     files: tuple[ReportFile, ...] = ()
+    lang: str | None = Field(default=None, exclude=True)
+    """The language of the explanations, once the report was written in one
+    (:func:`goalengine.i18n.in_language`); its JSON then has ``lang`` and ``verdict_labels``."""
     rolled_up: tuple[RollUp, ...] = Field(default=(), exclude=True, repr=False)
     """The per-goal counts of per-entity results, as the engine counted them."""
 
@@ -279,6 +282,12 @@ class Report(_Frozen):
                 entry["series"] = [o.model_dump(mode="json") for o in result.series]
         data["summary"] = self.summary
         data["rollups"] = [r.to_dict() for r in self.rollups()]
+        if self.lang is not None:
+            from .i18n import language
+
+            words = language(self.lang)
+            data["lang"] = words.code
+            data["verdict_labels"] = {v.value: words.gettext(v.label) for v in Verdict}
         return data
 
     def to_json(self, indent: int | None = 2, *, include_series: bool = False) -> str:

@@ -352,7 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
         _VALIDATE_EPILOG,
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
-    validate.add_argument("--data", metavar="FILE", help="check metric names against this data")
+    validate.add_argument(
+        "--data", metavar="FILE", help="check metric names against this data (-: stdin)"
+    )
     _add_data(validate)
     _add_common(validate, top=False)
 
@@ -929,7 +931,8 @@ def _validate(session: _Session) -> int:
     from .validation import validate
 
     args = session.args
-    found = validate(args.paths, data=args.data, data_root=session.data_root,
+    data = _stdin_dataset(session.limits) if args.data == "-" else args.data
+    found = validate(args.paths, data=data, data_root=session.data_root,
                      limits=session.limits, allow_database=session.allow_database)  # fmt: skip
     session.diagnostics(found.diagnostics)
     errors, warnings = len(found.errors), len(found.warnings)

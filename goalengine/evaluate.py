@@ -33,7 +33,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of
-from .resolve import load_ruleset_data, resolve_goal
+from .resolve import DataCache, load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
 
@@ -41,6 +41,7 @@ __all__ = [
     "TEXT_FORMATS",
     "Judgement",
     "TextFormats",
+    "data_warnings",
     "evaluate",
     "evaluate_goal",
     "evaluate_many",
@@ -80,16 +81,25 @@ def evaluate(
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
     day = judging_day(ruleset, as_of)
-    dataset = load_ruleset_data(
-        ruleset, data, data_root=data_root, limits=limits, allow_database=allow_database
-    )
+    cache = DataCache(limits=limits, allow_database=allow_database)
+    dataset = load_ruleset_data(ruleset, data, cache, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     if series:
         from .series import attach
 
         judged = {goal.id: goal for goal in ruleset.goals}
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
-    return build_report(day, results, ruleset_warnings(ruleset), report_files([ruleset], as_of))
+    warnings = [*ruleset_warnings(ruleset), *data_warnings(ruleset, dataset, day, cache)]
+    return build_report(day, results, warnings, report_files([ruleset], as_of))
+
+
+def data_warnings(ruleset: RuleSet, dataset: Dataset, day: date, cache: DataCache) -> list[str]:
+    """What ``check`` also warns about the data: missing-value cells skipped while reading
+    (``cache``), and entities of a ``for_each`` goal whose latest figure is older than their
+    peers'."""
+    from .data.staleness import stale_warnings
+
+    return [*cache.warnings, *stale_warnings(ruleset.goals, dataset, day)]
 
 
 def evaluate_many(

@@ -539,6 +539,10 @@ class Judgement:
         outcome: MethodOutcome | None = None,
         passed: bool = False,
     ) -> Result:
+        if self.goal.bound is not None and latest is not None:
+            verdict, reason = bounded(
+                self.goal.bound, self.rule.direction, verdict, latest, self.unit, reason
+            )
         if self.sides is None:
             try:
                 self.sides = self.compare_sides(self.world(self.as_of))
@@ -686,6 +690,45 @@ class Judgement:
             projected_side=projected,
             reason=found.reason,
         )
+
+
+def bounded(
+    bound: str,
+    direction: int,
+    verdict: Verdict,
+    latest: Observation,
+    unit: str | None,
+    reason: str | None,
+) -> tuple[Verdict, str | None]:
+    """The verdict a goal gets when its figures are only bounds (``bound: lower``), and the
+    reason clause that says so.
+
+    A lower bound (the truth is at least the figure) shows a ``>=`` goal met or on track,
+    never missed or at risk, and a ``<=`` goal missed or at risk, never met; an upper
+    bound the other way round. A verdict the bound cannot show becomes ``unknown``."""
+    sign = 1 if bound == "lower" else -1
+    good = verdict in (Verdict.MET, Verdict.ON_TRACK)
+    bad = verdict in (Verdict.MISSED, Verdict.AT_RISK)
+    value = TEXT_FORMATS.value(latest.value, unit)
+    if sign == 1:
+        said = TEXT_FORMATS.phrase(
+            "{value} in {period} is a lower bound: the true value can be higher",
+            value=value, period=latest.period,
+        )  # fmt: skip
+    else:
+        said = TEXT_FORMATS.phrase(
+            "{value} in {period} is an upper bound: the true value can be lower",
+            value=value, period=latest.period,
+        )  # fmt: skip
+    if (good and sign != direction) or (bad and sign == direction):
+        said = TEXT_FORMATS.phrase(
+            "{bound}, so it cannot show the goal {verdict}",
+            bound=said, verdict=TEXT_FORMATS.phrase(verdict.label),
+        )  # fmt: skip
+        verdict = Verdict.UNKNOWN
+    if reason:
+        said = TEXT_FORMATS.phrase("{first}; {second}", first=reason, second=said)
+    return verdict, said
 
 
 def _keep_phrases(result: Result, **reasons: str | None) -> None:

@@ -89,29 +89,40 @@ def growth_progress(
     """
     years = current.period.year - start.period.year
     if years < 1:
-        return (
-            f"fewer than one year between the start ({start.period}) "
-            f"and the latest value ({current.period})"
+        return TEXT_FORMATS.phrase(
+            "fewer than one year between the start ({start}) and the latest value ({latest})",
+            start=start.period,
+            latest=current.period,
         )
     v0, v = start.value, current.value
     if v0 == 0:
-        return f"the start value ({start.period}) is 0, so growth rates are undefined"
+        return TEXT_FORMATS.phrase(
+            "the start value ({start}) is 0, so growth rates are undefined", start=start.period
+        )
     if (v0 > 0 and v < 0) or (v0 < 0 and v > 0):
-        return "the start and latest values have opposite signs, so growth rates are undefined"
+        return TEXT_FORMATS.phrase(
+            "the start and latest values have opposite signs, so growth rates are undefined"
+        )
     sign = -1 if v0 < 0 else 1
     d = toward(direction, v0, target)
     if target is None and d == 0:
-        return "the goal has neither a target nor a direction"
+        return TEXT_FORMATS.phrase("the goal has neither a target nor a direction")
     observed = cagr(v, v0, years)
     if observed is None:
-        return "the growth rate is not finite for these values"
+        return TEXT_FORMATS.phrase("the growth rate is not finite for these values")
     if target is None or target_year is None:
         return Growth(observed, None, sign * d * observed)
     if target_year <= start.period.year:
-        return f"the target year {target_year} is not after the start ({start.period})"
+        return TEXT_FORMATS.phrase(
+            "the target year {year} is not after the start ({start})",
+            year=target_year,
+            start=start.period,
+        )
     required = cagr(target, v0, target_year - start.period.year)
     if required is None:
-        return "the target and the start value have opposite signs, so no growth rate reaches it"
+        return TEXT_FORMATS.phrase(
+            "the target and the start value have opposite signs, so no growth rate reaches it"
+        )
     directed = sign * d * observed
     if required == 0:
         # The start sat on the target: any movement since is away from it (or none at all).

@@ -204,3 +204,12 @@ def test_a_phrase_survives_pickling() -> None:
     again = pickle.loads(pickle.dumps(phrase))
     assert again == "broken in 2.5"
     assert language("da").rewrite(again) == "brudt i 2,5"
+
+
+def test_why_a_growth_rate_cannot_be_computed_in_danish() -> None:
+    goal = Goal.parse("x >= 30 by 2030", id="g", method="un-sdg", unit="%")
+    data = {"x": {"2020-01": 0, "2020-06": 3}}
+    result = evaluate(goal, data, "2021-01-01").results[0]
+    assert result.explanation_in("da").endswith(
+        "under et år mellem starten (2020-01) og den seneste værdi (2020-06) → ukendt."
+    )

@@ -100,3 +100,18 @@ def test_the_api_refuses_a_bound_that_cannot_apply() -> None:
         Goal.parse("x == 1", id="g", bound="lower")
     with pytest.raises(RuleFileError, match="'sideways' is not supported"):
         Goal.parse("x >= 1", id="g", bound="sideways")
+
+
+def test_properties_a_bound_cannot_have_are_skipped_with_the_reason() -> None:
+    from goalengine import RuleSet
+    from goalengine.testing import check_ruleset
+
+    goal = Goal.parse("x >= 95 by 2009", id="g", unit="%", bound="lower")
+    ruleset = RuleSet(goals=(goal,), inline_data=None)
+    wanted = ("deadline_consistency", "target_reachable")
+    outcomes = check_ruleset(ruleset, 5, properties=wanted)
+    assert {o.name for o in outcomes} == set(wanted)
+    for outcome in outcomes:
+        assert (
+            outcome.skipped and "lower bounds, which cannot show every verdict" in outcome.message
+        )

@@ -321,6 +321,8 @@ class Judgement:
     entity: str | None
     steps: list[Step] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
+    phrases: dict[str, str] = field(default_factory=dict)
+    """The trace's details as phrases (see ``World.phrases``)."""
     baseline: Observation | None = None
     sides: tuple[float, float] | None = None
     """The rule's subject side and target side, as last evaluated."""
@@ -339,6 +341,7 @@ class Judgement:
             trace=self.trace if record else None,
             references=self.rule.references,
             reads=self.reads,
+            phrases=self.phrases if record else None,
         )
 
     @property
@@ -580,7 +583,9 @@ class Judgement:
             probability=outcome.probability if outcome and not passed else None,
             interval=outcome.interval if outcome and not passed else None,
         )
-        _keep_phrases(result, method=outcome.reason if outcome else None, reason=reason)
+        _keep_phrases(
+            result, method=outcome.reason if outcome else None, reason=reason, **self.phrases
+        )
         return result
 
     def project_subject_side(self, outcome: MethodOutcome, deadline: Period | None) -> float | None:

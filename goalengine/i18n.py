@@ -237,7 +237,11 @@ def rebuild_explanation(result: Result, words: Language) -> str:
             for s in result.steps
             if s.detail and s.detail.startswith("bare ")
         ],
-        windows=[s.detail for s in result.steps if s.kind == "window"],
+        windows=[
+            words.rewrite(result._phrases.get(f"window:{s.label}", s.detail)) if s.detail else None
+            for s in result.steps
+            if s.kind == "window"
+        ],
         method_reason=method_reason,
         projected_side=value("projected_side") if method_reason else None,
         reason=reason_text,

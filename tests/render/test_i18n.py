@@ -213,3 +213,11 @@ def test_why_a_growth_rate_cannot_be_computed_in_danish() -> None:
     assert result.explanation_in("da").endswith(
         "under et år mellem starten (2020-01) og den seneste værdi (2020-06) → ukendt."
     )
+
+
+def test_a_windows_unobserved_periods_in_danish() -> None:
+    goal = Goal.parse("sum(x[2010..2013]) >= 500 by 2013", id="w", unit="places")
+    result = evaluate(goal, {"x": {"2011": 342}}, "2012-04-30").results[0]
+    assert "no data for x in 2010" in result.explanation
+    assert "ingen data for x i 2010" in result.explanation_in("da")
+    assert rebuild_explanation(result, language("en")) == result.explanation

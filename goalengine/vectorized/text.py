@@ -18,11 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..explain import (
-    TextFormats,
+    TEXT_FORMATS,
     distinct_digits,
-    format_change,
     format_number,
-    format_value,
     is_percent,
 )
 from ..methods.linear import chance_text, linear_reason
@@ -251,9 +249,10 @@ def json_text(text: str) -> str:
 class ScalarFormats:
     """``explain``'s functions under the :class:`ColumnFormats` names (one entity)."""
 
-    value = staticmethod(format_value)
-    change = staticmethod(format_change)
-    phrase = staticmethod(TextFormats.phrase)
+    # TEXT_FORMATS' own: the same text, remembered, so the reason can be translated.
+    value = staticmethod(TEXT_FORMATS.value)
+    change = staticmethod(TEXT_FORMATS.change)
+    phrase = staticmethod(TEXT_FORMATS.phrase)
 
     @staticmethod
     def chance(probability: float) -> str:

@@ -221,3 +221,16 @@ def test_a_windows_unobserved_periods_in_danish() -> None:
     assert "no data for x in 2010" in result.explanation
     assert "ingen data for x i 2010" in result.explanation_in("da")
     assert rebuild_explanation(result, language("en")) == result.explanation
+
+
+def test_the_columnar_engine_explains_in_danish_as_the_scalar_one() -> None:
+    from goalengine.data import read_csv_text
+    from goalengine.entities import evaluate_for_each
+
+    csv = "metric,period,entity,value\nx,2015,A,10\nx,2018,A,14\nx,2020,A,16\n"
+    goal = Goal.parse("x >= 30 by 2030", id="g", for_each="entity", unit="%")
+    data, day = read_csv_text(csv), date(2021, 1, 1)
+    scalar = evaluate_for_each(goal, data, day, engine="scalar")[0]
+    vector = evaluate_for_each(goal, data, day, engine="vector")[0]
+    assert vector.explanation_in("da") == scalar.explanation_in("da")
+    assert "med +1,2 procentpoint om året når den 28,3 pct. i 2030" in vector.explanation_in("da")

@@ -60,8 +60,8 @@ FAIL_ON: dict[str, frozenset[Verdict]] = {
     "never": frozenset(),
 }
 PROGRESS_ABOVE = 200
-TRANSLATED_FORMATS = ("html", "markdown")
-"""The output formats that ``--lang`` translates (the others are for machines and CI)."""
+TRANSLATED_FORMATS = ("html", "markdown", "table", "json", "junit")
+"""The output formats that ``--lang`` translates (a plug-in format may not: refused)."""
 
 
 class UsageError(GoalEngineError):
@@ -190,7 +190,8 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
         choices=("da", "en"),
-        help="language of the HTML report (default: the rule files' lang:, then the locale)",
+        help="language of verdicts and explanations (HTML, Markdown: default the rule files' "
+        "lang:, then the locale; table, JSON, JUnit: English unless given)",
     )
     parser.add_argument(
         "--include-series",
@@ -352,7 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
         _VALIDATE_EPILOG,
     )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="rule files or directories")
-    validate.add_argument("--data", metavar="FILE", help="check metric names against this data")
+    validate.add_argument(
+        "--data", metavar="FILE", help="check metric names against this data (-: stdin)"
+    )
     _add_data(validate)
     _add_common(validate, top=False)
 
@@ -808,7 +811,8 @@ def _check(session: _Session) -> int:
         from .render.figures import require
 
         require()
-    streamed = chosen == "json" and not args.include_series
+    # Translated JSON is written from the whole report (its labels come with the language).
+    streamed = chosen == "json" and not args.include_series and not args.lang
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
@@ -1017,7 +1021,8 @@ def _validate(session: _Session) -> int:
     from .validation import validate
 
     args = session.args
-    found = validate(args.paths, data=args.data, data_root=session.data_root,
+    data = _stdin_dataset(session.limits) if args.data == "-" else args.data
+    found = validate(args.paths, data=data, data_root=session.data_root,
                      limits=session.limits, allow_database=session.allow_database)  # fmt: skip
     session.diagnostics(found.diagnostics)
     errors, warnings = len(found.errors), len(found.warnings)

@@ -26,14 +26,14 @@ from . import methods
 from .data import Dataset
 from .engine import decide
 from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, TextFormats, broken_in, sentence
+from .explain import TEXT_FORMATS, Phrase, TextFormats, broken_in, sentence
 from .language import AGGREGATES, CheckedRule, format_tree
 from .language.nodes import AllEntities, Call, Comparison, Direction, Expr, Lookup, Window
 from .limits import DEFAULT_LIMITS, Limits
 from .methods.base import MethodInput, MethodOutcome, Trend
 from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
 from .periods import Period, parse_as_of, year_fraction
-from .resolve import load_ruleset_data, resolve_goal
+from .resolve import DataCache, load_ruleset_data, resolve_goal
 from .ruleset import Goal, RuleSet
 from .world import MissingValue, World
 
@@ -42,6 +42,7 @@ __all__ = [
     "Judgement",
     "TextFormats",
     "comparison_symbol",
+    "data_warnings",
     "evaluate",
     "evaluate_goal",
     "evaluate_many",
@@ -83,16 +84,25 @@ def evaluate(
     elif isinstance(ruleset, Goal):
         ruleset = RuleSet(goals=(ruleset,))
     day = judging_day(ruleset, as_of)
-    dataset = load_ruleset_data(
-        ruleset, data, data_root=data_root, limits=limits, allow_database=allow_database
-    )
+    cache = DataCache(limits=limits, allow_database=allow_database)
+    dataset = load_ruleset_data(ruleset, data, cache, data_root=data_root, limits=limits)
     results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     if series:
         from .series import attach
 
         judged = {goal.id: goal for goal in ruleset.goals}
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
-    return build_report(day, results, ruleset_warnings(ruleset), report_files([ruleset], as_of))
+    warnings = [*ruleset_warnings(ruleset), *data_warnings(ruleset, dataset, day, cache)]
+    return build_report(day, results, warnings, report_files([ruleset], as_of))
+
+
+def data_warnings(ruleset: RuleSet, dataset: Dataset, day: date, cache: DataCache) -> list[str]:
+    """What ``check`` also warns about the data: missing-value cells skipped while reading
+    (``cache``), and entities of a ``for_each`` goal whose latest figure is older than their
+    peers'."""
+    from .data.staleness import stale_warnings
+
+    return [*cache.warnings, *stale_warnings(ruleset.goals, dataset, day)]
 
 
 def evaluate_many(
@@ -314,6 +324,8 @@ class Judgement:
     entity: str | None
     steps: list[Step] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
+    phrases: dict[str, str] = field(default_factory=dict)
+    """The trace's details as phrases (see ``World.phrases``)."""
     baseline: Observation | None = None
     sides: tuple[float, float] | None = None
     """The rule's subject side and target side, as last evaluated."""
@@ -332,6 +344,7 @@ class Judgement:
             trace=self.trace if record else None,
             references=self.rule.references,
             reads=self.reads,
+            phrases=self.phrases if record else None,
         )
 
     @property
@@ -349,7 +362,11 @@ class Judgement:
             self.baseline = self.find_baseline(visible)
             if not visible:
                 raise MissingValue(
-                    f"no observation of {self.rule.subject} by {self.as_of.isoformat()}"
+                    TEXT_FORMATS.phrase(
+                        "no observation of {metric} by {day}",
+                        metric=self.rule.subject,
+                        day=self.as_of.isoformat(),
+                    )
                 )
             return self.decide(visible)
         except MissingValue as missing:
@@ -368,7 +385,11 @@ class Judgement:
         )
         if choice.missing is not None:
             raise MissingValue(
-                f"no value of {self.rule.subject} in the baseline period {choice.missing}"
+                TEXT_FORMATS.phrase(
+                    "no value of {metric} in the baseline period {period}",
+                    metric=self.rule.subject,
+                    period=choice.missing,
+                )
             )
         if choice.value is not None:
             assert choice.period is not None
@@ -528,6 +549,10 @@ class Judgement:
         outcome: MethodOutcome | None = None,
         passed: bool = False,
     ) -> Result:
+        if self.goal.bound is not None and latest is not None:
+            verdict, reason = bounded(
+                self.goal.bound, self.rule.direction, verdict, latest, self.unit, reason
+            )
         if self.sides is None:
             try:
                 self.sides = self.compare_sides(self.world(self.as_of))
@@ -545,7 +570,7 @@ class Judgement:
         steps = self.explanation_steps(found)
         steps.append(Step(kind="verdict", label="verdict", value=verdict.value))
         clauses = self.clauses(found)
-        return Result(
+        result = Result(
             **goal_fields(self.goal, self.entity),
             as_of=self.as_of,
             verdict=verdict,
@@ -565,6 +590,10 @@ class Judgement:
             probability=outcome.probability if outcome and not passed else None,
             interval=outcome.interval if outcome and not passed else None,
         )
+        _keep_phrases(
+            result, method=outcome.reason if outcome else None, reason=reason, **self.phrases
+        )
+        return result
 
     def project_subject_side(self, outcome: MethodOutcome, deadline: Period | None) -> float | None:
         if outcome.trend is None or deadline is None or self.rule.subject_side is None:
@@ -738,6 +767,50 @@ def _declared_period(goal: Goal) -> Period | None:
     """The baseline period a goal names without a value (for the UN's base-year search)."""
     declared = goal.baseline
     return declared.period if declared is not None and declared.value is None else None
+
+
+def bounded(
+    bound: str,
+    direction: int,
+    verdict: Verdict,
+    latest: Observation,
+    unit: str | None,
+    reason: str | None,
+) -> tuple[Verdict, str | None]:
+    """The verdict a goal gets when its figures are only bounds (``bound: lower``), and the
+    reason clause that says so.
+
+    A lower bound (the truth is at least the figure) shows a ``>=`` goal met or on track,
+    never missed or at risk, and a ``<=`` goal missed or at risk, never met; an upper
+    bound the other way round. A verdict the bound cannot show becomes ``unknown``."""
+    sign = 1 if bound == "lower" else -1
+    good = verdict in (Verdict.MET, Verdict.ON_TRACK)
+    bad = verdict in (Verdict.MISSED, Verdict.AT_RISK)
+    value = TEXT_FORMATS.value(latest.value, unit)
+    if sign == 1:
+        said = TEXT_FORMATS.phrase(
+            "{value} in {period} is a lower bound: the true value can be higher",
+            value=value, period=latest.period,
+        )  # fmt: skip
+    else:
+        said = TEXT_FORMATS.phrase(
+            "{value} in {period} is an upper bound: the true value can be lower",
+            value=value, period=latest.period,
+        )  # fmt: skip
+    if (good and sign != direction) or (bad and sign == direction):
+        said = TEXT_FORMATS.phrase(
+            "{bound}, so it cannot show the goal {verdict}",
+            bound=said, verdict=TEXT_FORMATS.phrase(verdict.label),
+        )  # fmt: skip
+        verdict = Verdict.UNKNOWN
+    if reason:
+        said = TEXT_FORMATS.phrase("{first}; {second}", first=reason, second=said)
+    return verdict, said
+
+
+def _keep_phrases(result: Result, **reasons: str | None) -> None:
+    """Keep the reasons' recipes on ``result`` so it can be explained in another language."""
+    result._phrases.update((k, v) for k, v in reasons.items() if isinstance(v, Phrase))
 
 
 def explanation_clauses(

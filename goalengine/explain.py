@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "TEXT_FORMATS",
+    "Phrase",
     "TextFormats",
     "broken_in",
     "distinct_digits",
@@ -36,8 +38,12 @@ def broken_in(periods: Iterable[object]) -> str:
     """``broken in 2009 and 2010``: every period a ``throughout`` rule fails in, not only the
     first (a table check must say which years are off)."""
     names = [str(p) for p in periods]
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"broken in {listed}"
+    listed = names[0]
+    if len(names) > 1:
+        listed = TEXT_FORMATS.phrase(
+            "{first} and {last}", first=", ".join(names[:-1]), last=names[-1]
+        )
+    return TEXT_FORMATS.phrase("broken in {periods}", periods=listed)
 
 
 def format_number(value: float, digits: int | None = None) -> str:
@@ -121,6 +127,28 @@ def sentence(*clauses: str | None, verdict: str) -> str:
     return f"{body} → {verdict}." if body else f"{verdict}."
 
 
+class Phrase(str):
+    """English text that remembers how it was written, so another language can write it
+    again (:meth:`goalengine.i18n.Language.rewrite`): ``recipe`` is ``("phrase", message,
+    values)`` for :meth:`TextFormats.phrase`, or a number's ``(method, arguments)``.
+
+    A progress method's reason is built once, in English, before anyone asks for a
+    language; this is what lets ``Result.explanation_in("da")`` translate it afterwards.
+    Joining phrases with ``+`` gives a plain ``str`` (English only): join through a
+    phrase (``"{reason}; {more}"``) instead.
+    """
+
+    recipe: tuple[Any, ...]
+
+    def __new__(cls, text: str, recipe: tuple[Any, ...]) -> Phrase:
+        made = super().__new__(cls, text)
+        made.recipe = recipe
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Phrase, (str(self), self.recipe))
+
+
 class TextFormats:
     """How explanations write numbers: this module's functions, under one roof.
 
@@ -130,17 +158,27 @@ class TextFormats:
     free of branches on the numbers themselves (ask ``formats`` instead).
     """
 
-    value = staticmethod(format_value)
-    change = staticmethod(format_change)
-    number = staticmethod(format_number)
     distinct_digits = staticmethod(distinct_digits)
     exact_digits = staticmethod(exact_digits)
+
+    def value(self, value: float, unit: str | None = None, digits: int | None = None) -> str:
+        """:func:`format_value`, remembered (a :class:`Phrase`)."""
+        return Phrase(format_value(value, unit, digits), ("value", (value, unit, digits)))
+
+    def change(self, delta: float, unit: str | None = None) -> str:
+        """:func:`format_change`, remembered (a :class:`Phrase`)."""
+        return Phrase(format_change(delta, unit), ("change", (delta, unit)))
+
+    def number(self, value: float, digits: int | None = None) -> str:
+        """:func:`format_number`, remembered (a :class:`Phrase`)."""
+        return Phrase(format_number(value, digits), ("number", (value, digits)))
 
     @staticmethod
     def phrase(message: str, /, **values: object) -> str:
         """A sentence part: ``message`` (English, a gettext message id) filled in; a
-        :class:`goalengine.i18n.Language` translates it first."""
-        return message.format(**values)
+        :class:`goalengine.i18n.Language` translates it first. The result remembers both
+        (a :class:`Phrase`), so it can be translated later too."""
+        return Phrase(message.format(**values), ("phrase", message, values))
 
 
 TEXT_FORMATS = TextFormats()

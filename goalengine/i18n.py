@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import GoalEngineError, UnknownNameError, did_you_mean
-from .explain import TextFormats, format_number, is_percent
+from .explain import Phrase, TextFormats, format_number, is_percent
 
 if TYPE_CHECKING:
-    from .models import Result
+    from .models import Report, Result
     from .periods import Period
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Language",
     "default_language",
     "explanation_in",
+    "in_language",
     "language",
     "missing_extra",
     "rebuild_explanation",
@@ -72,6 +73,20 @@ class Language(TextFormats):
     def phrase(self, message: str, /, **values: object) -> str:  # type: ignore[override]
         """A sentence part, translated, then filled in."""
         return self.gettext(message).format(**values)
+
+    def rewrite(self, text: object) -> str:
+        """``text`` in this language: a :class:`~goalengine.explain.Phrase` written again
+        from its recipe (its message translated, its numbers in this language's way);
+        anything else (a period, a plain string) as it is."""
+        recipe = getattr(text, "recipe", None)
+        if not isinstance(text, Phrase) or recipe is None:
+            return str(text)
+        if recipe[0] == "phrase":
+            _kind, message, values = recipe
+            return self.phrase(message, **{k: self.rewrite(v) for k, v in values.items()})
+        kind, arguments = recipe
+        written: str = getattr(self, kind)(*arguments)
+        return written
 
     # -- numbers (TextFormats) --
 
@@ -160,11 +175,23 @@ def explanation_in(result: Result, code: str) -> str:
     The sentence is built again from the result's steps by the evaluator's own clause
     builder (:func:`goalengine.evaluate.explanation_clauses`), with this language as its
     formats; in English that gives back ``result.explanation`` exactly. The reasons a
-    progress method gives and error messages stay as written (English)."""
+    progress method gives are written again from their recipes (``Phrase``); error
+    messages, and the reasons of a result read back from JSON, stay as written (English)."""
     words = language(code)
     if words.code == "en" or not result.steps:
         return result.explanation
     return rebuild_explanation(result, words)
+
+
+def in_language(report: Report, code: str) -> Report:
+    """``report`` with every explanation in language ``code`` and ``lang`` set (its JSON
+    then names the language and its verdict labels); ids, rules, enum values and steps stay
+    as they are, so the JSON schema holds in every language."""
+    words = language(code)
+    results = tuple(
+        r.model_copy(update={"explanation": explanation_in(r, words.code)}) for r in report.results
+    )
+    return report.model_copy(update={"results": results, "lang": words.code})
 
 
 def rebuild_explanation(result: Result, words: Language) -> str:
@@ -190,6 +217,11 @@ def rebuild_explanation(result: Result, words: Language) -> str:
     method = top.get("method")
     reason = top.get("reason")
     method_reason = method.detail if method is not None else None
+    if method_reason and "method" in result._phrases:
+        method_reason = words.rewrite(result._phrases["method"])
+    reason_text = reason.detail if reason is not None else None
+    if reason_text and "reason" in result._phrases:
+        reason_text = words.rewrite(result._phrases["reason"])
     clauses = explanation_clauses(
         rule,
         result.unit,
@@ -205,10 +237,14 @@ def rebuild_explanation(result: Result, words: Language) -> str:
             for s in result.steps
             if s.detail and s.detail.startswith("bare ")
         ],
-        windows=[s.detail for s in result.steps if s.kind == "window"],
+        windows=[
+            words.rewrite(result._phrases.get(f"window:{s.label}", s.detail)) if s.detail else None
+            for s in result.steps
+            if s.kind == "window"
+        ],
         method_reason=method_reason,
         projected_side=value("projected_side") if method_reason else None,
-        reason=reason.detail if reason is not None else None,
+        reason=reason_text,
         formats=words,
     )
     return sentence(*clauses, verdict=words.gettext(result.verdict.label))

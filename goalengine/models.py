@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from .periods import Period
 
@@ -199,6 +199,18 @@ class Result(_Frozen):
     series: tuple[Observation, ...] = Field(default=(), exclude=True, repr=False)
     """The observations of the goal's subject (for this entity) up to ``as_of``, when the
     caller asked for them (charts, ``--include-series``); empty otherwise."""
+    _phrases: dict[str, str] = PrivateAttr(default_factory=dict)
+    """The method's and the evaluator's reasons as :class:`goalengine.explain.Phrase` (by
+    step kind, ``method``/``reason``), so :meth:`explanation_in` can translate them; a
+    result read back from JSON has only their English text (steps' ``detail``)."""
+
+    def __eq__(self, other: object) -> bool:
+        # The fields only: how a reason was written is not part of what the result says.
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = _Frozen.__hash__
 
     @property
     def explained(self) -> Explanation:
@@ -242,6 +254,9 @@ class Report(_Frozen):
     results: tuple[Result, ...] = ()
     warnings: tuple[str, ...] = ()
     files: tuple[ReportFile, ...] = ()
+    lang: str | None = Field(default=None, exclude=True)
+    """The language of the explanations, once the report was written in one
+    (:func:`goalengine.i18n.in_language`); its JSON then has ``lang`` and ``verdict_labels``."""
     rolled_up: tuple[RollUp, ...] = Field(default=(), exclude=True, repr=False)
     """The per-goal counts of per-entity results, as the engine counted them."""
 
@@ -267,6 +282,12 @@ class Report(_Frozen):
                 entry["series"] = [o.model_dump(mode="json") for o in result.series]
         data["summary"] = self.summary
         data["rollups"] = [r.to_dict() for r in self.rollups()]
+        if self.lang is not None:
+            from .i18n import language
+
+            words = language(self.lang)
+            data["lang"] = words.code
+            data["verdict_labels"] = {v.value: words.gettext(v.label) for v in Verdict}
         return data
 
     def to_json(self, indent: int | None = 2, *, include_series: bool = False) -> str:

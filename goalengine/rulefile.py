@@ -23,7 +23,16 @@ from .language import warnings_for
 from .limits import DEFAULT_LIMITS, Limits
 from .models import Verdict
 from .periods import Period, parse_as_of
-from .ruleset import FOR_EACH, MISSING_POLICIES, Baseline, DataSource, FixtureCase, Goal, RuleSet
+from .ruleset import (
+    BOUNDS,
+    FOR_EACH,
+    MISSING_POLICIES,
+    Baseline,
+    DataSource,
+    FixtureCase,
+    Goal,
+    RuleSet,
+)
 
 __all__ = [
     "FILE_KEYS", "GOAL_KEYS", "SOURCE_KEYS", "TEST_KEYS", "find_rule_files", "load_rules",
@@ -37,7 +46,7 @@ FILE_KEYS = (
 LANGUAGES = ("en", "da")
 GOAL_KEYS = (
     "id", "title", "title_da", "title_en", "rule", "baseline", "unit", "source", "owner", "notes",
-    "tags", "method", "options", "for_each", "missing",
+    "tags", "method", "options", "for_each", "missing", "bound",
 )  # fmt: skip
 DEFAULT_KEYS = ("method", "options", "unit", "owner", "tags", "missing")
 TEST_KEYS = ("name", "as_of", "data", "expect", "expect_explanation")
@@ -429,9 +438,11 @@ class _Reader:
         for key in ("owner", "method", "missing", "unit"):
             fields[key] = self.scalar(entry, key) if key in entry else _str(fields[key])
         for_each = self.scalar(entry, "for_each")
+        bound = self.scalar(entry, "bound")
         for key, value, allowed in (
             ("for_each", for_each, FOR_EACH),
             ("missing", fields["missing"], MISSING_POLICIES),
+            ("bound", bound, BOUNDS),
         ):
             if value is not None and value not in allowed:
                 where = entry if key in entry else defaults
@@ -460,6 +471,7 @@ class _Reader:
             options={str(k): str(v) for k, v in options.items()},
             for_each=for_each,
             missing=fields["missing"] or "unknown",
+            bound=bound if bound in BOUNDS else None,
             file=self.name,
             line=line,
             column=column,
@@ -472,6 +484,10 @@ class _Reader:
             try:
                 compiled = goal.compiled()
             except GoalEngineError as error:
+                if "bound" in entry and error.message.startswith("bound:"):
+                    # ruleset.bound_problem: shown at the key, not at the rule
+                    where = self.span(entry, "bound", value=True)
+                    error = RuleFileError(error.message, where, error.hint)
                 problem = error
                 self.problems.append(error.diagnostic())
             else:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from .data.dataset import Dataset
 from .data.sources import SourceSpec
-from .errors import Diagnostic, GoalEngineError, Span
+from .errors import Diagnostic, GoalEngineError, RuleFileError, Span
 from .language import CheckedRule, compile_rule
 from .models import Verdict
 from .periods import Period
@@ -35,6 +35,27 @@ __all__ = [
 FOR_EACH = ("entity",)
 #: The values ``missing`` may take.
 MISSING_POLICIES = ("unknown", "skip", "error")
+#: The values ``bound`` may take: the subject's figures are lower (upper) bounds of the truth.
+BOUNDS = ("lower", "upper")
+
+
+def bound_problem(
+    bound: str | None, for_each: str | None, direction: int
+) -> tuple[str, str] | None:
+    """Why a goal's ``bound`` cannot apply (message, hint), or None: an unknown value, a
+    ``for_each`` goal (the columnar engine judges those, and knows no bounds), or ``==``."""
+    if bound is None:
+        return None
+    if bound not in BOUNDS:
+        return f"bound: '{bound}' is not supported", f"write one of: {', '.join(BOUNDS)}"
+    if for_each is not None:
+        return (
+            "bound: is not supported with for_each",
+            "give the bounded figures a goal of their own",
+        )
+    if direction == 0:
+        return "bound: a rule with '==' cannot be judged on bounds", "bound: fits >=, >, <= or <"
+    return None
 
 
 class _Frozen(BaseModel):
@@ -76,6 +97,9 @@ class Goal(_Frozen):
     options: dict[str, str] = {}
     for_each: str | None = None
     missing: str = "unknown"
+    bound: str | None = None
+    """``lower``/``upper``: the subject's figures are only bounds of the true value (a share
+    of a larger population, say); a verdict a bound cannot show becomes ``unknown``."""
     file: str | None = None
     line: int | None = None
     column: int | None = None
@@ -114,6 +138,10 @@ class Goal(_Frozen):
                 compiled = compile_rule(self.rule, events=self.events)
             except GoalEngineError as error:
                 raise error.at(self.place(error.span)) from None
+            if (
+                problem := bound_problem(self.bound, self.for_each, compiled.direction)
+            ) is not None:
+                raise RuleFileError(problem[0], self.place(Span()), problem[1])
             object.__setattr__(self, "_compiled", compiled)
             assert self._compiled is not None
         return self._compiled

@@ -24,6 +24,7 @@ from simpleeval import SimpleEval
 from .data.dataset import Dataset, Series
 from .engine.decide import equal
 from .errors import EvaluationError
+from .explain import TEXT_FORMATS
 from .language.check import ENTITY_FUNCTIONS, key_text
 from .limits import MAX_WINDOW_VALUES_PER_GOAL
 from .methods.base import Trend
@@ -118,6 +119,7 @@ class World:
         trace: list[Step] | None = None,
         references: frozenset[str] = frozenset(),
         reads: list[int] | None = None,
+        phrases: dict[str, str] | None = None,
     ) -> None:
         self.data = data
         self.subject = subject
@@ -131,6 +133,9 @@ class World:
         """Entities the rule names with ``@``: never peers in ``x[*]`` and ``rank(x)``."""
         self.reads = reads if reads is not None else [0]
         """Values read by windows so far, shared by the worlds of one judgement."""
+        self.phrases = phrases
+        """The traced steps' details as :class:`~goalengine.explain.Phrase` (by
+        ``window:<label>``), for explanations in another language."""
 
     def evaluate(self, node: ast.expr) -> Any:
         evaluator = _evaluator()
@@ -267,12 +272,17 @@ class World:
             if p not in observed and p.end <= self.as_of
         ]
         if gaps:
+            detail = TEXT_FORMATS.phrase(
+                "no data for {metric} in {periods}", metric=metric, periods=", ".join(gaps)
+            )
             step = Step(
                 kind="window",
                 label=f"{metric}[{first}..{last}]",
                 value=float(len(seen)),
-                detail=f"no data for {metric} in {', '.join(gaps)}",
+                detail=detail,
             )
+            if self.phrases is not None:
+                self.phrases[f"window:{step.label}"] = detail
             if step not in self.trace:
                 self.trace.append(step)
 

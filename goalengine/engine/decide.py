@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, TypeVar
 
+from ..explain import TEXT_FORMATS
 from ..models import Verdict
 from ..periods import Period
 
@@ -161,19 +162,21 @@ def method_labels_data_verdicts(method_name: str) -> bool:
 
 def no_deadline_data(deadline: Period) -> str:
     """Why a passed deadline is ``unknown``: nothing observed inside it."""
-    return f"no observation in the deadline period {deadline}"
+    return TEXT_FORMATS.phrase(
+        "no observation in the deadline period {deadline}", deadline=deadline
+    )
 
 
 def no_window_data(first: Period, last: Period) -> str:
     """Why a ``throughout`` goal is ``unknown``: nothing observed inside its window yet."""
-    return f"no observation in {first}..{last} yet"
+    return TEXT_FORMATS.phrase("no observation in {first}..{last} yet", first=first, last=last)
 
 
 def held_in(count: int, first: Period) -> str:
     """Why a ``throughout`` goal is ``met`` or ``on-track``: every observed period held."""
     if count > 1:
-        return f"held in all {count} observed periods"
-    return f"held in the one observed period {first}"
+        return TEXT_FORMATS.phrase("held in all {count} observed periods", count=count)
+    return TEXT_FORMATS.phrase("held in the one observed period {first}", first=first)
 
 
 # -- the baseline and the trend ----------------------------------------------------------------

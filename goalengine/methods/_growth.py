@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import RuleFileError
-from ..explain import format_number, format_value
+from ..explain import TEXT_FORMATS, format_value
 from ..models import Observation, Step, Verdict
 from ..periods import Period, year_fraction
 from .base import Direction, MethodInput, MethodOutcome, Trend
@@ -124,29 +124,40 @@ def growth_progress(
     """
     years = current.period.year - start.period.year
     if years < 1:
-        return (
-            f"fewer than one year between the start ({start.period}) "
-            f"and the latest value ({current.period})"
+        return TEXT_FORMATS.phrase(
+            "fewer than one year between the start ({start}) and the latest value ({latest})",
+            start=start.period,
+            latest=current.period,
         )
     v0, v = start.value, current.value
     if v0 == 0:
-        return f"the start value ({start.period}) is 0, so growth rates are undefined"
+        return TEXT_FORMATS.phrase(
+            "the start value ({start}) is 0, so growth rates are undefined", start=start.period
+        )
     if (v0 > 0 and v < 0) or (v0 < 0 and v > 0):
-        return "the start and latest values have opposite signs, so growth rates are undefined"
+        return TEXT_FORMATS.phrase(
+            "the start and latest values have opposite signs, so growth rates are undefined"
+        )
     sign = -1 if v0 < 0 else 1
     d = toward(direction, v0, target)
     if target is None and d == 0:
-        return "the goal has neither a target nor a direction"
+        return TEXT_FORMATS.phrase("the goal has neither a target nor a direction")
     observed = cagr(v, v0, years)
     if observed is None:
-        return "the growth rate is not finite for these values"
+        return TEXT_FORMATS.phrase("the growth rate is not finite for these values")
     if target is None or target_year is None:
         return Growth(observed, None, sign * d * observed)
     if target_year <= start.period.year:
-        return f"the target year {target_year} is not after the start ({start.period})"
+        return TEXT_FORMATS.phrase(
+            "the target year {year} is not after the start ({start})",
+            year=target_year,
+            start=start.period,
+        )
     required = cagr(target, v0, target_year - start.period.year)
     if required is None:
-        return "the target and the start value have opposite signs, so no growth rate reaches it"
+        return TEXT_FORMATS.phrase(
+            "the target and the start value have opposite signs, so no growth rate reaches it"
+        )
     directed = sign * d * observed
     if required == 0:
         # The start sat on the target: any movement since is away from it (or none at all).
@@ -172,8 +183,7 @@ def compound_trend(current: Observation, rate: float) -> Trend:
 
 def format_rate(rate: float) -> str:
     """A growth rate for people: ``-4.3 %/year``."""
-    text = format_number(rate * 100.0)
-    return f"{text if text.startswith('-') else '+' + text} %/year"
+    return TEXT_FORMATS.phrase("{rate} %/year", rate=TEXT_FORMATS.change(rate * 100.0))
 
 
 def words(status: str) -> str:
@@ -260,22 +270,40 @@ def growth_outcome(
 
 def growth_reason(start: Observation, current: Observation, growth: Growth, status: str) -> str:
     """'CAGR 2015–2023 -4.3 %/year vs -4.5 %/year needed → ratio 0.95, substantial progress'."""
-    span = f"CAGR {start.period}–{current.period} {format_rate(growth.observed)}"
+    span = TEXT_FORMATS.phrase(
+        "CAGR {first}–{last} {rate}",
+        first=start.period,
+        last=current.period,
+        rate=format_rate(growth.observed),
+    )
     if growth.required is None:
         # Without a target the ratio is the rate itself, turned to the desired direction.
-        return f"{span}, {format_rate(growth.ratio)} in the desired direction → {words(status)}"
+        return TEXT_FORMATS.phrase(
+            "{span}, {rate} in the desired direction → {label}",
+            span=span,
+            rate=format_rate(growth.ratio),
+            label=words(status),
+        )
     if math.isfinite(growth.ratio):
-        ratio = f"ratio {format_number(growth.ratio)}"
+        ratio = TEXT_FORMATS.phrase("ratio {ratio}", ratio=TEXT_FORMATS.number(growth.ratio))
     else:
-        ratio = "the start value already equalled the target"
-    return f"{span} vs {format_rate(growth.required)} needed → {ratio}, {words(status)}"
+        ratio = TEXT_FORMATS.phrase("the start value already equalled the target")
+    return TEXT_FORMATS.phrase(
+        "{span} vs {rate} needed → {ratio}, {label}",
+        span=span,
+        rate=format_rate(growth.required),
+        ratio=ratio,
+        label=words(status),
+    )
 
 
 def reached(current: Observation, target: float, unit: str | None) -> str:
     """The reason clause of ``target_achieved``."""
-    return (
-        f"the latest value {format_value(current.value, unit)} ({current.period}) "
-        f"already reaches the target {format_value(target, unit)}"
+    return TEXT_FORMATS.phrase(
+        "the latest value {value} ({period}) already reaches the target {target}",
+        value=TEXT_FORMATS.value(current.value, unit),
+        period=current.period,
+        target=TEXT_FORMATS.value(target, unit),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..explain import format_number, format_value
+from ..explain import TEXT_FORMATS
 from ..models import Step
 from ._growth import outcome
 from .base import MethodInput, MethodOutcome, Trend
@@ -24,7 +24,7 @@ class LastMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            return outcome("not_available", VERDICTS, (), "no observations")
+            return outcome("not_available", VERDICTS, (), TEXT_FORMATS.phrase("no observations"))
         latest = goal.observations[-1]
 
         def flat(_day: date) -> float:
@@ -56,13 +56,20 @@ class LastMethod:
                     detail=f"since {base.period}",
                 )
             )
-        by = f" by {goal.deadline}" if goal.deadline is not None else ""
-        reason = (
-            f"held at its latest value {format_value(latest.value, goal.unit)} "
-            f"({latest.period}) it {'meets' if holds else 'misses'} the goal{by}"
+        by = TEXT_FORMATS.phrase(" by {deadline}", deadline=goal.deadline) if goal.deadline else ""
+        reason = TEXT_FORMATS.phrase(
+            "held at its latest value {value} ({period}) it {verb} the goal{by}",
+            value=TEXT_FORMATS.value(latest.value, goal.unit),
+            period=latest.period,
+            verb=TEXT_FORMATS.phrase("meets") if holds else TEXT_FORMATS.phrase("misses"),
+            by=by,
         )
         if ratio is not None:
-            reason += f", {format_number(ratio * 100)} % of the way from the baseline"
+            reason = TEXT_FORMATS.phrase(
+                "{reason}, {share} % of the way from the baseline",
+                reason=reason,
+                share=TEXT_FORMATS.number(ratio * 100),
+            )
         return outcome(
             status,
             VERDICTS,

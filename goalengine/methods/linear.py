@@ -45,7 +45,7 @@ __all__ = [
 VERDICTS: dict[str, Verdict] = dict(decide.STATUS_VERDICTS)
 
 #: Why a goal with one observation since its baseline gets no trend (flat: its latest value).
-FLAT_REASON = "one observation since the baseline, too few for a trend"
+FLAT_REASON = TEXT_FORMATS.phrase("one observation since the baseline, too few for a trend")
 
 #: Coverage of the reported prediction interval.
 INTERVAL = 0.80
@@ -109,7 +109,7 @@ class LinearMethod:
 
     def assess(self, goal: MethodInput) -> MethodOutcome:
         if not goal.observations:
-            why = "no observations"
+            why = TEXT_FORMATS.phrase("no observations")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         points = goal.since_baseline()
         latest = goal.observations[-1]
@@ -121,7 +121,7 @@ class LinearMethod:
             status = decide.STATUSES[decide.linear_status(holds, flat=True)]
             return MethodOutcome(status, VERDICTS[status], (step,), reason=FLAT_REASON)
         if goal.deadline is None:
-            why = "no deadline to project the trend to"
+            why = TEXT_FORMATS.phrase("no deadline to project the trend to")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
         intercept, slope, origin = fit_line(points)
@@ -134,7 +134,7 @@ class LinearMethod:
         deadline = goal.deadline.end
         projected = trend(deadline)
         if not math.isfinite(projected):
-            why = "the values are too large for a least-squares trend"
+            why = TEXT_FORMATS.phrase("the values are too large for a least-squares trend")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         ratio = goal.progress_ratio(slope, goal.baseline or points[0])
@@ -212,13 +212,20 @@ def linear_reason(
     digits = None
     if target is not None:
         digits = formats.exact_digits(projected, formats.distinct_digits(projected, target))
-    reason = (
-        f"at {formats.change(slope, unit)} a year it reaches "
-        f"{formats.value(projected, unit, digits)} by {deadline}"
+    reason: str = formats.phrase(
+        "at {change} a year it reaches {value} by {deadline}",
+        change=formats.change(slope, unit),
+        value=formats.value(projected, unit, digits),
+        deadline=deadline,
     )
     if chance is not None:
-        exact = formats.exact_digits(target)
-        reason += f"; {chance} chance to reach {formats.value(target, unit, exact)} by {deadline}"
+        reason = formats.phrase(
+            "{reason}; {chance} chance to reach {target} by {deadline}",
+            reason=reason,
+            chance=chance,
+            target=formats.value(target, unit, formats.exact_digits(target)),
+            deadline=deadline,
+        )
     return reason
 
 

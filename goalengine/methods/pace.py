@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from ..explain import format_change, format_value
+from ..explain import TEXT_FORMATS
 from ..periods import year_fraction
 from ._growth import outcome
 from .base import MethodInput, MethodOutcome
@@ -31,28 +31,45 @@ class PaceMethod:
         base = goal.baseline or goal.observations[0]
         years = year_fraction(base.date, latest.date)
         if years <= 0:
-            why = "no time between the baseline and the latest value, so no pace"
-            return outcome("not_available", VERDICTS, (), f"{why}")
+            why = TEXT_FORMATS.phrase(
+                "no time between the baseline and the latest value, so no pace"
+            )
+            return outcome("not_available", VERDICTS, (), why)
         if goal.deadline is None:
-            return outcome("not_available", VERDICTS, (), "no deadline to carry the pace to")
+            return outcome(
+                "not_available",
+                VERDICTS,
+                (),
+                TEXT_FORMATS.phrase("no deadline to carry the pace to"),
+            )
         pace = (latest.value - base.value) / years
         if not math.isfinite(pace):
-            return outcome("not_available", VERDICTS, (), "the pace is not finite for these values")
+            return outcome(
+                "not_available",
+                VERDICTS,
+                (),
+                TEXT_FORMATS.phrase("the pace is not finite for these values"),
+            )
 
         def trend(day: date) -> float:
             return latest.value + pace * year_fraction(latest.date, day)
 
         projected = trend(goal.deadline.end)
         if not math.isfinite(projected):
-            return outcome("not_available", VERDICTS, (), "the projection is not finite")
+            return outcome(
+                "not_available", VERDICTS, (), TEXT_FORMATS.phrase("the projection is not finite")
+            )
         holds = goal.holds(trend) if goal.holds else goal.target_reached(projected)
         status = "on_track" if holds else "off_track"
         ratio = goal.progress_ratio(pace, base)
         detail = f"from {base.period} to {latest.period}"
         steps = trend_steps(pace, projected, 2, goal.deadline, goal.unit, ratio, detail)
-        reason = (
-            f"at the pace since {base.period} ({format_change(pace, goal.unit)} a year) "
-            f"it reaches {format_value(projected, goal.unit)} by {goal.deadline}"
+        reason = TEXT_FORMATS.phrase(
+            "at the pace since {period} ({change} a year) it reaches {value} by {deadline}",
+            period=base.period,
+            change=TEXT_FORMATS.change(pace, goal.unit),
+            value=TEXT_FORMATS.value(projected, goal.unit),
+            deadline=goal.deadline,
         )
         return outcome(
             status, VERDICTS, tuple(steps), reason, ratio=ratio, projected=projected, trend=trend

@@ -281,15 +281,29 @@ def format_for_suffix(suffix: str) -> str | None:
 # The built-in formats import their modules (and rich) only when they render.
 
 
+def _in_language(report: Report, context: RenderContext) -> tuple[Report, Language | None]:
+    """The report in ``--lang`` for the formats that stay English without it (table, JSON,
+    JUnit): its explanations rewritten, and the language for its labels."""
+    if context.lang is None:
+        return report, None
+    from ..i18n import in_language, language
+
+    return in_language(report, context.lang), language(context.lang)
+
+
 def _table(report: Report, context: RenderContext) -> RenderableType:
     from .table import render_table
 
-    return render_table(report, context.files, show=context.show, verbose=context.verbose)
+    report, words = _in_language(report, context)
+    return render_table(
+        report, context.files, show=context.show, verbose=context.verbose, lang=words
+    )
 
 
 def _json(report: Report, context: RenderContext) -> str:
     from .json import render_json
 
+    report, _words = _in_language(report, context)
     return render_json(report, include_series=context.include_series)
 
 
@@ -302,7 +316,8 @@ def _markdown(report: Report, context: RenderContext) -> str:
 def _junit(report: Report, context: RenderContext) -> str:
     from .junit import render_junit
 
-    return render_junit(report, context.files, failing=context.failing)
+    report, words = _in_language(report, context)
+    return render_junit(report, context.files, failing=context.failing, lang=words)
 
 
 def _html(report: Report, context: RenderContext) -> str:

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..models import Report, Result, Verdict
 from . import FileInfo, by_file, file_info, file_infos, verdict_label
 from .safe import printable
+
+if TYPE_CHECKING:
+    from ..i18n import Language
 
 __all__ = ["render_junit"]
 
@@ -27,11 +31,11 @@ def _clean(text: str) -> str:
     return printable(text)
 
 
-def _details(result: Result) -> str:
+def _details(result: Result, lang: Language | None = None) -> str:
     lines = [f"rule: {printable(result.rule, newlines=True)}"]
     if result.title:
         lines.append(f"title: {_clean(result.title)}")
-    lines.append(f"verdict: {verdict_label(result.verdict)}")
+    lines.append(f"verdict: {verdict_label(result.verdict, lang)}")
     lines.append(_clean(result.explanation))
     if result.error is not None and result.error.line is not None:
         where = f"{result.error.file or result.file}:{result.error.line}"
@@ -41,24 +45,30 @@ def _details(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ET.Element, file: str, result: Result, failing: Collection[Verdict]) -> str:
+def _testcase(
+    suite: ET.Element,
+    file: str,
+    result: Result,
+    failing: Collection[Verdict],
+    lang: Language | None = None,
+) -> str:
     name = f"{result.goal} ({result.entity})" if result.entity else result.goal
     case = ET.SubElement(suite, "testcase", classname=_clean(file), name=_clean(name))
-    message = _clean(f"{verdict_label(result.verdict)}: {result.explanation}")
+    message = _clean(f"{verdict_label(result.verdict, lang)}: {result.explanation}")
     outcome = "passed"
     if result.verdict is Verdict.ERROR:
         element = ET.SubElement(case, "error", type="error", message=message)
-        element.text = _details(result)
+        element.text = _details(result, lang)
         outcome = "error"
     elif result.verdict in failing:
         element = ET.SubElement(case, "failure", type=result.verdict.value, message=message)
-        element.text = _details(result)
+        element.text = _details(result, lang)
         outcome = "failure"
     elif result.verdict is Verdict.UNKNOWN:
         ET.SubElement(case, "skipped", type="unknown", message=message)
         outcome = "skipped"
     if outcome in ("passed", "skipped"):
-        ET.SubElement(case, "system-out").text = _details(result)
+        ET.SubElement(case, "system-out").text = _details(result, lang)
     return outcome
 
 
@@ -67,8 +77,10 @@ def render_junit(
     files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
     *,
     failing: Collection[Verdict] = (Verdict.MISSED,),
+    lang: Language | None = None,
 ) -> str:
-    """The report as JUnit XML; ``failing`` are the verdicts that count as failures."""
+    """The report as JUnit XML; ``failing`` are the verdicts that count as failures;
+    ``lang``: verdict labels in that language (see :func:`goalengine.i18n.in_language`)."""
     infos = file_infos(files)
     root = ET.Element("testsuites", name="goalengine")
     totals = {"tests": 0, "failure": 0, "error": 0}
@@ -84,7 +96,7 @@ def render_junit(
         ET.SubElement(properties, "property", name="fail_on", value=failing_names or "never")
         counts = {"passed": 0, "failure": 0, "error": 0, "skipped": 0}
         for result in results:
-            counts[_testcase(suite, file, result, failing)] += 1
+            counts[_testcase(suite, file, result, failing, lang)] += 1
         suite.set("tests", str(len(results)))
         suite.set("failures", str(counts["failure"]))
         suite.set("errors", str(counts["error"]))

@@ -55,6 +55,23 @@ def _require_all(node: Any) -> None:
             _require_all(value)
 
 
+def _add_language(schema: dict[str, Any], verdicts: list[str]) -> None:
+    """``lang`` and ``verdict_labels``: only in a report written with ``--lang`` (optional)."""
+    schema["properties"]["lang"] = {
+        "title": "Language",
+        "description": "The language of the explanations and verdict labels (--lang).",
+        "enum": ["en", "da"],
+    }
+    schema["properties"]["verdict_labels"] = {
+        "title": "Verdict labels",
+        "description": "Each verdict's name in that language; the verdicts stay English.",
+        "type": "object",
+        "properties": {v: {"type": "string"} for v in verdicts},
+        "required": verdicts,
+        "additionalProperties": False,
+    }
+
+
 def report_schema() -> dict[str, Any]:
     """The schema of :meth:`Report.to_dict` (the models plus the ``summary`` counts)."""
     schema: JsonSchemaValue = Report.model_json_schema(
@@ -90,6 +107,7 @@ def report_schema() -> dict[str, Any]:
         },
     }
     _require_all(schema)
+    _add_language(schema, verdicts)
     _add_series(schema)
     return {
         "$schema": DRAFT,

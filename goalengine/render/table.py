@@ -9,6 +9,7 @@ is cut: at 80 columns long ids fold and values wrap before the explanation is sq
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -30,6 +31,9 @@ from . import (
 )
 from .safe import printable
 
+if TYPE_CHECKING:
+    from ..i18n import Language
+
 __all__ = ["FileTable", "render_table", "summary_text", "verdict_text"]
 
 _GAP = 2  # spaces between the goal, latest and target columns
@@ -37,24 +41,25 @@ _MIN_GOAL = 10
 _MIN_VALUE = 8
 
 
-def verdict_text(verdict: Verdict | str) -> Text:
-    """``↗ on track`` in the verdict's colour."""
+def verdict_text(verdict: Verdict | str, lang: Language | None = None) -> Text:
+    """``↗ on track`` in the verdict's colour (``↗ på rette spor`` in Danish)."""
     value = Verdict(verdict)
-    return Text(verdict_label(value), style=STYLES[value.value])
+    return Text(verdict_label(value, lang), style=STYLES[value.value])
 
 
-def summary_text(report: Report) -> Text:
+def summary_text(report: Report, lang: Language | None = None) -> Text:
     """The summary line with each count in its verdict's colour."""
-    return counts_text(summary_head(report), report.summary)
+    return counts_text(summary_head(report, lang), report.summary, lang)
 
 
-def counts_text(head: str, summary: Mapping[str, int]) -> Text:
+def counts_text(head: str, summary: Mapping[str, int], lang: Language | None = None) -> Text:
     """:func:`summary_text` from ``summary_head`` and the verdict counts."""
     text = Text(head, style="bold")
     parts = [(verdict, count) for verdict, count in summary.items() if count]
     for index, (verdict, count) in enumerate(parts):
         text.append(": " if index == 0 else ", ")
-        text.append(f"{count} {verdict.replace('-', ' ')}", style=STYLES[verdict])
+        words = lang.gettext(Verdict(verdict).label) if lang else verdict.replace("-", " ")
+        text.append(f"{count} {words}", style=STYLES[verdict])
     return text
 
 
@@ -75,16 +80,25 @@ def _goal_name(result: Result) -> str:
 class FileTable:
     """One rule file's results as a table (a rich renderable that adapts to the width)."""
 
-    def __init__(self, info: FileInfo, results: Iterable[Result], *, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        info: FileInfo,
+        results: Iterable[Result],
+        *,
+        verbose: bool = False,
+        lang: Language | None = None,
+    ) -> None:
         self.info = info
         self.results = list(results)
         self.verbose = verbose
+        self.lang = lang
 
     def title(self) -> Text:
         text = Text()
         text.append(printable(self.info.path), style="bold")
         if self.info.as_of is not None:
-            text.append(f" · as of {self.info.as_of.isoformat()}", style="dim")
+            as_of = self.lang.gettext("as of") if self.lang else "as of"
+            text.append(f" · {as_of} {self.info.as_of.isoformat()}", style="dim")
         if self.info.title:
             text.append(" · ", style="dim")
             text.append(printable(self.info.title))
@@ -92,12 +106,14 @@ class FileTable:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        labels = [verdict_text(r.verdict) for r in self.results]
+        lang = self.lang
+        labels = [verdict_text(r.verdict, lang) for r in self.results]
         # The same for every file, so the tables of a report line up.
-        verdict_width = max(cell_len(verdict_label(v)) for v in Verdict)
+        verdict_width = max(cell_len(verdict_label(v, lang)) for v in Verdict)
         body_width = max(width - verdict_width - 3, 20)
         cells = [
-            (_goal_name(r), _pair(*latest_cell(r)), _pair(*target_cell(r))) for r in self.results
+            (_goal_name(r), _pair(*latest_cell(r, lang)), _pair(*target_cell(r, lang)))
+            for r in self.results
         ]
         widths = _widths(cells, body_width - 2 * _GAP)
 
@@ -110,9 +126,13 @@ class FileTable:
             header_style="bold",
             expand=False,
         )
-        table.add_column("verdict", no_wrap=True, width=verdict_width)
+        verdict_head = lang.gettext("Verdict") if lang is not None else "verdict"
+        table.add_column(verdict_head, no_wrap=True, width=verdict_width)
         header = _grid(widths)
-        header.add_row(*(Text(h, style="bold") for h in ("goal", "latest", "target")))
+        heads = ("goal", "latest", "target")
+        if lang is not None:
+            heads = (lang.gettext("Goal"), lang.gettext("Latest"), lang.gettext("Target"))
+        header.add_row(*(Text(h, style="bold") for h in heads))
         table.add_column(header, width=body_width)
         for result, label, (name, latest, target) in zip(self.results, labels, cells, strict=True):
             table.add_row(label, self.body(result, widths, name, latest, target))
@@ -185,12 +205,15 @@ def render_table(
     *,
     show: Collection[Verdict] | None = None,
     verbose: bool = False,
+    lang: Language | None = None,
 ) -> RenderableType:
     """Rich renderables for ``report``: a table per file, then the summary line.
 
     ``show`` limits the rows to those verdicts (``--quiet``); the summary still counts all.
+    ``lang``: verdicts, values and the summary in that language (the explanations are the
+    report's own: see :func:`goalengine.i18n.in_language`).
     """
-    return Group(*_parts(report, file_infos(files), show, verbose))
+    return Group(*_parts(report, file_infos(files), show, verbose, lang))
 
 
 def _parts(
@@ -198,14 +221,15 @@ def _parts(
     infos: Mapping[str, FileInfo],
     show: Collection[Verdict] | None,
     verbose: bool,
+    lang: Language | None = None,
 ) -> Iterator[RenderableType]:
     for file, results in by_file(report.results):
         shown = [r for r in results if show is None or r.verdict in show]
         if not shown:
             continue
-        yield FileTable(file_info(infos, file, results), shown, verbose=verbose)
+        yield FileTable(file_info(infos, file, results), shown, verbose=verbose, lang=lang)
         for rolled in report.rollups():
             if (rolled.file or "goals") == file:
                 yield Text.assemble((f"{printable(rolled.goal)}: ", "bold"), printable(rolled.text))
         yield Text("")
-    yield summary_text(report)
+    yield summary_text(report, lang)

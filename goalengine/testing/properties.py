@@ -459,6 +459,8 @@ class PropertyChecker:
 
     def deadline_consistency(self, space: GoalSpace) -> PropertyOutcome:
         name = "deadline_consistency"
+        if space.goal.bound is not None:
+            return self._bounded(space, name)
         rule = space.rule
         time = rule.time
         if time is None or space.end is None:
@@ -584,8 +586,16 @@ class PropertyChecker:
         found = self._search(space.cases(), body)
         return self._result(space, name, found, "every number is a step's value")
 
+    def _bounded(self, space: GoalSpace, name: str) -> PropertyOutcome:
+        """A goal judged on bounds (``bound:``) is unknown where the bound cannot show the
+        verdict: it can never be missed (a lower bound under a ``>=``), by design."""
+        why = f"skipped: its figures are {space.goal.bound} bounds, which cannot show every verdict"
+        return self._outcome(space.goal.id, name, True, why, skipped=True)
+
     def target_reachable(self, space: GoalSpace) -> PropertyOutcome:
         name = "target_reachable"
+        if space.goal.bound is not None:
+            return self._bounded(space, name)
         day = space.reference
         if space.end is None:  # a standing goal: judged once all the data is in, too
             singles, windows = _lookups(space.rule)

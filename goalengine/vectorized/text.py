@@ -18,11 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..explain import (
+    TEXT_FORMATS,
     distinct_digits,
     exact_digits,
-    format_change,
     format_number,
-    format_value,
     is_percent,
 )
 from ..methods.linear import chance_text, linear_reason
@@ -300,8 +299,10 @@ def json_text(text: str) -> str:
 class ScalarFormats:
     """``explain``'s functions under the :class:`ColumnFormats` names (one entity)."""
 
-    value = staticmethod(format_value)
-    change = staticmethod(format_change)
+    # TEXT_FORMATS' own: the same text, remembered, so the reason can be translated.
+    value = staticmethod(TEXT_FORMATS.value)
+    change = staticmethod(TEXT_FORMATS.change)
+    phrase = staticmethod(TEXT_FORMATS.phrase)
     distinct_digits = staticmethod(distinct_digits)
     exact_digits = staticmethod(exact_digits)
 

@@ -141,3 +141,24 @@ def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(
     with pytest.raises(DataError) as caught:
         read_source(path, spec, name="z.xlsx")
     assert caught.value.message == "sheet 'S' has 6 cells; the limit is 5"
+
+
+def test_an_ods_written_by_pandas_and_odfpy(tmp_path: Path) -> None:
+    """A real OpenDocument spreadsheet (pandas writes it through odfpy), read by the same
+    reader as .xlsx: header, Statistics Denmark quarters, the '..' marker skipped."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("odf")
+    path = tmp_path / "aku.ods"
+    frame = pd.DataFrame(
+        {"Kommune": ["101", "101", "147"], "Tid": ["2022K4", "2023K1", "2023K1"],
+         "Indhold": [75.1, "..", 72.5]}
+    )  # fmt: skip
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        frame.to_excel(writer, sheet_name="Data", index=False)
+    assert path.read_bytes()[:2] == b"PK"  # a zip, as OpenDocument is
+    found = _read(path, sheet="Data", metric="employment_rate",
+                  columns={"entity": "Kommune", "period": "Tid", "value": "Indhold"})  # fmt: skip
+    assert found == {
+        ("employment_rate", "101"): {"2022-Q4": 75.1},
+        ("employment_rate", "147"): {"2023-Q1": 72.5},
+    }

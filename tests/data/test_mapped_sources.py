@@ -195,3 +195,19 @@ def test_a_constant_period_and_numbers_from_a_typed_source() -> None:
     found = {(s.entity, str(o.period), o.value) for s in reading.dataset.series for o in s}
     assert found == {("101", "2023-01", 3.5)}
     assert reading.skipped == 1
+
+
+def test_evaluate_counts_missing_markers_like_check(write: Write, tmp_path: Path) -> None:
+    write("aku.csv", "TID;INDHOLD\n2021K1;75,1\n2021K2;..\n2021K3;75,9\n2021K4;:\n")
+    rules = write(
+        "goals.yaml",
+        """
+        as_of: 2022-01-31
+        data: [{path: aku.csv, metric: employment_rate, columns: {period: TID, value: INDHOLD}}]
+        goals:
+          - {id: jobs, rule: employment_rate >= 75 by 2021-Q3}
+        """,
+    )
+    report = evaluate(load_rules(rules), data_root=tmp_path)
+    assert report.results[0].verdict is Verdict.MET
+    assert report.warnings == ("aku.csv: 2 cells with no figure (.., :, empty) skipped",)

@@ -60,3 +60,23 @@ def test_the_warning_reaches_the_report(write: Write, tmp_path: Path) -> None:
     )
     report = judge_stream([read_rules(rules)], data_root=tmp_path).report()
     assert "jobs: Vejle: latest 2022, peers 2023" in report.warnings
+
+
+def test_evaluate_reports_what_check_reports(write: Write, tmp_path: Path) -> None:
+    """The ``evaluate()`` API warns as ``check`` does (the same report, the same words)."""
+    from goalengine import evaluate
+
+    write("jobs.csv", CSV)
+    rules = write(
+        "r.yaml",
+        """
+        as_of: 2024-06-30
+        data: jobs.csv
+        goals:
+          - {id: jobs, rule: jobs >= 70 by 2030, for_each: entity}
+        """,
+    )
+    checked = judge_stream([read_rules(rules)], data_root=tmp_path).report()
+    api = evaluate(read_rules(rules), data_root=tmp_path)
+    assert api.warnings == checked.warnings
+    assert "jobs: Vejle: latest 2022, peers 2023" in api.warnings

@@ -73,3 +73,16 @@ def test_data_of_no_known_kind_is_a_data_error_not_a_type_error() -> None:
     with pytest.raises(DataError) as caught:
         evaluate(RULES, data=[("employment_rate", "2023", 75)])  # type: ignore[arg-type]
     assert caught.value.message == "data must be a pandas or polars DataFrame, not list"
+
+
+def test_validate_reads_standard_input(write: Write) -> None:
+    rules = write("r.yaml", "goals:\n  - {id: g, rule: x >= 1 by 2030}\n")
+    good = _goalengine(
+        "validate", str(rules), "--data", "-", stdin="metric,period,value\nx,2022,1\n"
+    )
+    assert good.returncode == 0, good.stderr
+    wrong = _goalengine(
+        "validate", str(rules), "--data", "-", stdin="metric,period,value\ny,2022,1\n"
+    )
+    assert wrong.returncode == 2
+    assert "r.yaml:2:19: error: unknown metric 'x'" in wrong.stderr

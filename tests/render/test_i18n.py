@@ -12,7 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 from render_helpers import ROOT
 
-from goalengine import Verdict, evaluate_many, find_rule_files, read_rules
+from goalengine import Goal, Verdict, evaluate, evaluate_many, find_rule_files, read_rules
 from goalengine.errors import UnknownNameError
 from goalengine.explain import format_change, is_percent
 from goalengine.i18n import LOCALE_DIR, default_language, language, rebuild_explanation
@@ -164,3 +164,73 @@ def test_lang_in_a_rule_file(tmp_path: Path) -> None:
     problems = read_rules(bad).errors
     assert problems and "lang: 'dk' is not a supported language" in problems[0].message
     assert problems[0].span.line == 2 and problems[0].hint and "da" in problems[0].hint
+
+
+_ENGLISH_WORDS = (" a year", " reaches ", " by 20", "held ", "broken", " needed", "pace")
+
+
+@pytest.mark.parametrize("method", ["linear", "pace", "last", "eurostat", "un-sdg", "open-sdg"])
+def test_method_reasons_in_danish(method: str) -> None:
+    """A progress method's reason is translated too (its numbers in Danish), not only the
+    clauses around it; the native label (``substantial progress``) is the publisher's."""
+    goal = Goal.parse("x >= 30 by 2030", id="g", method=method, unit="%")
+    result = evaluate(goal, {"x": {"2015": 10, "2018": 14, "2020": 16}}, "2021-01-01").results[0]
+    danish = result.explanation_in("da")
+    assert not [w for w in _ENGLISH_WORDS if w in danish], danish
+    assert "+1.2" not in danish and "9.9" not in danish, danish
+    assert danish.split("; ")[:2] == ["16 pct. i 2020", "mål ≥ 30 pct. senest 2030"]
+    assert rebuild_explanation(result, language("en")) == result.explanation
+
+
+def test_evaluator_reasons_in_danish() -> None:
+    data = {"x": {"2015": 10, "2018": 14, "2020": 16}}
+    broken = evaluate(Goal.parse("x <= 11 throughout 2015..2020", id="t"), data, "2021-01-01")
+    assert (
+        broken.results[0].explanation_in("da")
+        == "14 i 2018; mål ≤ 11; brudt i 2018 og 2020 → ikke nået."
+    )
+    held = evaluate(Goal.parse("x <= 20 throughout 2015..2030", id="h"), data, "2021-01-01")
+    assert "overholdt i alle 3 observerede perioder" in held.results[0].explanation_in("da")
+    none = evaluate(Goal.parse("y >= 1 by 2030", id="n"), {"y": {"2030": 1}}, "2021-01-01")
+    assert none.results[0].explanation_in("da").startswith("ingen observation af y pr. 2021-01-01")
+
+
+def test_a_phrase_survives_pickling() -> None:
+    import pickle
+
+    from goalengine.explain import TEXT_FORMATS
+
+    phrase = TEXT_FORMATS.phrase("broken in {periods}", periods=TEXT_FORMATS.number(2.5))
+    again = pickle.loads(pickle.dumps(phrase))
+    assert again == "broken in 2.5"
+    assert language("da").rewrite(again) == "brudt i 2,5"
+
+
+def test_why_a_growth_rate_cannot_be_computed_in_danish() -> None:
+    goal = Goal.parse("x >= 30 by 2030", id="g", method="un-sdg", unit="%")
+    data = {"x": {"2020-01": 0, "2020-06": 3}}
+    result = evaluate(goal, data, "2021-01-01").results[0]
+    assert result.explanation_in("da").endswith(
+        "under et år mellem starten (2020-01) og den seneste værdi (2020-06) → ukendt."
+    )
+
+
+def test_a_windows_unobserved_periods_in_danish() -> None:
+    goal = Goal.parse("sum(x[2010..2013]) >= 500 by 2013", id="w", unit="places")
+    result = evaluate(goal, {"x": {"2011": 342}}, "2012-04-30").results[0]
+    assert "no data for x in 2010" in result.explanation
+    assert "ingen data for x i 2010" in result.explanation_in("da")
+    assert rebuild_explanation(result, language("en")) == result.explanation
+
+
+def test_the_columnar_engine_explains_in_danish_as_the_scalar_one() -> None:
+    from goalengine.data import read_csv_text
+    from goalengine.entities import evaluate_for_each
+
+    csv = "metric,period,entity,value\nx,2015,A,10\nx,2018,A,14\nx,2020,A,16\n"
+    goal = Goal.parse("x >= 30 by 2030", id="g", for_each="entity", unit="%")
+    data, day = read_csv_text(csv), date(2021, 1, 1)
+    scalar = evaluate_for_each(goal, data, day, engine="scalar")[0]
+    vector = evaluate_for_each(goal, data, day, engine="vector")[0]
+    assert vector.explanation_in("da") == scalar.explanation_in("da")
+    assert "med +1,2 procentpoint om året når den 28,3 pct. i 2030" in vector.explanation_in("da")

@@ -281,12 +281,58 @@ def test_markdown_follows_a_files_lang(in_root: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out.startswith("# Goals as of 2009-03-31")
 
 
-@pytest.mark.parametrize("fmt", ["table", "json", "junit"])
-def test_lang_is_refused_where_it_cannot_apply(
-    in_root: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+_DANISH_EXPLANATION = (
+    "59,9 pct. i 2008-08, +5,5 procentpoint siden 2007-H1; mål ≥ 64,4 pct. senest 2010; "
+    "kræver +1,9 procentpoint om året herfra; har nået +4,7 procentpoint; "
+    "med +4,7 procentpoint om året når den 70,8 pct. i 2010 → på rette spor."
+)
+
+
+def test_json_in_danish(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Explanations and verdict labels in Danish; keys, ids and verdicts stay English, so
+    the same schema holds."""
+    import jsonschema
+
+    assert main(["check", str(HTML / "status.yaml"), "--format", "json", "--lang", "da"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    first = document["results"][0]
+    assert (first["goal"], first["verdict"]) == ("employment-up", "on-track")
+    assert first["explanation"] == _DANISH_EXPLANATION
+    assert document["lang"] == "da"
+    assert document["verdict_labels"]["on-track"] == "på rette spor"
+    main(["check", str(HTML / "status.yaml"), "--format", "json"])
+    english = json.loads(capsys.readouterr().out)
+    assert "lang" not in english and "verdict_labels" not in english
+    assert english["results"][0]["explanation"].startswith("59.9 pct. in 2008-08")
+
+
+def test_table_and_junit_in_danish(in_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(HTML / "status.yaml"), "--format", "table", "--lang", "da"]) == 1
+    table = " ".join(capsys.readouterr().out.split())
+    assert "Vurdering Mål Seneste Målsætning" in table
+    assert "↗ på rette spor employment-up 59,9 pct. (2008-08)" in table
+    assert " ".join(_DANISH_EXPLANATION.split()) in table
+    assert table.endswith("2 mål: 1 på rette spor, 1 ikke nået")
+    assert main(["check", str(HTML / "status.yaml"), "--format", "junit", "--lang", "da"]) == 1
+    xml = capsys.readouterr().out
+    assert 'message="✗ ikke nået: 554 placements i 2008; mål ≥ 600 placements' in xml
+    assert "verdict: ↗ på rette spor\n" + _DANISH_EXPLANATION in xml
+
+
+def test_lang_is_refused_by_a_format_that_cannot_apply_it(
+    in_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["check", str(HTML), "--format", fmt, "--lang", "da"]) == 2
-    assert f"--lang: the {fmt} format is written in English only" in capsys.readouterr().err
+    from goalengine.render import _formats, register_format
+
+    register_format("verdicts-only", lambda report, _context: "x\n")
+    try:
+        assert main(["check", str(HTML), "--format", "verdicts-only", "--lang", "da"]) == 2
+    finally:
+        del _formats["verdicts-only"]
+    err = capsys.readouterr().err
+    assert "--lang: the verdicts-only format is written in English only" in err
 
 
 def test_report_refuses_a_file_named_for_another_format(

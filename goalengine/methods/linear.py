@@ -38,6 +38,7 @@ __all__ = [
     "linear_reason",
     "predict",
     "probability_step",
+    "trend_step",
     "trend_steps",
 ]
 
@@ -164,6 +165,18 @@ class LinearMethod:
         )
 
 
+def trend_step(slope: float, n_points: int, unit: str | None, detail: str | None = None) -> Step:
+    """The change per year; ``detail`` says how it was found (default: the least-squares
+    fit)."""
+    return Step(
+        kind="trend",
+        label="change per year",
+        value=slope,
+        unit=unit,
+        detail=detail or f"least squares through {n_points} observations",
+    )
+
+
 def trend_steps(
     slope: float,
     projected: float,
@@ -178,13 +191,7 @@ def trend_steps(
     ``detail`` says how the change was found (default: the least-squares fit).
     """
     steps = [
-        Step(
-            kind="trend",
-            label="change per year",
-            value=slope,
-            unit=unit,
-            detail=detail or f"least squares through {n_points} observations",
-        ),
+        trend_step(slope, n_points, unit, detail),
         Step(
             kind="projection", label="projected value", value=projected, unit=unit, period=deadline
         ),
@@ -278,15 +285,7 @@ def _direction_only(
     way; the probability is that the true slope does."""
     unit = goal.unit
     status = "on_track" if goal.direction * slope > 0 else "off_track"
-    steps = [
-        Step(
-            kind="trend",
-            label="change per year",
-            value=slope,
-            unit=unit,
-            detail=f"least squares through {len(points)} observations",
-        )
-    ]
+    steps = [trend_step(slope, len(points), unit)]
     probability = slope_probability(points, slope, goal.direction)
     way = "rise" if goal.direction > 0 else "fall"
     reason = f"the trend is {TEXT_FORMATS.change(slope, unit)} a year"

@@ -1044,6 +1044,15 @@ class FamilyJudge:
         )  # fmt: skip
         return unclean | held.failed
 
+    def target_column(self, scope: _Scope) -> tuple[FloatArray | None, BoolArray]:
+        """The target side per entity (``Judgement.target_value``: evaluated even when the
+        method does not use it) and where it could not be evaluated."""
+        unclean = np.zeros(scope.n, dtype=bool)
+        if self.rule.target_node is None:
+            return None, unclean
+        values, failed = scope.evaluate(self.rule.target_node, self.ctx.as_of)
+        return values.astype(np.float64), unclean | failed
+
     def call_method(
         self,
         scope: _Scope,
@@ -1059,12 +1068,7 @@ class FamilyJudge:
         the method raises) is unclean: the scalar path words its ``unknown`` or ``error``.
         """
         rule, ctx, n = self.rule, self.ctx, scope.n
-        unclean = np.zeros(n, dtype=bool)
-        target: FloatArray | None = None
-        if rule.target_node is not None:  # target_value(): evaluated even when unused
-            values, failed = scope.evaluate(rule.target_node, ctx.as_of)
-            unclean |= failed
-            target = values.astype(np.float64)
+        target, unclean = self.target_column(scope)
         method = get_method(self.method)
         periods = [self.periods[c] for c in obs]
         each = _EachOutcome([], [])
@@ -1123,13 +1127,8 @@ class FamilyJudge:
         passed: bool,
     ) -> tuple[_Assessed, BoolArray]:
         """``LinearMethod.assess`` as ``Judgement.assess`` calls it, for a group."""
-        rule, ctx, n = self.rule, self.ctx, scope.n
-        unclean = np.zeros(n, dtype=bool)
-        target: FloatArray | None = None
-        if rule.target_node is not None:  # target_value(): evaluated even when unused
-            values, failed = scope.evaluate(rule.target_node, ctx.as_of)
-            unclean |= failed
-            target = values.astype(np.float64)
+        rule = self.rule
+        target, unclean = self.target_column(scope)
         method_target = target if rule.subject_is_bare else None
         # MethodInput.since_baseline(): points as (day, values)
         lead, kept = decide.trend_points(

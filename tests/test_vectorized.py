@@ -187,6 +187,21 @@ def test_vectorised_equals_one_entity_at_a_time(goal: Goal, data: Dataset, as_of
     _same(goal, data, as_of)
 
 
+def test_a_projection_with_two_points_gets_the_targets_digits_on_both_engines() -> None:
+    """Found by the property above: with too few points for a chance, the columnar engine
+    left out the target that decides the projection's digits (1.5e+15 against the scalar
+    engine's 1504109589041095.8)."""
+    points = [("2010-H1", 0.0), ("2011-Q2", 1e15), ("2012-08", 0.0)]
+    observations = tuple(
+        Observation(period=Period.parse(p), value=v, entity="e5") for p, v in points
+    )
+    data = Dataset.of([Series(metric="a", entity="e5", observations=observations)])
+    goal = Goal(id="g", rule="a >= a by 2011", for_each="entity")
+    _same(goal, data, date(2011, 6, 30))
+    scalar = evaluate_for_each(goal, data, date(2011, 6, 30), engine="scalar")
+    assert "reaches 1504109589041095.8 by 2011" in scalar[0].explanation
+
+
 @st.composite
 def dense_datasets(draw: st.DrawFn) -> Dataset:
     """Few gaps, so that trends are fitted (and on-track / at-risk come up)."""

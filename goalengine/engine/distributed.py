@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GoalEngineError, PeriodError, Span
-from ..evaluate import failed_result, judging_day, ruleset_warnings
+from ..evaluate import failed_result, judging_day
 from ..language.check import ENTITY_FUNCTIONS
 from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Result, Verdict
-from ..periods import Period, parse_as_of
+from ..periods import Period
 from ..resolve import data_root_of, named_metrics
 from ..ruleset import Goal, RuleSet
-from .run import ROWS, Chunk, Run, judge_stream
+from .run import ROWS, Chunk, Run, judge_stream, start_run
 
 if TYPE_CHECKING:
     from ..data.columnar import Frame
@@ -110,13 +110,10 @@ def judge_distributed(
     send JSON text (for :func:`~goalengine.engine.run.write_json`); False sends Results.
     """
     rulesets = list(rulesets)
-    days = {judging_day(ruleset, as_of) for ruleset in rulesets}
-    day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
-    warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
     if parts is None:
         parts = max(1, len(client.scheduler_info().get("workers", {})))
     plan = _Plan(client, as_of, method, data_root, limits, parts, goals_per_task, texts)
-    return Run(day, warnings, plan.chunks(rulesets))
+    return start_run(rulesets, as_of, plan.chunks(rulesets))
 
 
 @dataclass

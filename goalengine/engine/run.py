@@ -57,6 +57,7 @@ __all__ = [
     "Totals",
     "judge_stream",
     "result_json",
+    "start_run",
     "write_json",
 ]
 
@@ -198,16 +199,27 @@ def judge_stream(
     (:func:`goalengine.resolve.data_root_of`); ``data`` given here is trusted.
     """
     rulesets = list(rulesets)
-    days = {judging_day(ruleset, as_of) for ruleset in rulesets}
-    day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
-    warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
     cache = DataCache(
         data_root=None if data_root is None else Path(data_root),
         limits=limits,
         allow_database=allow_database,
     )
     chunks = _judge(rulesets, data, as_of, method, rows, cache)
-    run = Run(day, warnings, chunks, data_warnings=cache.warnings)
+    return start_run(rulesets, as_of, chunks, data_warnings=cache.warnings)
+
+
+def start_run(
+    rulesets: Sequence[RuleSet],
+    as_of: date | str | Period | None,
+    chunks: Iterator[Chunk],
+    data_warnings: list[str] | None = None,
+) -> Run:
+    """The :class:`Run` of ``rulesets`` judged on ``as_of`` (its day, warnings and files),
+    its results to come from ``chunks``: one place for every way of judging them."""
+    days = {judging_day(ruleset, as_of) for ruleset in rulesets}
+    day = days.pop() if len(days) == 1 else parse_as_of(as_of or date.today())
+    warnings = tuple(w for ruleset in rulesets for w in ruleset_warnings(ruleset))
+    run = Run(day, warnings, chunks, data_warnings=[] if data_warnings is None else data_warnings)
     run.files = report_files(rulesets, as_of)
     return run
 

@@ -467,16 +467,16 @@ def _method_outcome(outcome: LinearOutcome, k: int, unit: str | None) -> MethodO
     if outcome.ratio is not None and not np.isnan(outcome.ratio[k]):
         ratio = float(outcome.ratio[k])
     steps = trend_steps(slope, projected, outcome.n_points, outcome.deadline, unit, ratio)
-    probability = interval = chance = target = None
+    probability = interval = chance = None
+    # The target sets the projection's digits even without a chance (as in LinearMethod).
+    target = float(outcome.target[k]) if outcome.target is not None else None
     if outcome.probability is not None:
         assert outcome.se is not None and outcome.low is not None and outcome.high is not None
-        assert outcome.target is not None
         probability = float(outcome.exact_probability()[k])
         interval = (float(outcome.low[k]), float(outcome.high[k]))
         prediction = Prediction(projected, float(outcome.se[k]), outcome.df)
         steps.append(probability_step(prediction, probability, interval, outcome.deadline, unit))
         chance = chance_text(probability)
-        target = float(outcome.target[k])
     reason = linear_reason(ScalarFormats, slope, projected, outcome.deadline, unit, chance, target)
     return MethodOutcome(
         outcome.status,

@@ -7,7 +7,8 @@ that goal alone (with a did-you-mean over the data's metrics), before anything r
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -83,7 +84,7 @@ class DataCache:
         limits = limits or self.limits
         spec = source.spec
         database_url = spec.database is not None and database_file(spec.database) is None
-        try:
+        with _at_entry(source):
             if database_url:  # a server: no file to confine; read_source asks the run's leave
                 where = str(source.path)
             else:
@@ -101,10 +102,6 @@ class DataCache:
                 self._mapped[key] = reading.dataset
                 if (warning := reading.warning()) is not None:
                     self.warnings.append(warning)
-        except DataError as error:
-            if error.span.line is None and source.span is not None:
-                raise error.at(source.span) from None  # a whole-file problem: at the entry
-            raise
         return self._mapped[key]
 
     def frame(
@@ -134,7 +131,7 @@ class DataCache:
 
         root = root if root is not None else self.data_root
         limits = limits or self.limits
-        try:
+        with _at_entry(source):
             # Confined before the cache is asked, as files are (the root may differ).
             hint = None if source.written is None else _RELATIVE
             folder = confine(source.path, root, source.span, name=source.name, missing_hint=hint)
@@ -143,10 +140,6 @@ class DataCache:
                 self._frames[key] = read_dataset_frame(
                     source.path, metrics=metrics, root=root, limits=limits, name=source.name
                 )
-        except DataError as error:
-            if error.span.line is None and source.span is not None:
-                raise error.at(source.span) from None  # a whole-dataset problem: at the entry
-            raise
         return self._frames[key]
 
     def _get(
@@ -161,7 +154,7 @@ class DataCache:
             source = DataSource(path=Path(source))
         root = root if root is not None else self.data_root
         limits = limits or self.limits
-        try:
+        with _at_entry(source):
             # The file-level checks (root, kind, size) before the cache, placed at the entry.
             checked = check_data_file(
                 source.path, root=root, limits=limits, span=source.span, name=source.name,
@@ -170,11 +163,19 @@ class DataCache:
             key = (checked, source.decimal)
             if key not in loaded:
                 loaded[key] = read(source.path, decimal=source.decimal, root=root, limits=limits)
-        except DataError as error:
-            if error.span.line is None and source.span is not None:
-                raise error.at(source.span) from None  # a whole-file problem: at the entry
-            raise
         return loaded[key]
+
+
+@contextmanager
+def _at_entry(source: DataSource) -> Iterator[None]:
+    """A whole-file or whole-dataset problem (no line of its own) is placed at the
+    ``data:`` entry that named the source."""
+    try:
+        yield
+    except DataError as error:
+        if error.span.line is None and source.span is not None:
+            raise error.at(source.span) from None
+        raise
 
 
 def data_root_of(ruleset: RuleSet, data_root: str | Path | None = None) -> Path | None:

@@ -974,25 +974,8 @@ class FamilyJudge:
         outcome, unclean = self.assess(scope, obs, base, deadline, subject_rows, passed)
         status_code = status_codes(outcome)
         if passed:
-            ends = [self.ends[c] for c in obs]
-            inside = [obs[k] for k in decide.inside(ends, deadline, deadline)]
-            if not inside:
-                sides, failed = self.sides_now(scope)
-                unclean |= failed
-                builder.add_plain(
-                    np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
-                    reason=decide.no_deadline_data(deadline),
-                    outcome=outcome, passed=True, split=status_code,
-                )  # fmt: skip
-                return unclean
-            held = self.holds_now(scope, deadline.end)
-            unclean |= held.failed
-            verdict = decide.passed_verdict_code(held.holds)
-            builder.add(
-                np.arange(n), verdict, decide.PASSED_VERDICTS, held, latest=inside[-1],
-                passed=True, outcome=outcome, split=status_code,
-            )  # fmt: skip
-            return unclean
+            labels = {"outcome": outcome, "split": status_code}
+            return unclean | self.judge_passed(scope, obs, deadline, builder, **labels)
         held = self.holds_now(scope, self.ctx.as_of)
         unclean |= held.failed
         order = [decide.STATUS_VERDICTS[status] for status in decide.STATUSES]
@@ -1001,6 +984,29 @@ class FamilyJudge:
             outcome=outcome,
         )  # fmt: skip
         return unclean
+
+    def judge_passed(
+        self, scope: _Scope, obs: list[int], deadline: Period, builder: _Cases, **labels: Any
+    ) -> BoolArray:
+        """A passed deadline: the latest observation inside the deadline period decides
+        ``met``/``missed``, none there is ``unknown``; ``labels`` carry how the method
+        labels the group (its outcome, or its per-entity outcomes). Returns the unclean."""
+        n = scope.n
+        ends = [self.ends[c] for c in obs]
+        inside = [obs[k] for k in decide.inside(ends, deadline, deadline)]
+        if not inside:
+            sides, failed = self.sides_now(scope)
+            builder.add_plain(
+                np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
+                reason=decide.no_deadline_data(deadline), **labels,
+            )  # fmt: skip
+            return failed
+        held = self.holds_now(scope, deadline.end)
+        builder.add(
+            np.arange(n), decide.passed_verdict_code(held.holds), decide.PASSED_VERDICTS,
+            held, latest=inside[-1], passed=True, **labels,
+        )  # fmt: skip
+        return held.failed
 
     def by_deadline_per_entity(
         self,
@@ -1018,21 +1024,7 @@ class FamilyJudge:
         deadline, n = time.end, scope.n
         each, unclean = self.call_method(scope, obs, base, subject_rows, deadline, passed)
         if passed:
-            ends = [self.ends[c] for c in obs]
-            inside = [obs[k] for k in decide.inside(ends, deadline, deadline)]
-            if not inside:
-                sides, failed = self.sides_now(scope)
-                builder.add_plain(
-                    np.arange(n), Verdict.UNKNOWN, sides, latest=obs[-1],
-                    reason=decide.no_deadline_data(deadline), each=each,
-                )  # fmt: skip
-                return unclean | failed
-            held = self.holds_now(scope, deadline.end)
-            builder.add(
-                np.arange(n), decide.passed_verdict_code(held.holds), decide.PASSED_VERDICTS,
-                held, latest=inside[-1], passed=True, each=each,
-            )  # fmt: skip
-            return unclean | held.failed
+            return unclean | self.judge_passed(scope, obs, deadline, builder, each=each)
         held = self.holds_now(scope, self.ctx.as_of)
         verdicts = sorted({o.verdict for o in each.outcomes if o is not None}, key=str)
         codes = np.array(

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from .data import Dataset
     from .engine.run import Run, Totals
-    from .render import FileInfo
+    from .render import FileInfo, RenderContext, Writer
     from .render.console import OutputMode
     from .render.explain import SeriesView
     from .ruleset import Goal, RuleSet
@@ -786,6 +786,7 @@ def _exit_code(
 
 
 def _check(session: _Session) -> int:
+    from .render import writer_for
     from .render.diagnostics import unique
 
     args = session.args
@@ -813,14 +814,19 @@ def _check(session: _Session) -> int:
         require()
     # Translated JSON is written from the whole report (its labels come with the language).
     streamed = chosen == "json" and not args.include_series and not args.lang
-    here = streamed and output is None and session.mode(sys.stdout).terminal
+    writer = None if args.include_series else writer_for(chosen)
+    here = (streamed or writer is not None) and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
     try:
-        if streamed:
+        if streamed or writer is not None:
             # Streamed: the results are written as they are judged, never all held.
-            totals = _stream_json(run, output)
+            if writer is None:
+                totals = _stream_json(run, output)
+            else:
+                context = _context(session, _infos(rulesets, as_of), failing)
+                totals = _stream(run, writer, context, output)
             verdicts, errors = totals.verdicts(), totals.errors
             count = totals.results
         else:
@@ -874,6 +880,23 @@ def _stream_json(run: Run, output: Path | None) -> Totals:
             return write_json(run, stream)
     except OSError as error:
         _usage(f"--output: cannot write {output}: {error.strerror}")
+
+
+def _stream(run: Run, writer: Writer, context: RenderContext, output: Path | None) -> Totals:
+    """Write a streamed format (Markdown, JUnit) as the results are judged."""
+    results = (result for chunk in run.results() for result in chunk)
+    if output is None:
+        writer(results, run.as_of, context, sys.stdout)
+        sys.stdout.flush()
+        return run.totals
+    from .render.output import atomic_output
+
+    try:
+        with atomic_output(output) as stream:
+            writer(results, run.as_of, context, stream)
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+    return run.totals
 
 
 def _with_series(
@@ -967,17 +990,13 @@ def _check_parquet(session: _Session) -> int:
     return session.code
 
 
-def _emit(
-    session: _Session,
-    report: Report,
-    infos: dict[str, FileInfo],
-    failing: frozenset[Verdict],
-    output: Path | None,
-) -> None:
-    from .render import RenderContext, renderer_for
+def _context(
+    session: _Session, infos: dict[str, FileInfo], failing: frozenset[Verdict]
+) -> RenderContext:
+    from .render import RenderContext
 
     show = (failing | {Verdict.ERROR}) if session.quiet else None
-    context = RenderContext(
+    return RenderContext(
         infos,
         show=show,
         failing=failing,
@@ -985,6 +1004,18 @@ def _emit(
         lang=session.args.lang,
         include_series=session.args.include_series,
     )
+
+
+def _emit(
+    session: _Session,
+    report: Report,
+    infos: dict[str, FileInfo],
+    failing: frozenset[Verdict],
+    output: Path | None,
+) -> None:
+    from .render import renderer_for
+
+    context = _context(session, infos, failing)
     rendered = renderer_for(_format(session, output))(report, context)
     if isinstance(rendered, str):
         text = rendered

@@ -27,13 +27,13 @@ from goalengine.data.columnar import Frame
 from goalengine.engine import decide
 from goalengine.entities import Engine, evaluate_for_each
 from goalengine.errors import GoalEngineError
-from goalengine.explain import format_number
+from goalengine.explain import exact_digits, format_number
 from goalengine.language import compile_rule
 from goalengine.methods import student_t
 from goalengine.methods.base import MethodInput, MethodOutcome
 from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
 from goalengine.vectorized.engine import unsupported_form
-from goalengine.vectorized.text import format_numbers
+from goalengine.vectorized.text import exact_digits_column, format_numbers
 
 ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
 METRICS = ["a", "b", "c"]
@@ -349,6 +349,38 @@ def test_format_numbers_with_digits(numbers: list[float], digits: int) -> None:
     chosen = [digits if i % 2 else None for i in range(len(numbers))]
     want = [format_number(v, d) for v, d in zip(numbers, chosen, strict=True)]
     assert format_numbers(np.array(numbers), chosen) == want
+
+
+# Figures as people write them (a few decimals), the same a hair's breadth off on either
+# side of the 1e-9 tolerance, and computed numbers of every size.
+_decimals = st.builds(
+    lambda whole, digits, scale, nudge: whole / 10**scale * (1 + nudge),
+    st.integers(-(10**8), 10**8),
+    st.integers(0, 6),
+    st.integers(0, 6),
+    st.sampled_from([0.0, 4e-10, 5e-10, 9e-10, 1e-9, 1.1e-9, 2e-9, 3e-9, -1e-9, -2e-9, 1e-16]),
+)
+
+
+@given(
+    st.lists(
+        st.one_of(_decimals, st.floats(allow_nan=True, allow_infinity=True)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.lists(st.one_of(st.none(), st.integers(0, 6)), min_size=40, max_size=40),
+)
+def test_exact_digits_column_is_exact_digits(numbers: list[float], given: list[int | None]) -> None:
+    at_least = given[: len(numbers)]
+    want = [exact_digits(v, a) for v, a in zip(numbers, at_least, strict=True)]
+    assert exact_digits_column(np.array(numbers), at_least) == want
+    assert exact_digits_column(np.array(numbers)) == [exact_digits(v) for v in numbers]
+
+
+def test_exact_digits_column_on_the_cases_people_write() -> None:
+    numbers = [9.54, 0.285, 2.675, 1234.5678, 64.4, 59.9 + 1e-12, 1 / 3, 0.0, -0.0, 1e20]
+    assert exact_digits_column(np.array(numbers)) == [exact_digits(v) for v in numbers]
+    assert exact_digits_column(np.array(numbers))[:4] == [2, 3, 3, 4]
 
 
 @given(

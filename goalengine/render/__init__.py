@@ -15,12 +15,13 @@ command line prints styled on a terminal and as plain text elsewhere. ``goalengi
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import groupby
-from typing import TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from ..errors import UnknownNameError, did_you_mean
 from ..explain import TEXT_FORMATS, distinct_digits, exact_digits
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
 __all__ = [
     "STYLES",
     "SYMBOLS",
+    "Counts",
     "FileInfo",
     "Format",
     "RenderContext",
     "Renderer",
+    "Writer",
     "by_file",
     "count_head",
     "file_info",
@@ -53,6 +56,7 @@ __all__ = [
     "summary_parts",
     "target_cell",
     "verdict_label",
+    "writer_for",
 ]
 
 #: One symbol per verdict, so verdicts survive without colour.
@@ -100,6 +104,48 @@ def by_file(results: Iterable[Result]) -> Iterator[tuple[str, list[Result]]]:
         yield file, list(group)
 
 
+@dataclass
+class Counts:
+    """What a report's summary line and date come from, counted as results go past (a
+    streamed report holds none of them)."""
+
+    summary: dict[str, int] = field(default_factory=lambda: {v.value: 0 for v in Verdict})
+    goals: set[tuple[str | None, str]] = field(default_factory=set)
+    dates: set[date | None] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> Counts:
+        counts = cls()
+        for result in results:
+            counts.add(result)
+        return counts
+
+    def add(self, result: Result) -> None:
+        self.summary[result.verdict.value] += 1
+        self.goals.add((result.file, result.goal))
+        self.dates.add(result.as_of)
+
+    @property
+    def results(self) -> int:
+        return sum(self.summary.values())
+
+    def day(self, as_of: date) -> date | None:
+        """The one date every result was judged on (``as_of`` for a result without one,
+        and for no results), or None if the files differ."""
+        dates = {d or as_of for d in self.dates}
+        return dates.pop() if len(dates) == 1 else (as_of if not dates else None)
+
+    def line(self, lang: Language | None = None) -> str:
+        """``34 goals: 12 met, 9 on track, 6 at risk, 5 missed, 2 unknown``."""
+        parts = [
+            f"{n} {lang.gettext(Verdict(v).label) if lang else v.replace('-', ' ')}"
+            for v, n in self.summary.items()
+            if n
+        ]
+        head = count_head(len(self.goals), self.results, lang)
+        return f"{head}: " + ", ".join(parts) if parts else head
+
+
 def summary_parts(report: Report) -> list[tuple[str, int]]:
     """``[("on-track", 9), ("missed", 5)]``: the verdicts that occur, best first."""
     return [(verdict, count) for verdict, count in report.summary.items() if count]
@@ -110,12 +156,7 @@ def summary_line(report: Report, lang: Language | None = None) -> str:
 
     With per-entity goals the verdicts count results: ``49 goals, 53 results: ...``.
     """
-    parts = [
-        f"{n} {lang.gettext(Verdict(v).label) if lang else v.replace('-', ' ')}"
-        for v, n in summary_parts(report)
-    ]
-    head = summary_head(report, lang)
-    return f"{head}: " + ", ".join(parts) if parts else head
+    return Counts.of(report.results).line(lang)
 
 
 def summary_head(report: Report, lang: Language | None = None) -> str:
@@ -182,8 +223,7 @@ def file_info(infos: Mapping[str, FileInfo], file: str, results: Sequence[Result
 
 def report_date(report: Report) -> date | None:
     """The one date every result was judged on, or None if the files differ."""
-    dates = {r.as_of or report.as_of for r in report.results}
-    return dates.pop() if len(dates) == 1 else (report.as_of if not dates else None)
+    return Counts.of(report.results).day(report.as_of)
 
 
 # -- output formats -----------------------------------------------------------------------
@@ -213,13 +253,25 @@ class Renderer(Protocol):
     def __call__(self, report: Report, context: RenderContext, /) -> str | RenderableType: ...
 
 
+class Writer(Protocol):
+    """Results as they are judged in (``as_of``: the report's date), text out to ``stream``,
+    holding none of them: how ``goalengine check`` writes a format whose size grows with
+    the results (a million entities), where a :class:`Renderer` needs the whole report."""
+
+    def __call__(
+        self, results: Iterable[Result], as_of: date, context: RenderContext, stream: IO[str], /
+    ) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
-    """A registered output format: its name, its renderer and the file suffixes it owns."""
+    """A registered output format: its name, its renderer, the file suffixes it owns, and
+    the writer that streams it (None: rendered from the whole report)."""
 
     name: str
     renderer: Renderer
     suffixes: tuple[str, ...] = ()
+    writer: Writer | None = None
 
 
 _NAME = re.compile(r"[a-z][a-z0-9-]*\Z")
@@ -228,15 +280,26 @@ _formats: dict[str, Format] = {}
 
 
 def register_format(
-    name: str, renderer: Renderer, *, suffixes: Iterable[str] = (), replace: bool = False
+    name: str,
+    renderer: Renderer | None = None,
+    *,
+    suffixes: Iterable[str] = (),
+    replace: bool = False,
+    writer: Writer | None = None,
 ) -> Format:
     """Make ``renderer`` the output format ``name``, chosen for ``--output`` files ending in
     one of ``suffixes`` (``.html``). A name or suffix already taken is refused unless
-    ``replace``: two formats never answer to one name or suffix."""
+    ``replace``: two formats never answer to one name or suffix. A format given a
+    ``writer`` is streamed by ``goalengine check``; its renderer, if not given, is that
+    writer's text."""
+    if renderer is None and writer is not None:
+        renderer = _text_of(writer)
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"format name {name!r}: lower-case letters, digits and '-'")
-    if not callable(renderer):
+    if renderer is None or not callable(renderer):
         raise TypeError(f"renderer of format {name!r} is not callable: {renderer!r}")
+    if writer is not None and not callable(writer):
+        raise TypeError(f"writer of format {name!r} is not callable: {writer!r}")
     wanted = tuple(dict.fromkeys(s.lower() for s in suffixes))
     for suffix in wanted:
         if not _SUFFIX.match(suffix):
@@ -250,8 +313,8 @@ def register_format(
     for other in list(_formats.values()):  # replacing: the new format takes its suffixes
         kept = tuple(s for s in other.suffixes if s not in wanted)
         if other.name != name and kept != other.suffixes:
-            _formats[other.name] = Format(other.name, other.renderer, kept)
-    entry = Format(name, renderer, wanted)
+            _formats[other.name] = Format(other.name, other.renderer, kept, other.writer)
+    entry = Format(name, renderer, wanted, writer)
     _formats[name] = entry
     return entry
 
@@ -270,6 +333,24 @@ def renderer_for(name: str) -> Renderer:
             hint=did_you_mean(name, _formats) or f"choose one of {', '.join(_formats)}",
         )
     return entry.renderer
+
+
+def writer_for(name: str) -> Writer | None:
+    """The writer of format ``name`` (None: it renders the whole report); see
+    :func:`renderer_for` for an unknown name."""
+    renderer_for(name)
+    return _formats[name].writer
+
+
+def _text_of(writer: Writer) -> Renderer:
+    """A renderer that returns what ``writer`` writes: one way to write the format."""
+
+    def render(report: Report, context: RenderContext) -> str:
+        out = io.StringIO()
+        writer(report.results, report.as_of, context, out)
+        return out.getvalue()
+
+    return render
 
 
 def format_for_suffix(suffix: str) -> str | None:
@@ -307,17 +388,25 @@ def _json(report: Report, context: RenderContext) -> str:
     return render_json(report, include_series=context.include_series)
 
 
-def _markdown(report: Report, context: RenderContext) -> str:
-    from .markdown import render_markdown
+def _markdown(
+    results: Iterable[Result], as_of: date, context: RenderContext, stream: IO[str]
+) -> None:
+    from .markdown import write_markdown
 
-    return render_markdown(report, context.files, show=context.show, lang=context.lang)
+    write_markdown(results, as_of, stream, context.files, show=context.show, lang=context.lang)
 
 
-def _junit(report: Report, context: RenderContext) -> str:
-    from .junit import render_junit
+def _junit(results: Iterable[Result], as_of: date, context: RenderContext, stream: IO[str]) -> None:
+    from .junit import write_junit
 
-    report, words = _in_language(report, context)
-    return render_junit(report, context.files, failing=context.failing, lang=words)
+    words = None
+    if context.lang is not None:  # explanations rewritten in --lang, one result at a time
+        from ..i18n import explanation_in, language
+
+        words = language(context.lang)
+        code = words.code
+        results = (r.model_copy(update={"explanation": explanation_in(r, code)}) for r in results)
+    write_junit(results, as_of, stream, context.files, failing=context.failing, lang=words)
 
 
 def _html(report: Report, context: RenderContext) -> str:
@@ -328,6 +417,6 @@ def _html(report: Report, context: RenderContext) -> str:
 
 register_format("table", _table)
 register_format("json", _json, suffixes=(".json",))
-register_format("markdown", _markdown, suffixes=(".md", ".markdown"))
-register_format("junit", _junit, suffixes=(".xml",))
+register_format("markdown", suffixes=(".md", ".markdown"), writer=_markdown)
+register_format("junit", suffixes=(".xml",), writer=_junit)
 register_format("html", _html, suffixes=(".html", ".htm"))

@@ -16,9 +16,12 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
-__all__ = ["Terminated", "atomic_output"]
+__all__ = ["SPOOL_MEMORY", "Spool", "Terminated", "atomic_output"]
+
+#: A spooled report body stays in memory up to this many bytes, then moves to a temporary file.
+SPOOL_MEMORY = 32 << 20
 
 
 class Terminated(KeyboardInterrupt):
@@ -67,3 +70,41 @@ def _replacing(target: Path) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+class Spool:
+    """Text written now and copied out later, in ranges: a report body whose heading (the
+    counts) is known only at its end. Memory up to :data:`SPOOL_MEMORY`, then a temporary
+    file, so a million rows cost disk, not memory."""
+
+    def __init__(self) -> None:
+        # Closed by __exit__: a spool lives as long as the report it holds.
+        self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, mode="w+b")  # noqa: SIM115
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def write(self, text: str) -> None:
+        self._file.write(text.encode())
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def copy(self, start: int, stop: int, stream: IO[str]) -> None:
+        """Write the text between offsets ``start`` and ``stop`` (from :meth:`tell`)."""
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        end = self._file.tell()
+        self._file.seek(start)
+        left = stop - start
+        while left > 0:
+            block = self._file.read(min(left, 1 << 20))
+            if not block:
+                raise ValueError(f"spool holds no text at {stop - left}")
+            left -= len(block)
+            stream.write(decoder.decode(block, final=left <= 0))
+        self._file.seek(end)

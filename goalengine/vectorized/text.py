@@ -31,6 +31,7 @@ __all__ = [
     "Memo",
     "Template",
     "encode_column",
+    "exact_digits_column",
     "fill",
     "fill_bytes",
     "format_numbers",
@@ -137,6 +138,45 @@ def json_floats(
     return out
 
 
+def exact_digits_column(
+    values: FloatArray, at_least: Sequence[int | None] | None = None
+) -> list[int | None]:
+    """``[explain.exact_digits(v, a) for v, a in zip(values, at_least)]``, faster.
+
+    ``exact_digits`` asks whether ``f"{v:.{d}f}"`` reads back as ``v`` (within 1e-9 of it,
+    relative) for a few ``d``. For 1 <= |v| < 1e4 numpy's ``round(v, d)`` lands within a
+    few ulps of what the text reads back as, or (at a tie it breaks the other way) half a
+    step of 1e-4 or more away -- far more than the tolerance of at most 1e-5. So a distance
+    below half the tolerance or above twice it answers the question exactly; any other
+    value (and every value outside that range) goes through ``exact_digits`` itself.
+    """
+    n = len(values)
+    chosen: list[int | None] = [None] * n if at_least is None else list(at_least)
+    given = np.array([-1 if d is None else d for d in chosen], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        magnitude = np.abs(values)
+        tolerance = 1e-9 * np.maximum(1.0, magnitude)
+        distance = np.stack([np.abs(np.round(values, d) - values) for d in range(5)])
+        reads_back = distance < 0.5 * tolerance
+        decided = reads_back | (distance > 2 * tolerance)
+        integral = values == np.trunc(values)
+    fast = decided.all(axis=0) & (magnitude < 1e4) & (given <= 4)
+    fast &= (magnitude >= 1) | integral | (given >= 0)  # below 1 the default is '%.2g'
+    # format_number's own decimals: those asked for, else none for whole numbers and from
+    # 1000 on, else one.
+    default = np.where(given >= 0, given, np.where(integral | (magnitude >= 1000), 0, 1))
+    columns = np.arange(n)
+    keeps = reads_back[np.minimum(default, 4), columns] | ~reads_back[4]
+    first = np.maximum(given, 1)
+    search = reads_back & (np.arange(5)[:, None] >= first)
+    found = np.argmax(search, axis=0)
+    for i in np.flatnonzero(fast & ~keeps).tolist():
+        chosen[i] = int(found[i])
+    for i in np.flatnonzero(~fast).tolist():
+        chosen[i] = exact_digits(float(values[i]), chosen[i])
+    return chosen
+
+
 class ColumnFormats:
     """``TextFormats`` for :func:`explanation_clauses` over columns: placeholders."""
 
@@ -219,10 +259,7 @@ class ColumnFormats:
             # A target shared by every entity (the common case): one answer for all.
             digits = exact_digits(float(array[0]))
             return None if digits is None else [digits] * self.size
-        found = [
-            exact_digits(float(v), None if at_least is None else at_least[i])
-            for i, v in enumerate(array.tolist())
-        ]
+        found = exact_digits_column(array, at_least)
         return found if any(d is not None for d in found) else None
 
 

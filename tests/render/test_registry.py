@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,35 @@ def test_an_unknown_suffix_still_writes_the_plain_table(
     assert "visits-up" in text
     assert "\x1b" not in text
     assert main(["check", SECOND, "--format", "nope"]) == 2  # argparse: not a choice
+
+
+def test_a_format_with_a_writer_is_streamed_by_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check`` hands a writer the results as they are judged (never ``Run.report()``),
+    and the format's renderer is what the writer writes."""
+    from goalengine.engine import run as run_module
+
+    seen: list[str] = []
+
+    def lines(results, as_of, context, stream):  # type: ignore[no-untyped-def]
+        for result in results:
+            seen.append(result.goal)
+            stream.write(f"{as_of} {result.goal}\t{result.verdict.value}\n")
+
+    def no_report(self: object) -> Report:
+        raise AssertionError("a streamed format built the whole report")
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(run_module.Run, "report", no_report)
+    register_format("lines", suffixes=(".lines",), writer=lines)
+    assert render.writer_for("lines") is lines
+    assert render.writer_for("json") is None
+    out = tmp_path / "report.lines"
+    assert main(["check", SECOND, "-o", str(out), "-q"]) == 0
+    assert out.read_text(encoding="utf-8") == "2012-06-30 visits-up\ton-track\n"
+    assert seen == ["visits-up"]
+    report = Report(as_of=date(2020, 1, 1), results=())
+    assert renderer_for("lines")(report, RenderContext()) == ""
+    with pytest.raises(TypeError):
+        register_format("tsv2", _verdicts, writer="not a function")  # type: ignore[arg-type]

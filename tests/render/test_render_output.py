@@ -133,3 +133,29 @@ def test_sigterm_mid_write_keeps_the_previous_report(previous: Path, tmp_path: P
     assert "terminated" in done.stderr
     assert "Traceback" not in done.stderr
     assert_untouched(previous)
+
+
+# -- the spool of a streamed report's body ------------------------------------------------------
+
+
+def test_a_spool_past_its_memory_moves_to_disk_and_copies_ranges_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    monkeypatch.setattr(output_module, "SPOOL_MEMORY", 1000)
+    pieces = [f"| række {i} ≈ {i * 1.5} → ✓ |\n" * (i % 7 + 1) for i in range(400)]
+    marks = []
+    with output_module.Spool() as spool:
+        for piece in pieces:
+            start = spool.tell()
+            spool.write(piece)
+            marks.append((start, spool.tell()))
+        assert spool._file._rolled  # on disk, not in memory
+        for k in (0, 57, 399):
+            out = io.StringIO()
+            spool.copy(*marks[k], out)
+            assert out.getvalue() == pieces[k]
+        out = io.StringIO()
+        spool.copy(marks[0][0], marks[-1][1], out)  # across 1 MiB blocks and UTF-8 sequences
+        assert out.getvalue() == "".join(pieces)

@@ -33,7 +33,7 @@ from goalengine.methods import student_t
 from goalengine.methods.base import MethodInput, MethodOutcome
 from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
 from goalengine.vectorized.engine import unsupported_form
-from goalengine.vectorized.text import exact_digits_column, format_numbers
+from goalengine.vectorized.text import exact_digits_column, format_numbers, reprs
 
 ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
 METRICS = ["a", "b", "c"]
@@ -375,6 +375,24 @@ def test_exact_digits_column_is_exact_digits(numbers: list[float], given: list[i
     want = [exact_digits(v, a) for v, a in zip(numbers, at_least, strict=True)]
     assert exact_digits_column(np.array(numbers), at_least) == want
     assert exact_digits_column(np.array(numbers)) == [exact_digits(v) for v in numbers]
+
+
+@given(
+    st.lists(
+        st.one_of(_decimals, st.floats(allow_nan=False, allow_infinity=False)),
+        min_size=64,
+        max_size=200,
+    )
+)
+def test_reprs_are_python_s_reprs(numbers: list[float]) -> None:
+    assert reprs(np.array(numbers)) == [repr(v) for v in numbers]
+
+
+def test_reprs_where_arrow_and_python_write_differently() -> None:
+    edges = [0.0, -0.0, 82.0, 1e16, 9999999999999998.0, 1e-4, 9.999999999999999e-05, 5e-324]
+    edges += [33537536766.774097, 246681296937557.4, 1.7976931348623157e308, -123.0]
+    numbers = edges * 8  # past the size from which Arrow writes them
+    assert reprs(np.array(numbers)) == [repr(v) for v in numbers]
 
 
 def test_exact_digits_column_on_the_cases_people_write() -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "format_numbers",
     "json_floats",
     "linear_reason",
+    "reprs",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -130,7 +131,7 @@ def json_floats(
     if memo is not None and memo.worth(values):
         out = memo.lookup(memo.reprs, values.tolist(), float.__repr__)
     else:
-        out = list(map(float.__repr__, values.tolist()))
+        out = reprs(values)
     bad = np.flatnonzero(~np.isfinite(values))
     for i in bad.tolist():
         v = float(values[i])
@@ -175,6 +176,37 @@ def exact_digits_column(
     for i in np.flatnonzero(~fast).tolist():
         chosen[i] = exact_digits(float(values[i]), chosen[i])
     return chosen
+
+
+#: Below this many numbers Python's own repr is as quick as a trip through Arrow.
+_ARROW_REPRS = 64
+
+
+def reprs(values: FloatArray) -> list[str]:
+    """``[repr(v) for v in values]`` for finite values, about four times faster.
+
+    Arrow writes a float as Python does -- the shortest digits that read back as it, the
+    nearest such where several are as short -- except that it leaves out a whole number's
+    ``.0`` (put back here) and switches to an exponent on its own terms: those, and every
+    number Python itself writes with an exponent (below 1e-4, from 1e16), are written by
+    ``repr``. (Non-finite values come out as Arrow writes them; callers replace them.)
+    """
+    if len(values) < _ARROW_REPRS:
+        return list(map(float.__repr__, values.tolist()))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pc.cast(pa.array(values, pa.float64()), pa.string())
+    whole = pc.invert(pc.match_substring(texts, "."))
+    texts = pc.if_else(whole, pc.binary_join_element_wise(texts, ".0", ""), texts)
+    out: list[str] = texts.to_pylist()
+    with np.errstate(all="ignore"):
+        magnitude = np.abs(values)
+        python = ((magnitude < 1e-4) & (values != 0)) | (magnitude >= 1e16)
+    python |= pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(python & np.isfinite(values)).tolist():
+        out[i] = repr(float(values[i]))
+    return out
 
 
 class ColumnFormats:

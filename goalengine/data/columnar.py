@@ -26,6 +26,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Observation
 from ..periods import Period
 from ._text import escape, is_plain
+from .arrays import numpy_of
 from .csv import COLUMNS, REQUIRED, Table, decode, read_csv_text
 from .dataset import Dataset, Series
 from .files import open_data_file, read_data_bytes
@@ -464,15 +465,12 @@ def frame_from_batches(
                     array = array.cast(pa.string())
                 array = pc.dictionary_encode(array)
             remap = _remap(array.dictionary, labels[column], remaps, column)
-            indices = array.indices
-            if indices.null_count:
-                indices = indices.fill_null(-1)
-            codes[column][start : start + size] = remap[indices.to_numpy(zero_copy_only=False)]
+            codes[column][start : start + size] = remap[numpy_of(array.indices, fill=-1)]
         value = batch.column("value")
         if value.null_count:
-            row = start + int(np.argmax(value.is_null().to_numpy(zero_copy_only=False)))
+            row = start + int(np.argmax(numpy_of(value.is_null())))
             raise DataError(f"{where(row)}: missing value", Span(file=name))
-        figures = value.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        figures = numpy_of(value.cast(pa.float64()))
         _check_finite(figures, start, name, where)
         v[start : start + size] = figures
         if "published" in columns:
@@ -755,8 +753,7 @@ def _columns_of(table: Table) -> Frame | None:
         if table.decimal == "comma":
             number = pc.replace_substring_regex(number, f"[{GROUPING}]", "")
             number = pc.replace_substring(number, ",", ".")
-        # A chunked array's to_numpy goes through pandas; one chunk does not.
-        v = pc.cast(number, pa.float64()).combine_chunks().to_numpy(zero_copy_only=False)
+        v = numpy_of(pc.cast(number, pa.float64()))
         if not np.isfinite(v).all():
             return None
         metric_labels, m = _labels(data.column(f"c{table.columns['metric']}"))
@@ -807,5 +804,5 @@ def _labels(column: Any, blank: int | None = None) -> tuple[list[str], IntArray]
         ],
         dtype=np.int32,
     )
-    codes = remap[encoded.indices.to_numpy(zero_copy_only=False)] if len(stripped) else remap
+    codes = remap[numpy_of(encoded.indices)] if len(stripped) else remap
     return list(unique), codes

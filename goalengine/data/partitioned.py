@@ -24,6 +24,7 @@ from ..errors import DataError, Span
 from ..limits import DEFAULT_LIMITS, Limits
 from ..periods import Period
 from ._text import escape
+from .arrays import arrow_of, numpy_of
 from .columnar import Frame, _parquet_columns, frame_from_batches
 from .files import check_data_file, confine
 
@@ -186,8 +187,8 @@ class PartitionedDataset:
             seen: set[Any] = set()
             for chunk in table.column(name).chunks:
                 if pa.types.is_dictionary(chunk.type):
-                    used = np.unique(chunk.indices.drop_null().to_numpy(zero_copy_only=False))
-                    seen.update(chunk.dictionary.take(pa.array(used)).to_pylist())
+                    used = np.unique(numpy_of(chunk.indices.drop_null()))
+                    seen.update(chunk.dictionary.take(arrow_of(used)).to_pylist())
                 else:
                     seen.update(chunk.unique().to_pylist())
             found[name] = sorted(x for x in seen if x not in (None, ""))

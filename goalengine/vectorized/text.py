@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..data.arrays import arrow_of, numpy_of
 from ..explain import (
     TEXT_FORMATS,
     distinct_digits,
@@ -180,6 +181,7 @@ def exact_digits_column(
 
 #: Below this many numbers Python's own repr is as quick as a trip through Arrow.
 _ARROW_REPRS = 64
+_PAST_END = 1 << 30
 
 
 def reprs(values: FloatArray) -> list[str]:
@@ -196,14 +198,16 @@ def reprs(values: FloatArray) -> list[str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    texts = pc.cast(pa.array(values, pa.float64()), pa.string())
+    texts = pc.cast(arrow_of(np.asarray(values, dtype=np.float64)), pa.string())
     whole = pc.invert(pc.match_substring(texts, "."))
-    texts = pc.if_else(whole, pc.binary_join_element_wise(texts, ".0", ""), texts)
+    # '.0' appended: a replacement of the empty slice past every text's end.
+    dotted = pc.utf8_replace_slice(texts, start=_PAST_END, stop=_PAST_END, replacement=".0")
+    texts = pc.if_else(whole, dotted, texts)
     out: list[str] = texts.to_pylist()
     with np.errstate(all="ignore"):
         magnitude = np.abs(values)
         python = ((magnitude < 1e-4) & (values != 0)) | (magnitude >= 1e16)
-    python |= pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    python |= numpy_of(pc.match_substring(texts, "e"))
     for i in np.flatnonzero(python & np.isfinite(values)).tolist():
         out[i] = repr(float(values[i]))
     return out

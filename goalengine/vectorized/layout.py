@@ -25,7 +25,7 @@ from ..evaluate import required_pace
 from ..models import Result
 from ..render.json import escape_unprintable, strict_json
 from .engine import Case, GoalBlock
-from .text import ColumnFormats, Memo, Template, fill, fill_bytes, json_floats, json_text
+from .text import ColumnFormats, Memo, Template, fill, fill_bytes, json_float_columns, json_text
 
 __all__ = ["case_texts", "take"]
 
@@ -65,6 +65,7 @@ class _Slots:
         self.size = size
         self.memo = memo
         self.columns: list[list[str] | list[bytes]] = []
+        self.pending: list[tuple[int, FloatArray]] = []
 
     def column(self, texts: list[str] | list[bytes], printable: bool = False) -> str:
         """A slot filled from ``texts`` (JSON; ``printable``: known to need no escapes)."""
@@ -72,9 +73,17 @@ class _Slots:
         return f"{_MARK}{len(self.columns) - 1}{_MARK}"
 
     def floats(self, values: FloatArray | None) -> str:
+        """A slot of JSON numbers, written with the others at :meth:`write_floats`."""
         if values is None or not np.isfinite(values).all():
             raise _Unbound  # no JSON for it: result_json names the goal
-        return self.column(json_floats(values, self.size, self.memo), printable=True)
+        self.pending.append((len(self.columns), values))
+        return self.column([], printable=True)
+
+    def write_floats(self) -> None:
+        columns = json_float_columns([v for _, v in self.pending], self.size, self.memo)
+        for (k, _), texts in zip(self.pending, columns, strict=True):
+            self.columns[k] = texts
+        self.pending.clear()
 
     def string(self, parts: list[str | list[str]]) -> str:
         pieces = [p if isinstance(p, list) else escape_unprintable(p) for p in parts]
@@ -113,6 +122,7 @@ def case_texts(
         _bind(document, block, case, names, slots, sentences)
     except _Unbound:
         return None
+    slots.write_floats()
     # The template's own text checked once; its slots were checked column by column, and
     # escaping is per character: each line is what strict_json makes of it.
     text = strict_json(render_document(document).replace("\n", "\n" + indent), *_key(block))

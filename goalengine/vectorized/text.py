@@ -36,6 +36,7 @@ __all__ = [
     "fill",
     "fill_bytes",
     "format_numbers",
+    "json_float_columns",
     "json_floats",
     "linear_reason",
     "reprs",
@@ -125,16 +126,40 @@ def json_floats(
 ) -> list[str]:
     """JSON numbers as ``json.dumps`` writes them (NaN as ``nan``: by default ``null``, for
     a NaN that means None; ``"NaN"`` for a float that is one)."""
-    if values is None:
-        return ["null"] * n
-    if n > 1 and values[0] != 0 and (values == values[0]).all():  # (0.0 and -0.0 differ)
-        return json_floats(values[:1], 1, nan=nan) * n
-    if memo is not None and memo.worth(values):
-        out = memo.lookup(memo.reprs, values.tolist(), float.__repr__)
-    else:
-        out = reprs(values)
-    bad = np.flatnonzero(~np.isfinite(values))
-    for i in bad.tolist():
+    return json_float_columns([values], n, memo, nan)[0]
+
+
+def json_float_columns(
+    columns: Sequence[FloatArray | None], n: int, memo: Memo | None = None, nan: str = "null"
+) -> list[list[str]]:
+    """:func:`json_floats` of each column, the computed numbers of all of them written in
+    one :func:`reprs` (a trip through Arrow costs the same for ten numbers or ten thousand)."""
+    out: list[list[str]] = []
+    computed: list[tuple[int, FloatArray]] = []
+    for values in columns:
+        if values is None:
+            out.append(["null"] * n)
+        elif n > 1 and values[0] != 0 and (values == values[0]).all():  # (0.0 and -0.0 differ)
+            out.append(json_floats(values[:1], 1, nan=nan) * n)
+        elif memo is not None and memo.worth(values):
+            out.append(
+                _finite(memo.lookup(memo.reprs, values.tolist(), float.__repr__), values, nan)
+            )
+        else:
+            out.append([])
+            computed.append((len(out) - 1, values))
+    if computed:
+        texts = reprs(np.concatenate([values for _, values in computed]))
+        start = 0
+        for k, values in computed:
+            out[k] = _finite(texts[start : start + len(values)], values, nan)
+            start += len(values)
+    return out
+
+
+def _finite(out: list[str], values: FloatArray, nan: str) -> list[str]:
+    """``out`` with JSON's words for the numbers of ``values`` that are not finite."""
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
         v = float(values[i])
         out[i] = nan if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
     return out

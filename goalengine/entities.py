@@ -13,7 +13,7 @@ the goal's ``missing`` policy:
 so a district that reports nothing is never silently counted as meeting the goal.
 
 :func:`rollup` summarises per-entity results per goal ("7 of 10 entities on track, 2 at
-risk, 1 missed") as data. Large goals are judged by :mod:`goalengine.vectorized` (numpy,
+risk, 1 missed") as data. Large goals are judged by :mod:`goalengine.engine.columnar` (numpy,
 imported only here and only when there are enough entities). Both engines take every
 decision through :mod:`goalengine.engine.decide`, so their results are identical, which the
 test suite checks property by property and against a slow reference.
@@ -99,7 +99,7 @@ def evaluate_for_each(
         engine == "auto" and isinstance(data, Dataset) and _vector_worthwhile(goal, data)
     ):
         from .data.columnar import Frame
-        from .vectorized import evaluate_entities
+        from .engine.columnar import evaluate_entities
 
         assert isinstance(data, Dataset | Frame)
         return evaluate_entities(goal, data, as_of, method=method)

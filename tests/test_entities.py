@@ -1,7 +1,7 @@
 """Goals per entity: for_each, the missing-data policy, x[*], x@name, rank(x), roll-ups.
 
 Semantics are checked on small hand-made data with the scalar engine and the vectorised one
-(both must agree: see also tests/test_vectorized.py); the per-area example from the 2009
+(both must agree: see also tests/engine/test_columnar.py); the per-area example from the 2009
 report is checked through the API and the CLI.
 """
 

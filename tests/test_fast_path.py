@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+import goalengine.engine.columnar
 import goalengine.engine.run
-import goalengine.vectorized
 from goalengine import evaluate_many, methods, read_rules
 from goalengine.cli import main
 from goalengine.data import load_dataset
@@ -113,13 +113,13 @@ def test_check_takes_the_columnar_path(
 ) -> None:
     rules = _workload(tmp_path)
     calls: list[int] = []
-    original = goalengine.vectorized.stream_results
+    original = goalengine.engine.columnar.stream_results
 
     def counted(*args: Any, **kwargs: Any) -> Iterator[list[Result]]:
         calls.append(len(args[0]))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(goalengine.vectorized, "stream_results", counted)
+    monkeypatch.setattr(goalengine.engine.columnar, "stream_results", counted)
     _check(capsys, str(rules), "--format", "json")
     assert calls == [len(GOALS)]
 
@@ -149,7 +149,7 @@ def test_small_chunks_give_the_same_report(tmp_path: Path, monkeypatch: pytest.M
     ruleset = read_rules(_workload(tmp_path))
     whole, parts = io.StringIO(), io.StringIO()
     write_json(judge_stream([ruleset]), whole)
-    monkeypatch.setattr(goalengine.vectorized, "NAMES_KEPT", 5)  # names forgotten as they go
+    monkeypatch.setattr(goalengine.engine.columnar, "NAMES_KEPT", 5)  # names forgotten as they go
     totals = write_json(judge_stream([ruleset], rows=7), parts)
     assert parts.getvalue() == whole.getvalue()
     assert totals.results == len(json.loads(whole.getvalue())["results"])
@@ -220,7 +220,9 @@ def test_the_columnar_path_keeps_the_data_root(
     moved.write_text(rules.read_text().replace("data: data.csv", "data: ../outside/data.csv"))
     monkeypatch.chdir(project)
     read: list[object] = []
-    monkeypatch.setattr(goalengine.vectorized, "stream_results", lambda *a, **k: read.append(a))
+    monkeypatch.setattr(
+        goalengine.engine.columnar, "stream_results", lambda *a, **k: read.append(a)
+    )
     done = _check(capsys, "rules.yaml", "--format", "json")
     assert done.code == 2
     results = json.loads(done.out)["results"]
@@ -273,13 +275,13 @@ def test_columnar_results_are_written_from_columns_as_their_results_would_be(
 ) -> None:
     """The JSON text filled from case columns is the Results' JSON, to the byte; and it is
     filled, not built: a Result per case (its layout, and a check), not one per entity."""
-    import goalengine.vectorized.layout
+    import goalengine.engine.columnar.layout
 
     ruleset = read_rules(_odd_workload(tmp_path))
     filled: list[int] = []
     built: list[int] = []
-    case_texts = goalengine.vectorized.case_texts
-    case_result = goalengine.vectorized._case_result
+    case_texts = goalengine.engine.columnar.case_texts
+    case_result = goalengine.engine.columnar._case_result
 
     def counted_texts(*args: Any) -> list[str] | None:
         lines = case_texts(*args)
@@ -290,8 +292,8 @@ def test_columnar_results_are_written_from_columns_as_their_results_would_be(
         built.append(1)
         return case_result(*args)
 
-    monkeypatch.setattr(goalengine.vectorized, "case_texts", counted_texts)
-    monkeypatch.setattr(goalengine.vectorized, "_case_result", counted_result)
+    monkeypatch.setattr(goalengine.engine.columnar, "case_texts", counted_texts)
+    monkeypatch.setattr(goalengine.engine.columnar, "_case_result", counted_result)
     stream = io.StringIO()
     totals = write_json(judge_stream([ruleset]), stream)
     text_built = len(built)
@@ -343,13 +345,13 @@ def test_control_characters_in_entities_are_escaped_on_the_columnar_path(
     hostile = "area-05\x1b[2J\x7f\u202e"
     data.write_text(data.read_text().replace(",area-05\n", f',"{hostile}"\n'))
     calls: list[int] = []
-    original = goalengine.vectorized.stream_results
+    original = goalengine.engine.columnar.stream_results
 
     def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
         calls.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(goalengine.vectorized, "stream_results", counted)
+    monkeypatch.setattr(goalengine.engine.columnar, "stream_results", counted)
     out = _check(capsys, str(rules), "--format", "json").out
     assert calls  # the columnar path wrote it
     assert not any(c in out for c in "\x1b\x7f\u202e")
@@ -381,14 +383,14 @@ def test_control_characters_in_rule_text_are_escaped_once_per_template(
     rules = _workload(tmp_path, [("m0 >= baseline + 5 by 2018", extra), ("m1 >= 40", extra)])
     ruleset = read_rules(rules)
     filled: list[int] = []
-    case_texts = goalengine.vectorized.case_texts
+    case_texts = goalengine.engine.columnar.case_texts
 
     def counted_texts(*args: Any) -> list[str] | None:
         lines = case_texts(*args)
         filled.append(0 if lines is None else len(lines))
         return lines
 
-    monkeypatch.setattr(goalengine.vectorized, "case_texts", counted_texts)
+    monkeypatch.setattr(goalengine.engine.columnar, "case_texts", counted_texts)
     stream = io.StringIO()
     write_json(judge_stream([ruleset]), stream)
     out = stream.getvalue()

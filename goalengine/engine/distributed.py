@@ -4,7 +4,7 @@ A rule set whose goals are all ``for_each`` and whose data is one ``dataset:`` e
 split by entity: the sorted entity names are cut into contiguous parts, the goals into
 groups, and each (group, part) is a task that reads its rows only (the group's metrics,
 the part's entities, the rules' ``@`` reference entities and the entity-less rows), judges
-them with the same columnar engine as one process (:func:`goalengine.vectorized.
+them with the same columnar engine as one process (:func:`goalengine.engine.columnar.
 stream_results`) and returns each result's JSON text (or Results, for other renderers).
 
 What depends on every entity -- ``x[*]`` aggregates and ``rank`` -- is read first: the
@@ -320,8 +320,8 @@ class _Answer:
 def judge_part(task: _Task, peers: Frame | None) -> list[_Answer]:
     """The task run on a worker: one goal group over one entity part."""
     from ..data.partitioned import conform, open_dataset
-    from ..vectorized import FrameChunk, stream_results
-    from ..vectorized.engine import Context
+    from .columnar import FrameChunk, stream_results
+    from .columnar.family import Context
 
     answers = {goal.id: _Answer(goal) for goal in task.goals}
     try:
@@ -369,7 +369,7 @@ _WHOLE: dict[tuple[int, date], Any] = {}
 def _peer_context(frame: Frame, day: date, peers: Frame) -> Any:
     """``frame``'s Context, answering ``x[*]`` from ``peers`` (every entity's rows of the
     peer metrics, on the same periods): each peer list is the one-process list."""
-    from ..vectorized.engine import Context
+    from .columnar.family import Context
 
     key = (id(peers), day)
     whole = _WHOLE.get(key)

@@ -9,7 +9,7 @@ only their counts (:class:`Totals`), so the JSON report can be written while it 
 
 A rule set whose goals are all per entity (``for_each``) and whose data is one file with
 many entities is read as a columnar frame (no Python object per observation) and judged by
-:mod:`goalengine.vectorized`, a few thousand (goal, entity) rows at a time. Anything else
+:mod:`goalengine.engine.columnar`, a few thousand (goal, entity) rows at a time. Anything else
 -- the shipped library, small data, inline data, several files -- takes exactly the path
 of :func:`goalengine.evaluate_many`.
 """
@@ -306,7 +306,7 @@ def _dataset_frame(
 def _frame_chunks(
     ruleset: RuleSet, frame: Frame, day: date, method: str | None, rows: int
 ) -> Iterator[Chunk]:
-    from ..vectorized import stream_results
+    from .columnar import stream_results
 
     return stream_results(ruleset.goals, frame, day, method=method, rows=rows)
 

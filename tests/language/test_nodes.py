@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from goalengine import Goal
+from goalengine.engine.columnar.family import shape_key
 from goalengine.language import compile_rule, nodes
 from goalengine.language.nodes import (
     AllEntities,
@@ -35,7 +36,6 @@ from goalengine.language.nodes import (
 )
 from goalengine.periods import Period
 from goalengine.testing.strategies import goals
-from goalengine.vectorized.engine import shape_key
 
 
 def nodes_of(text: str) -> Rule:

@@ -17,15 +17,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..data.arrays import arrow_of, numpy_of
-from ..explain import (
+from ...data.arrays import arrow_of, numpy_of
+from ...explain import (
     TEXT_FORMATS,
     distinct_digits,
     exact_digits,
     format_number,
     is_percent,
 )
-from ..methods.linear import chance_text, linear_reason
+from ...methods.linear import chance_text, linear_reason
 
 __all__ = [
     "ColumnFormats",

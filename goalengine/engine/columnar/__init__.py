@@ -29,18 +29,18 @@ from typing import IO, Any, cast
 
 import numpy as np
 
-from ..data.columnar import Frame
-from ..data.dataset import Dataset
-from ..entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
-from ..errors import GoalEngineError
-from ..evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result, not_finite
-from ..explain import sentence
-from ..methods.base import MethodOutcome
-from ..methods.linear import Prediction, chance_text, probability_step, trend_steps
-from ..models import Observation, Result, Step, Verdict
-from ..resolve import resolve_goal
-from ..ruleset import Goal
-from .engine import (
+from ...data.columnar import Frame
+from ...data.dataset import Dataset
+from ...entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
+from ...errors import GoalEngineError
+from ...evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result, not_finite
+from ...explain import sentence
+from ...methods.base import MethodOutcome
+from ...methods.linear import Prediction, chance_text, probability_step, trend_steps
+from ...models import Observation, Result, Step, Verdict
+from ...resolve import resolve_goal
+from ...ruleset import Goal
+from .family import (
     _FLAT_WHY,
     Case,
     Context,
@@ -215,7 +215,7 @@ class FrameChunk:
         )
 
     def _texts(self, indent: str) -> list[str | bytes]:
-        from ..engine.run import result_json
+        from ..run import result_json
 
         def render(result: Result) -> str:
             return result_json(result).replace("\n", "\n" + indent)

@@ -25,15 +25,15 @@ from hypothesis import strategies as st
 from goalengine import Dataset, Goal, Observation, Period, Series, Verdict, methods
 from goalengine.data.columnar import Frame
 from goalengine.engine import decide
+from goalengine.engine.columnar import compact_result, evaluate_entities, evaluate_frame
+from goalengine.engine.columnar.family import unsupported_form
+from goalengine.engine.columnar.text import exact_digits_column, format_numbers, reprs
 from goalengine.entities import Engine, evaluate_for_each
 from goalengine.errors import GoalEngineError
 from goalengine.explain import exact_digits, format_number
 from goalengine.language import compile_rule
 from goalengine.methods import student_t
 from goalengine.methods.base import MethodInput, MethodOutcome
-from goalengine.vectorized import compact_result, evaluate_entities, evaluate_frame
-from goalengine.vectorized.engine import unsupported_form
-from goalengine.vectorized.text import exact_digits_column, format_numbers, reprs
 
 ENTITIES = ["e0", "e1", "e2", "e3", "e4", "e5", "ref"]
 METRICS = ["a", "b", "c"]
@@ -436,7 +436,7 @@ def test_evaluate_entities_accepts_a_frame() -> None:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_streamed_report_is_the_report(workers: int) -> None:
     """write_report (chunked, optionally in two processes) writes FrameReport's JSON."""
-    from goalengine.vectorized import write_report
+    from goalengine.engine.columnar import write_report
 
     data = _grid_data(8)
     frame = Frame.from_dataset(data)
@@ -570,20 +570,20 @@ def test_a_method_without_arrays_is_called_per_entity_by_the_columnar_engine(
 ) -> None:
     """Registered as ``linear``, it replaces the built-in; the columnar engine calls it once
     per entity itself (no entity handed to the scalar engine) and agrees with the latter."""
-    import goalengine.vectorized
+    import goalengine.engine.columnar
 
     data = _grid_data(11, n=70, gaps=0.0)
     goal = Goal.parse(rule, baseline="2008", id="g", for_each="entity")
     builtin = evaluate_for_each(goal, data, date(2012, 12, 31), engine="vector")
     monkeypatch.setitem(methods._registry, "linear", _Flat())
     handed: list[str] = []
-    scalar = goalengine.vectorized._scalar
+    scalar = goalengine.engine.columnar._scalar
 
     def counted(block: Any, position: int, entity: str, *args: Any) -> None:
         handed.append(entity)
         scalar(block, position, entity, *args)
 
-    monkeypatch.setattr(goalengine.vectorized, "_scalar", counted)
+    monkeypatch.setattr(goalengine.engine.columnar, "_scalar", counted)
     vector = evaluate_for_each(goal, data, date(2012, 12, 31), engine="vector")
     one_by_one = evaluate_for_each(goal, data, date(2012, 12, 31), engine="scalar")
     assert handed == []

@@ -33,23 +33,23 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from ..data.columnar import Frame
-from ..data.dataset import Dataset
-from ..engine import decide
-from ..errors import GoalEngineError
-from ..explain import broken_in
-from ..language import CheckedRule, nodes
-from ..language.check import AGGREGATES, ENTITY_FUNCTIONS
-from ..language.nodes import Expr, rename
-from ..methods import get as get_method
-from ..methods import student_t
-from ..methods.base import MethodInput, MethodOutcome, accepts_arrays
-from ..methods.linear import FLAT_REASON, INTERVAL, LinearMethod, chance_text
-from ..models import Observation, Verdict
-from ..periods import Period, year_fraction
-from ..ruleset import Goal
-from ..world import FUNCTIONS as WORLD_FUNCTIONS
-from ..world import Window
+from ...data.columnar import Frame
+from ...data.dataset import Dataset
+from ...errors import GoalEngineError
+from ...explain import broken_in
+from ...language import CheckedRule, nodes
+from ...language.check import AGGREGATES, ENTITY_FUNCTIONS
+from ...language.nodes import Expr, rename
+from ...methods import get as get_method
+from ...methods import student_t
+from ...methods.base import MethodInput, MethodOutcome, accepts_arrays
+from ...methods.linear import FLAT_REASON, INTERVAL, LinearMethod, chance_text
+from ...models import Observation, Verdict
+from ...periods import Period, year_fraction
+from ...ruleset import Goal
+from ...world import FUNCTIONS as WORLD_FUNCTIONS
+from ...world import Window
+from .. import decide
 
 __all__ = [
     "Case",

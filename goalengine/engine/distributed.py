@@ -21,7 +21,6 @@ task that fails gives its goals an error result, not a lost run.
 
 from __future__ import annotations
 
-import ast
 import math
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import GoalEngineError, PeriodError, Span
 from ..evaluate import failed_result, judging_day
+from ..language import CheckedRule, nodes
 from ..language.check import ENTITY_FUNCTIONS
 from ..limits import DEFAULT_LIMITS, Limits
 from ..models import Result, Verdict
@@ -169,7 +169,7 @@ class _Plan:
             except GoalEngineError:
                 continue
             references |= rule.references
-            peer_metrics |= _peer_metrics(rule.tree)
+            peer_metrics |= _peer_metrics(rule)
         peers = None
         if peer_metrics:
             whole = dataset.frame(peer_metrics & set(present), None, self.limits)
@@ -245,16 +245,15 @@ def _dataset_source(ruleset: RuleSet) -> Any:
     return source if source.dataset else None
 
 
-def _peer_metrics(tree: ast.AST) -> set[str]:
+def _peer_metrics(rule: CheckedRule) -> set[str]:
     """Metrics whose values over all entities a rule uses: ``x[*]`` and ``rank(x)``."""
+    assert rule.nodes is not None  # set by check
     found: set[str] = set()
-    for node in ast.walk(tree):
-        star = isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant)
-        if star and node.slice.value == "*" and isinstance(node.value, ast.Name):  # type: ignore[attr-defined]
-            found.add(node.value.id)  # type: ignore[attr-defined]
-        named = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        if named and node.func.id in ENTITY_FUNCTIONS:  # type: ignore[attr-defined]
-            found |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    for node in nodes.walk(rule.nodes.condition):
+        if isinstance(node, nodes.AllEntities):
+            found.add(node.metric)
+        elif isinstance(node, nodes.Call) and node.name in ENTITY_FUNCTIONS:
+            found.update(nodes.metrics_of(node))
     return found
 
 
@@ -394,7 +393,7 @@ def _metrics(goal: Goal) -> frozenset[str]:
 
 def _uses_peers(goal: Goal) -> bool:
     try:
-        return bool(_peer_metrics(goal.compiled().tree))
+        return bool(_peer_metrics(goal.compiled()))
     except GoalEngineError:
         return False
 

@@ -10,7 +10,6 @@ series (``abs(total - (a + b)) <= 0.5``) stay reachable.
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import sys
@@ -23,8 +22,8 @@ from hypothesis import strategies as st
 
 from ..data.dataset import Dataset, Series
 from ..errors import GoalEngineError
-from ..language import CheckedRule
-from ..language.check import AGGREGATES, key_text
+from ..language import CheckedRule, nodes
+from ..language.check import AGGREGATES
 from ..models import Observation, Verdict
 from ..periods import Period, PeriodKind, shift
 from ..ruleset import Goal
@@ -246,11 +245,11 @@ def space_for(goal: Goal, data: Dataset | None = None, as_of: date | None = None
     anchors = {level, *(o.value for o in real)}
     if target is not None and _bare_or_aggregate(rule):
         anchors.add(target)
-        side = rule.subject_side
-        is_sum = isinstance(side, ast.Call) and isinstance(side.func, ast.Name)
-        if is_sum and windows and side.func.id == "sum":  # type: ignore[union-attr]
-            # A sum's target is shared by the window's periods.
-            _, first, last = windows[0]
+        side = rule.subject_node
+        window = side.args[0] if isinstance(side, nodes.Call) and side.name == "sum" else None
+        if isinstance(window, nodes.Window):
+            # A sum's target is shared by its window's periods.
+            first, last = window.first, window.last
             inside = [p for p in grid if p.start >= first.start and p.end <= last.end]
             anchors.add(target / max(1, len(inside)))
     elif not real:
@@ -361,45 +360,41 @@ def _last_before(grid: Iterable[Period], day: date) -> Period:
 def _lookups(
     rule: CheckedRule,
 ) -> tuple[dict[str, list[Period]], list[tuple[str, Period, Period]]]:
-    """Single-period lookups per metric, and windows (metric, first, last)."""
+    """Single-period lookups per metric (a bare year and ``since P`` among them), and
+    windows (metric, first, last)."""
     singles: dict[str, list[Period]] = {}
     windows: list[tuple[str, Period, Period]] = []
-    for node in ast.walk(rule.tree):
-        if not isinstance(node, ast.Subscript) or not isinstance(node.value, ast.Name):
-            continue
-        metric = node.value.id
-        key = node.slice
-        if isinstance(key, ast.Slice):
-            windows.append(
-                (metric, Period.parse(key_text(key.lower)), Period.parse(key_text(key.upper)))
-            )
-        elif isinstance(key, ast.Constant) and key.value != "*":
-            singles.setdefault(metric, []).append(Period.parse(key_text(key)))
+    for node in _nodes(rule):
+        if isinstance(node, nodes.Window):
+            windows.append((node.metric, node.first, node.last))
+        elif isinstance(node, nodes.Lookup):
+            singles.setdefault(node.metric, []).append(node.period)
+        elif isinstance(node, nodes.Direction) and node.since is not None:
+            singles.setdefault(node.metric, []).append(node.since)
     return singles, windows
 
 
+def _nodes(rule: CheckedRule) -> list[nodes.Expr]:
+    assert rule.nodes is not None  # set by check
+    return nodes.walk(rule.nodes.condition)
+
+
 def _constants(rule: CheckedRule) -> list[float]:
+    """The numbers the rule is written with (``baseline + 10%`` holds the factor 1.1)."""
     found = []
-    for node in ast.walk(rule.tree):
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, int | float)
-            and not isinstance(node.value, bool)
-            and math.isfinite(float(node.value))
-        ):
+    for node in _nodes(rule):
+        if isinstance(node, nodes.Number):
             found.append(float(node.value))
-    return sorted(found)
+        elif isinstance(node, nodes.RelativeChange):
+            found.append(node.factor)
+    return sorted(v for v in found if math.isfinite(v))
 
 
 def _bare_or_aggregate(rule: CheckedRule) -> bool:
-    side = rule.subject_side
-    if isinstance(side, ast.Name):
+    side = rule.subject_node
+    if isinstance(side, nodes.Metric):
         return True
-    return (
-        isinstance(side, ast.Call)
-        and isinstance(side.func, ast.Name)
-        and side.func.id in AGGREGATES - {"count"}
-    )
+    return isinstance(side, nodes.Call) and side.name in AGGREGATES - {"count"}
 
 
 def _level(

@@ -26,7 +26,6 @@ with the shrunk counterexample as a ready-to-paste ``tests:`` entry.
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 import re
@@ -43,7 +42,7 @@ from ..data import Dataset, load_dataset
 from ..errors import GoalEngineError
 from ..evaluate import evaluate_goal
 from ..explain import format_number
-from ..language import format_tree
+from ..language import format_tree, nodes
 from ..models import Observation, Result, Step, Verdict
 from ..periods import Period, parse_as_of
 from ..resolve import load_ruleset_data
@@ -920,39 +919,37 @@ def _monotone_skip(space: GoalSpace) -> str | None:
     rule = space.rule
     if rule.direction == 0:
         return "the goal has no direction (==, and/or, or a range)"
-    side = rule.subject_side
-    if not _holds_subject(side, rule.subject):
+    if not _holds_subject(rule.subject_node, rule.subject):
         return "the subject side is an expression, not the subject"
-    if rule.target_side is not None and _mentions_latest(rule.target_side, rule.subject):
+    if rule.target_node is not None and _mentions_latest(rule.target_node, rule.subject):
         return "the target moves with the subject's latest value"
     return None
 
 
-def _holds_subject(side: ast.expr | None, subject: str) -> bool:
-    if isinstance(side, ast.Name):
-        return side.id == subject
-    if isinstance(side, ast.Call) and isinstance(side.func, ast.Name) and len(side.args) == 1:
+def _holds_subject(side: nodes.Expr | None, subject: str) -> bool:
+    if isinstance(side, nodes.Metric):
+        return side.name == subject
+    if isinstance(side, nodes.Call) and len(side.args) == 1:
         window = side.args[0]
         return (
-            side.func.id in ("sum", "mean", "min", "max", "count")
-            and isinstance(window, ast.Subscript)
-            and isinstance(window.value, ast.Name)
-            and window.value.id == subject
-            and isinstance(window.slice, ast.Slice)
+            side.name in ("sum", "mean", "min", "max", "count")
+            and isinstance(window, nodes.Window)
+            and window.metric == subject
         )
     return False
 
 
-def _mentions_latest(node: ast.expr, subject: str) -> bool:
-    """``subject`` used bare (its latest value), not only at named periods."""
-    inside = {
-        id(n.value)
-        for n in ast.walk(node)
-        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name)
-    }
+def _mentions_latest(node: nodes.Expr, subject: str) -> bool:
+    """``subject`` read at its latest value: bare, or at a reference entity (``x@big4``),
+    not only at named periods."""
     return any(
-        isinstance(n, ast.Name) and n.id == subject and id(n) not in inside for n in ast.walk(node)
+        isinstance(n, nodes.Metric | nodes.Reference) and _named(n) == subject
+        for n in nodes.walk(node)
     )
+
+
+def _named(node: nodes.Metric | nodes.Reference) -> str:
+    return node.name if isinstance(node, nodes.Metric) else node.metric
 
 
 def _without_time(goal: Goal) -> Goal:
@@ -1065,20 +1062,6 @@ def _honest_values(steps: Sequence[Step], numbers: Sequence[float]) -> set[str]:
     return honest
 
 
-def _subscript_periods(node: ast.Subscript) -> list[Period]:
-    keys = (
-        [node.slice.lower, node.slice.upper] if isinstance(node.slice, ast.Slice) else [node.slice]
-    )
-    found = []
-    for key in keys:
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value != "*":
-            try:
-                found.append(Period.parse(key.value))
-            except GoalEngineError:
-                continue
-    return found
-
-
 def _known_years(
     result: Result, steps: Sequence[Step], goal: Goal | None, as_of: date | None
 ) -> set[int]:
@@ -1094,11 +1077,14 @@ def _known_years(
             rule = None
         if rule is not None:
             years.update(p.year for p in rule.periods)
-            for node in ast.walk(rule.tree):
-                if isinstance(node, ast.Subscript):
-                    found = _subscript_periods(node)
-                    if found:  # a window names every year from its first to its last
-                        years.update(range(min(found).year, max(found).year + 1))
+            assert rule.nodes is not None  # set by check
+            for node in nodes.walk(rule.nodes.condition):
+                if isinstance(node, nodes.Window):  # it names every year from first to last
+                    years.update(range(node.first.year, node.last.year + 1))
+                elif isinstance(node, nodes.Lookup):
+                    years.add(node.period.year)
+                elif isinstance(node, nodes.Direction) and node.since is not None:
+                    years.add(node.since.year)
             if rule.time is not None:
                 years.add(rule.time.end.year)
                 if rule.time.start is not None:

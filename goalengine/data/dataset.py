@@ -127,7 +127,7 @@ class Dataset(BaseModel):
     def __len__(self) -> int:
         return sum(len(s) for s in self.series)
 
-    @property
+    @cached_property
     def metrics(self) -> frozenset[str]:
         return frozenset(self._entities)
 

@@ -815,7 +815,8 @@ def _check(session: _Session) -> int:
     # Translated JSON is written from the whole report (its labels come with the language).
     streamed = chosen == "json" and not args.include_series and not args.lang
     writer = None if args.include_series else writer_for(chosen)
-    here = (streamed or writer is not None) and output is None and session.mode(sys.stdout).terminal
+    # (A writer holds its text until the counts are known: the progress bar may show.)
+    here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
@@ -884,19 +885,29 @@ def _stream_json(run: Run, output: Path | None) -> Totals:
 
 def _stream(run: Run, writer: Writer, context: RenderContext, output: Path | None) -> Totals:
     """Write a streamed format (Markdown, JUnit) as the results are judged."""
+    from .render.output import SpoolError
+
     results = (result for chunk in run.results() for result in chunk)
     if output is None:
-        writer(results, run.as_of, context, sys.stdout)
+        try:
+            writer(results, run.as_of, context, sys.stdout)
+        except SpoolError as error:
+            _usage(f"cannot hold the report in a temporary file: {error.strerror}", _SPOOL_HINT)
         sys.stdout.flush()
         return run.totals
-    from .render.output import atomic_output
+    from .render.output import SpoolError, atomic_output
 
     try:
         with atomic_output(output) as stream:
             writer(results, run.as_of, context, stream)
+    except SpoolError as error:
+        _usage(f"cannot hold the report in a temporary file: {error.strerror}", _SPOOL_HINT)
     except OSError as error:
         _usage(f"--output: cannot write {output}: {error.strerror}")
     return run.totals
+
+
+_SPOOL_HINT = "the temporary folder (TMPDIR) needs room for the report"
 
 
 def _with_series(

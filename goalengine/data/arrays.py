@@ -61,6 +61,8 @@ def arrow_of(values: np.ndarray[Any, Any]) -> Any:
     """An Arrow array over a one-dimensional numpy array of numbers (no copy if contiguous)."""
     import pyarrow as pa
 
-    values = np.ascontiguousarray(values)
+    if values.dtype.kind not in "iuf":  # booleans are bits in Arrow, bytes in numpy
+        raise TypeError(f"no Arrow view of numpy {values.dtype}")
+    values = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("="))
     kind = pa.from_numpy_dtype(values.dtype)
     return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TextIO
 
-__all__ = ["SPOOL_MEMORY", "Spool", "Terminated", "atomic_output"]
+__all__ = ["SPOOL_MEMORY", "Spool", "SpoolError", "Terminated", "atomic_output"]
 
 #: A spooled report body stays in memory up to this many bytes, then moves to a temporary file.
 SPOOL_MEMORY = 32 << 20
@@ -72,6 +72,11 @@ def _replacing(target: Path) -> Iterator[TextIO]:
         raise
 
 
+class SpoolError(OSError):
+    """The spool's temporary file could not be written or read (a full temporary folder):
+    not a problem of the output file."""
+
+
 class Spool:
     """Text written now and copied out later, in ranges: a report body whose heading (the
     counts) is known only at its end. Memory up to :data:`SPOOL_MEMORY`, then a temporary
@@ -88,7 +93,10 @@ class Spool:
         self._file.close()
 
     def write(self, text: str) -> None:
-        self._file.write(text.encode())
+        try:
+            self._file.write(text.encode())
+        except OSError as error:
+            raise SpoolError(error.errno, error.strerror) from error
 
     def tell(self) -> int:
         return self._file.tell()
@@ -102,7 +110,10 @@ class Spool:
         self._file.seek(start)
         left = stop - start
         while left > 0:
-            block = self._file.read(min(left, 1 << 20))
+            try:
+                block = self._file.read(min(left, 1 << 20))
+            except OSError as error:
+                raise SpoolError(error.errno, error.strerror) from error
             if not block:
                 raise ValueError(f"spool holds no text at {stop - left}")
             left -= len(block)

@@ -56,6 +56,13 @@ def test_arrow_of_is_a_view_of_the_numbers() -> None:
     assert numpy_of(arrow_of(np.arange(5, dtype=np.int32))[1:4]).tolist() == [1, 2, 3]
 
 
+def test_arrow_of_takes_numbers_of_either_byte_order_and_refuses_booleans() -> None:
+    assert arrow_of(np.array([1, 2, 3], dtype=">i4")).to_pylist() == [1, 2, 3]
+    assert arrow_of(np.array([0.5, -2.0], dtype=">f8")).to_pylist() == [0.5, -2.0]
+    with pytest.raises(TypeError, match="bool"):
+        arrow_of(np.array([True, False]))
+
+
 def test_an_array_of_text_has_no_numpy_view() -> None:
     with pytest.raises(TypeError, match="string"):
         numpy_of(pa.array(["a"]))

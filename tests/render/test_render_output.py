@@ -159,3 +159,18 @@ def test_a_spool_past_its_memory_moves_to_disk_and_copies_ranges_exactly(
         out = io.StringIO()
         spool.copy(marks[0][0], marks[-1][1], out)  # across 1 MiB blocks and UTF-8 sequences
         assert out.getvalue() == "".join(pieces)
+
+
+def test_a_full_temporary_folder_is_not_blamed_on_the_output_file(
+    rules: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full(self: object, text: str) -> None:
+        raise output_module.SpoolError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(output_module.Spool, "write", full)
+    out = rules.parent / "report.md"
+    assert main(["check", str(rules), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot hold the report in a temporary file: No space left on device" in err
+    assert "TMPDIR" in err and "--output" not in err
+    assert not out.exists()

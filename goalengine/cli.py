@@ -815,18 +815,21 @@ def _check(session: _Session) -> int:
     # Translated JSON is written from the whole report (its labels come with the language).
     streamed = chosen == "json" and not args.include_series and not args.lang
     writer = None if args.include_series else writer_for(chosen)
+    tables = chosen == "table" and not args.include_series
     # (A writer holds its text until the counts are known: the progress bar may show.)
     here = streamed and output is None and session.mode(sys.stdout).terminal
     run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
     try:
-        if streamed or writer is not None:
+        if streamed or writer is not None or tables:
             # Streamed: the results are written as they are judged, never all held.
-            if writer is None:
+            context = _context(session, _infos(rulesets, as_of), failing)
+            if tables:
+                totals = _stream_tables(session, run, context, output)
+            elif writer is None:
                 totals = _stream_json(run, output)
             else:
-                context = _context(session, _infos(rulesets, as_of), failing)
                 totals = _stream(run, writer, context, output)
             verdicts, errors = totals.verdicts(), totals.errors
             count = totals.results
@@ -908,6 +911,47 @@ def _stream(run: Run, writer: Writer, context: RenderContext, output: Path | Non
 
 
 _SPOOL_HINT = "the temporary folder (TMPDIR) needs room for the report"
+
+
+def _stream_tables(
+    session: _Session, run: Run, context: RenderContext, output: Path | None
+) -> Totals:
+    """The table, a file at a time as its goals are judged, then the summary line."""
+    from .render import count_head
+    from .render.console import OutputMode
+    from .render.table import counts_text, stream_tables
+
+    words = None
+    if context.lang is not None:
+        from .i18n import language
+
+        words = language(context.lang)
+    parts = stream_tables(
+        run.chunks(), context.files, show=context.show, verbose=context.verbose, lang=words
+    )
+    if output is None:
+        for part in parts:
+            session.print(part)
+    else:
+        from .render.output import atomic_output
+
+        plain = OutputMode(terminal=False, color=False)
+        try:
+            with atomic_output(output) as stream:
+                for part in parts:
+                    stream.write(_plain(part, plain))
+                totals = run.totals
+                summary = counts_text(count_head(len(totals.goals), totals.results, words),
+                                      totals.summary, words)  # fmt: skip
+                stream.write(_plain(summary, plain))
+        except OSError as error:
+            _usage(f"--output: cannot write {output}: {error.strerror}")
+        return run.totals
+    totals = run.totals
+    session.print(
+        counts_text(count_head(len(totals.goals), totals.results, words), totals.summary, words)
+    )
+    return totals
 
 
 def _with_series(

@@ -398,3 +398,62 @@ def test_control_characters_in_rule_text_are_escaped_once_per_template(
     assert not any(c in out for c in "\x7f\u202e\u2066")
     assert "\\u202e" in out and "\\u2066" in out
     assert filled and 0 not in filled  # every case was filled from columns
+
+
+# -- the table: a goal of many entities is one row, counted, never built ---------------------------
+
+
+def _plain_table(renderable: object, width: int = 80) -> str:
+    import io as _io
+
+    from rich.console import Console
+
+    out = _io.StringIO()
+    Console(file=out, width=width, force_terminal=False, color_system=None).print(renderable)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def test_the_table_shows_a_goal_of_many_entities_as_its_roll_up_without_building_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from goalengine.render.table import ENTITY_ROWS
+
+    rules = _workload(tmp_path)
+    assert ENTITIES > ENTITY_ROWS
+    built: list[object] = []
+    results = goalengine.engine.columnar.FrameChunk.results
+
+    def counted(self: goalengine.engine.columnar.FrameChunk) -> list[Result]:
+        built.append(self.key)
+        return results(self)
+
+    monkeypatch.setattr(goalengine.engine.columnar.FrameChunk, "results", counted)
+    table = _check(capsys, str(rules), "--format", "table")
+    assert built == []  # counted from the columns: no Result per entity
+    report = json.loads(_check(capsys, str(rules), "--format", "json").out)
+    for rolled in report["rollups"]:
+        assert f"{rolled['goal']} ({rolled['total']} entities)" in table.out
+        assert rolled["text"] in table.out
+    assert "(area-" not in table.out
+    summary = ", ".join(f"{n} {v.replace('-', ' ')}" for v, n in report["summary"].items() if n)
+    words = " ".join(table.out.split())  # the summary may wrap at 80 columns
+    total = sum(report["summary"].values())
+    assert words.endswith(f"{len(GOALS)} goals, {total} results: {summary}")
+    assert table.code == main(["check", str(rules), "--format", "json", "-q"])
+
+
+def test_the_streamed_table_is_the_table_of_the_whole_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from goalengine.render import FileInfo
+    from goalengine.render.table import render_table
+
+    rules = _workload(tmp_path)
+    ruleset = read_rules(rules)
+    report = evaluate_many([ruleset])
+    infos = [FileInfo(ruleset.path or "", ruleset.title, ruleset.as_of)]
+    for flags, verbose in (((), False), (("-v",), True)):
+        streamed = _check(capsys, str(rules), "--format", "table", *flags).out
+        whole = _plain_table(render_table(report, infos, verbose=verbose))
+        assert streamed == whole
+    assert "(area-00)" in streamed  # --verbose: every entity's row

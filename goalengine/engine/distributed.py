@@ -419,6 +419,10 @@ class _Merged:
     def key(self) -> tuple[str | None, str]:
         return (self.goal.file, self.goal.id)
 
+    @property
+    def rule(self) -> str:
+        return self.goal.rule
+
     def tally(self) -> dict[Verdict, int]:
         tally: dict[Verdict, int] = {}
         for answer in self.answers:

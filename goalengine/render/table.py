@@ -8,8 +8,10 @@ is cut: at 80 columns long ids fold and values wrap before the explanation is sq
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import TYPE_CHECKING, Protocol
 
 from rich import box
 from rich.cells import cell_len
@@ -17,7 +19,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Report, Result, Verdict
+from ..models import Report, Result, RollUp, Verdict
 from . import (
     STYLES,
     FileInfo,
@@ -34,7 +36,20 @@ from .safe import printable
 if TYPE_CHECKING:
     from ..i18n import Language
 
-__all__ = ["FileTable", "render_table", "summary_text", "verdict_text"]
+__all__ = [
+    "ENTITY_ROWS",
+    "Collapsed",
+    "FileTable",
+    "counts_text",
+    "render_table",
+    "stream_tables",
+    "summary_text",
+    "verdict_text",
+]
+
+#: A per-entity goal with more results than this is one row of the table, its roll-up
+#: ("612 of 1000 entities on track, 200 at risk, 188 missed"); ``--verbose`` lists them all.
+ENTITY_ROWS = 20
 
 _GAP = 2  # spaces between the goal, latest and target columns
 _MIN_GOAL = 10
@@ -72,9 +87,35 @@ def _pair(value: str, suffix: str) -> Text:
     return text
 
 
-def _goal_name(result: Result) -> str:
-    name = f"{result.goal} ({result.entity})" if result.entity else result.goal
+@dataclass(frozen=True, slots=True)
+class Collapsed:
+    """A per-entity goal with more than :data:`ENTITY_ROWS` results, as one row."""
+
+    rule: str
+    rolled: RollUp
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.rolled.worst or Verdict.UNKNOWN
+
+    def shows(self, show: Collection[Verdict] | None) -> bool:
+        return show is None or any(v in show for v, _ in self.rolled.counts)
+
+
+Row = Result | Collapsed
+
+
+def _goal_name(row: Row) -> str:
+    if isinstance(row, Collapsed):
+        return printable(f"{row.rolled.goal} ({row.rolled.total} {row.rolled.noun})")
+    name = f"{row.goal} ({row.entity})" if row.entity else row.goal
     return printable(name)
+
+
+def _cells(row: Row, lang: Language | None) -> tuple[str, Text, Text]:
+    if isinstance(row, Collapsed):
+        return _goal_name(row), Text(""), Text("")
+    return _goal_name(row), _pair(*latest_cell(row, lang)), _pair(*target_cell(row, lang))
 
 
 class FileTable:
@@ -83,7 +124,7 @@ class FileTable:
     def __init__(
         self,
         info: FileInfo,
-        results: Iterable[Result],
+        results: Iterable[Row],
         *,
         verbose: bool = False,
         lang: Language | None = None,
@@ -111,10 +152,7 @@ class FileTable:
         # The same for every file, so the tables of a report line up.
         verdict_width = max(cell_len(verdict_label(v, lang)) for v in Verdict)
         body_width = max(width - verdict_width - 3, 20)
-        cells = [
-            (_goal_name(r), _pair(*latest_cell(r, lang)), _pair(*target_cell(r, lang)))
-            for r in self.results
-        ]
+        cells = [_cells(r, lang) for r in self.results]
         widths = _widths(cells, body_width - 2 * _GAP)
 
         table = Table(
@@ -140,11 +178,15 @@ class FileTable:
         yield table
 
     def body(
-        self, result: Result, widths: tuple[int, int, int], name: str, latest: Text, target: Text
+        self, result: Row, widths: tuple[int, int, int], name: str, latest: Text, target: Text
     ) -> RenderableType:
         grid = _grid(widths)
         grid.add_row(Text(name, style="bold", overflow="fold"), latest, target)
         parts: list[RenderableType] = [grid]
+        if isinstance(result, Collapsed):
+            parts.append(Text(printable(result.rule, newlines=True), style="dim", overflow="fold"))
+            parts.append(Text(printable(result.rolled.text), overflow="fold"))
+            return Group(*parts)
         if self.verbose and result.title:
             parts.append(Text(printable(result.title), style="italic", overflow="fold"))
         parts.append(Text(printable(result.rule, newlines=True), style="dim", overflow="fold"))
@@ -223,13 +265,166 @@ def _parts(
     verbose: bool,
     lang: Language | None = None,
 ) -> Iterator[RenderableType]:
+    rollups = {(r.file or "goals", r.goal): r for r in report.rollups()}
     for file, results in by_file(report.results):
-        shown = [r for r in results if show is None or r.verdict in show]
-        if not shown:
-            continue
-        yield FileTable(file_info(infos, file, results), shown, verbose=verbose, lang=lang)
-        for rolled in report.rollups():
-            if (rolled.file or "goals") == file:
-                yield Text.assemble((f"{printable(rolled.goal)}: ", "bold"), printable(rolled.text))
-        yield Text("")
+        rows: list[Row] = []
+        rolled: list[RollUp] = []
+        for goal, group in groupby(results, key=lambda r: r.goal):
+            found = rollups.get((file, goal))
+            if found is not None and _collapses(found.total, verbose):
+                rows.append(Collapsed(next(group).rule, found))
+            else:
+                rows.extend(group)
+        rolled = [r for (f, _), r in rollups.items() if f == file and not _collapsed(rows, r)]
+        yield from _file_parts(file_info(infos, file, results), rows, rolled, show, verbose, lang)
     yield summary_text(report, lang)
+
+
+def _collapsed(rows: Sequence[Row], rolled: RollUp) -> bool:
+    return any(isinstance(r, Collapsed) and r.rolled is rolled for r in rows)
+
+
+def _shows(row: Row, show: Collection[Verdict] | None) -> bool:
+    if isinstance(row, Collapsed):
+        return row.shows(show)
+    return show is None or row.verdict in show
+
+
+def _collapses(results: int, verbose: bool) -> bool:
+    """Whether a per-entity goal with this many results is one row (its roll-up)."""
+    return results > ENTITY_ROWS and not verbose
+
+
+def _file_parts(
+    info: FileInfo,
+    rows: list[Row],
+    rolled: list[RollUp],
+    show: Collection[Verdict] | None,
+    verbose: bool,
+    lang: Language | None,
+) -> Iterator[RenderableType]:
+    """One file's table, the roll-ups of its per-entity goals under it, a blank line."""
+    shown = [r for r in rows if _shows(r, show)]
+    if not shown:
+        return
+    yield FileTable(info, shown, verbose=verbose, lang=lang)
+    for rollup in rolled:
+        yield Text.assemble((f"{printable(rollup.goal)}: ", "bold"), printable(rollup.text))
+    yield Text("")
+
+
+class Tallied(Protocol):
+    """A chunk of one goal's per-entity results counted without building them (see
+    :class:`goalengine.engine.run.Rendered`)."""
+
+    @property
+    def key(self) -> tuple[str | None, str]: ...
+
+    @property
+    def rule(self) -> str: ...
+
+    def tally(self) -> dict[Verdict, int]: ...
+
+    def results(self) -> list[Result]: ...
+
+
+@dataclass
+class _Goal:
+    """The results of one goal seen so far: kept while few, else only counted."""
+
+    file: str
+    goal: str
+    rule: str
+    kept: list[Result] = field(default_factory=list)
+    tally: dict[Verdict, int] = field(default_factory=dict)
+    per_entity: bool = False
+
+    def count(self, tally: Mapping[Verdict, int]) -> None:
+        for verdict, n in tally.items():
+            self.tally[verdict] = self.tally.get(verdict, 0) + n
+
+
+def stream_tables(
+    chunks: Iterable[list[Result] | Tallied],
+    files: Iterable[FileInfo] | Mapping[str, FileInfo] | None = None,
+    *,
+    show: Collection[Verdict] | None = None,
+    verbose: bool = False,
+    lang: Language | None = None,
+) -> Iterator[RenderableType]:
+    """:func:`render_table`'s tables, file by file, from results as they are judged (the
+    summary line, from the run's counts, is the caller's): a per-entity goal with more
+    than :data:`ENTITY_ROWS` results is counted, never built (a :class:`Tallied` chunk
+    is asked for its results only while its goal has few)."""
+    from ..entities import rollup_counts
+
+    infos = file_infos(files)
+    rows: list[Row] = []
+    rolled: list[RollUp] = []
+    first: list[Result] = []
+    current: _Goal | None = None
+    file: str | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        if not current.per_entity:
+            rows.extend(current.kept)
+            return
+        rollup = rollup_counts(None if current.file == "goals" else current.file, current.goal,
+                               current.tally)  # fmt: skip
+        if _collapses(rollup.total, verbose):
+            rows.append(Collapsed(current.rule, rollup))
+        else:
+            rows.extend(current.kept)
+            rolled.append(rollup)
+
+    def parts() -> Iterator[RenderableType]:
+        assert file is not None
+        yield from _file_parts(file_info(infos, file, first), rows, rolled, show, verbose, lang)
+
+    for chunk in chunks:
+        pieces: list[tuple[tuple[str, str], str, bool, Tallied | list[Result]]] = []
+        if isinstance(chunk, list):
+            for (name, goal), group in groupby(chunk, key=lambda r: (r.file or "goals", r.goal)):
+                kept = list(group)
+                pieces.append(((name, goal), kept[0].rule, kept[0].entity is not None, kept))
+        else:
+            name, goal = chunk.key
+            pieces.append(((name or "goals", goal), chunk.rule, True, chunk))
+        for (name, goal), rule, per_entity, piece in pieces:
+            if current is None or (current.file, current.goal) != (name, goal):
+                close()
+                if name != file:
+                    if file is not None:
+                        yield from parts()
+                    file, rows, rolled, first = name, [], [], []
+                current = _Goal(name, goal, rule, per_entity=per_entity)
+            tally = piece.tally() if not isinstance(piece, list) else _tally(piece)
+            seen = sum(current.tally.values())
+            current.count(tally)
+            if not per_entity or not _collapses(seen + sum(tally.values()), verbose):
+                kept = piece if isinstance(piece, list) else piece.results()
+                if lang is not None:  # the explanations in the table's language
+                    kept = [_in(result, lang) for result in kept]
+                current.kept.extend(kept)
+                if not first and kept:
+                    first = kept[:1]
+            else:
+                current.kept.clear()
+    close()
+    if file is not None:
+        yield from parts()
+
+
+def _in(result: Result, lang: Language) -> Result:
+    from ..i18n import explanation_in
+
+    return result.model_copy(update={"explanation": explanation_in(result, lang.code)})
+
+
+def _tally(results: Iterable[Result]) -> dict[Verdict, int]:
+    tally: dict[Verdict, int] = {}
+    for result in results:
+        tally[result.verdict] = tally.get(result.verdict, 0) + 1
+    return tally

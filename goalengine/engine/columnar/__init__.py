@@ -173,6 +173,10 @@ class FrameChunk:
         return (self.block.goal.file, self.block.goal.id)
 
     @property
+    def rule(self) -> str:
+        return self.block.goal.rule
+
+    @property
     def size(self) -> int:
         return sum(count for count in self.tally().values())
 

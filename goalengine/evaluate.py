@@ -1,6 +1,7 @@
 """Judge goals: one verdict per goal, with the explanation steps that justify it.
 
-Pure: no printing, no global state; safe to call from several threads. The rules:
+Pure: no printing, no global state (but the garbage collector, paused while goals are
+judged: see :func:`collection_paused`); safe to call from several threads. The rules:
 
 - no time clause: the latest value decides ``met`` / ``missed``;
 - ``by D`` with D passed (``as_of`` on or after D's last day): the latest observation
@@ -43,6 +44,7 @@ __all__ = [
     "TEXT_FORMATS",
     "Judgement",
     "TextFormats",
+    "collection_paused",
     "comparison_symbol",
     "data_warnings",
     "evaluate",
@@ -109,7 +111,8 @@ def collection_paused() -> Iterator[None]:
     pass over every object of the process (the whole dataset), and took a fifth of the
     scalar API's time. Nothing is leaked: what little cyclic garbage there is gets
     collected once the collector runs again. A collector the caller had disabled stays
-    disabled.
+    disabled; with several threads judging, the first to finish switches it back on
+    (the others only lose the speed-up).
     """
     if not gc.isenabled():
         yield

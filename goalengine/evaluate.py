@@ -1,6 +1,7 @@
 """Judge goals: one verdict per goal, with the explanation steps that justify it.
 
-Pure: no printing, no global state; safe to call from several threads. The rules:
+Pure: no printing, no global state (but the garbage collector, paused while goals are
+judged: see :func:`collection_paused`); safe to call from several threads. The rules:
 
 - no time clause: the latest value decides ``met`` / ``missed``;
 - ``by D`` with D passed (``as_of`` on or after D's last day): the latest observation
@@ -15,8 +16,10 @@ Pure: no printing, no global state; safe to call from several threads. The rules
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +44,7 @@ __all__ = [
     "TEXT_FORMATS",
     "Judgement",
     "TextFormats",
+    "collection_paused",
     "comparison_symbol",
     "data_warnings",
     "evaluate",
@@ -86,7 +90,8 @@ def evaluate(
     day = judging_day(ruleset, as_of)
     cache = DataCache(limits=limits, allow_database=allow_database)
     dataset = load_ruleset_data(ruleset, data, cache, data_root=data_root, limits=limits)
-    results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
+    with collection_paused():
+        results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     if series:
         from .series import attach
 
@@ -94,6 +99,29 @@ def evaluate(
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
     warnings = [*ruleset_warnings(ruleset), *data_warnings(ruleset, dataset, day, cache)]
     return build_report(day, results, warnings, report_files([ruleset], as_of))
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while goals are judged.
+
+    Judging a goal allocates a hundred-odd containers (steps, phrases, the rule's values)
+    that reference counting frees or the result keeps: almost none is ever part of a
+    cycle. The collector still ran about 200 times per 2,000 goals, once or twice a full
+    pass over every object of the process (the whole dataset), and took a fifth of the
+    scalar API's time. Nothing is leaked: what little cyclic garbage there is gets
+    collected once the collector runs again. A collector the caller had disabled stays
+    disabled; with several threads judging, the first to finish switches it back on
+    (the others only lose the speed-up).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def data_warnings(ruleset: RuleSet, dataset: Dataset, day: date, cache: DataCache) -> list[str]:

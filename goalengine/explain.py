@@ -141,7 +141,7 @@ class Phrase(str):
     recipe: tuple[Any, ...]
 
     def __new__(cls, text: str, recipe: tuple[Any, ...]) -> Phrase:
-        made = super().__new__(cls, text)
+        made = str.__new__(cls, text)
         made.recipe = recipe
         return made
 
@@ -178,7 +178,7 @@ class TextFormats:
         """A sentence part: ``message`` (English, a gettext message id) filled in; a
         :class:`goalengine.i18n.Language` translates it first. The result remembers both
         (a :class:`Phrase`), so it can be translated later too."""
-        return Phrase(message.format(**values), ("phrase", message, values))
+        return Phrase(message.format_map(values), ("phrase", message, values))
 
 
 TEXT_FORMATS = TextFormats()

@@ -538,11 +538,11 @@ class _Reader:
 
     def properties(self, document: Any, goal_ids: list[str]) -> tuple[dict[str, Any], ...]:
         """The well-formed ``properties:`` entries; each problem is an error where it stands."""
-        from .testing.authors import entry_problems
-
         entries = document.get("properties")
         if entries is None:
             return ()
+        from .testing.authors import entry_problems  # only files with properties need it
+
         if not isinstance(entries, list):
             self.error(
                 "'properties' must be a list",

@@ -20,6 +20,7 @@ __all__ = ["PositionedDict", "PositionedList", "load"]
 
 _FLOAT_MAX = sys.float_info.max
 _CONTAINERS = (yaml.MappingNode, yaml.SequenceNode)
+_STR = "tag:yaml.org,2002:str"
 _MAX_DIGITS = 4000  # Python refuses to read longer integers (int_max_str_digits)
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -168,6 +169,8 @@ class _Builder:
             raise self.error(
                 "merge keys ('<<') are not supported", node, "write the keys out in full"
             )
+        if node.tag == _STR:
+            return node.value  # what the constructor returns, without its bookkeeping
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError):

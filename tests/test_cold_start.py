@@ -114,3 +114,18 @@ def test_models_build_on_first_use() -> None:
         "                  'child': step.children[0].kind}))"
     )
     assert found == {"same": True, "child": "a"}
+
+
+def test_check_of_the_rule_library_imports_no_authoring_or_plugin_machinery() -> None:
+    """``goalengine.testing`` is for files with ``properties:`` (the library has none), and
+    the entry points of installed packages are read only when a method is not built in."""
+    code, _, modules = _check()
+    assert code == 1
+    assert [m for m in modules if m.startswith("goalengine.testing")] == []
+    found = _child(
+        "import json, sys, goalengine\n"
+        "from goalengine import methods\n"
+        "methods.get('linear')\n"
+        "print(json.dumps({'metadata': 'importlib.metadata' in sys.modules}))"
+    )
+    assert found == {"metadata": False}

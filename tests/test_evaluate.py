@@ -190,3 +190,21 @@ def test_report_json_has_the_documented_shape() -> None:
                 "projected", "progress_ratio", "error"):  # fmt: skip
         assert key in row
     assert row["latest_period"] == "2011"
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_evaluate_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    """The collector is paused while goals are judged (a speed-up), never left off, and
+    one the caller switched off stays off -- also when a goal fails."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        undeclared = Goal.parse("employment_rate >= baseline + 10pp by 2010", id="no-baseline")
+        fine = Goal.parse("employment_rate >= 50", id="fine")
+        report = evaluate(RuleSet(goals=(undeclared, fine)), EMPLOYMENT, "2009-03-31")
+        assert [r.verdict for r in report.results] == [Verdict.ERROR, Verdict.MET]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

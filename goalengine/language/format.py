@@ -8,8 +8,8 @@ opaque names first, since Python has no spelling for ``10pp`` or ``x[2010..2013]
 from __future__ import annotations
 
 import ast
-import copy
 from functools import lru_cache
+from typing import Any
 
 from .check import key_text
 from .parse import ParsedText
@@ -40,7 +40,19 @@ def format_tree(tree: ast.expr) -> str:
 
     Cached by node identity: checked trees are never changed after ``check``.
     """
-    return ast.unparse(_Notations().visit(copy.deepcopy(tree)))
+    return ast.unparse(_Notations().visit(_copy(tree)))
+
+
+def _copy(node: Any) -> Any:
+    """A copy of a tree for :class:`_Notations` to change: its nodes and lists, with their
+    fields only (``ast.unparse`` reads nothing else): ``copy.deepcopy`` made formatting the
+    shipped library's 59 rules twice as slow (10 ms against 5, part of every cold start)."""
+    if isinstance(node, ast.AST):
+        fields = {name: _copy(getattr(node, name)) for name in node._fields if hasattr(node, name)}
+        return type(node)(**fields)
+    if isinstance(node, list):
+        return [_copy(item) for item in node]
+    return node
 
 
 def format_rule(parsed: ParsedText) -> str:

@@ -11,7 +11,6 @@ through the ``goalengine.methods`` entry point group; each entry point names a
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import entry_points
 
 from ..errors import UnknownNameError, did_you_mean
 from .base import MethodInput, MethodOutcome, ProgressMethod
@@ -53,6 +52,10 @@ def _load_plugins() -> None:
     if _plugins_loaded:
         return
     _plugins_loaded = True
+    # Here, not at the top: importlib.metadata (email, zipfile...) is a fifth of the
+    # package's own import time, and a built-in method never needs it.
+    from importlib.metadata import entry_points
+
     for entry in entry_points(group="goalengine.methods"):
         loaded = entry.load()
         register(loaded() if isinstance(loaded, type) else loaded)

@@ -85,11 +85,16 @@ class Prediction:
         return self.estimate - half, self.estimate + half
 
 
-def predict(points: tuple[Observation, ...], day: date) -> Prediction | None:
-    """The prediction for ``day`` from the least-squares line (None below 3 points)."""
+def predict(
+    points: tuple[Observation, ...],
+    day: date,
+    fitted: tuple[float, float, date] | None = None,
+) -> Prediction | None:
+    """The prediction for ``day`` from the least-squares line (None below 3 points);
+    ``fitted``: :func:`fit_line` of ``points``, when the caller has it already."""
     if len(points) < 3:
         return None
-    intercept, slope, origin = fit_line(points)
+    intercept, slope, origin = fitted if fitted is not None else fit_line(points)
     xs = [year_fraction(origin, p.date) for p in points]
     x0 = year_fraction(origin, day)
     ys = [p.value for p in points]
@@ -125,7 +130,7 @@ class LinearMethod:
             why = TEXT_FORMATS.phrase("no deadline to project the trend to")
             return MethodOutcome("not_available", Verdict.UNKNOWN, reason=why)
 
-        intercept, slope, origin = fit_line(points)
+        fitted = intercept, slope, origin = fit_line(points)
         if goal.direction_only and goal.direction != 0:
             return _direction_only(goal, points, slope)
 
@@ -141,7 +146,7 @@ class LinearMethod:
         ratio = goal.progress_ratio(slope, goal.baseline or points[0])
         steps = trend_steps(slope, projected, len(points), goal.deadline, unit, ratio)
         probability = interval = chance = None
-        prediction = predict(points, deadline)
+        prediction = predict(points, deadline, fitted)
         if prediction is not None and goal.target is not None and goal.direction != 0:
             probability = prediction.probability(goal.target, goal.direction)
             interval = prediction.interval()

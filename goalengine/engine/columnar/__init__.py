@@ -33,7 +33,14 @@ from ...data.columnar import Frame
 from ...data.dataset import Dataset
 from ...entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
 from ...errors import GoalEngineError
-from ...evaluate import Judgement, evaluate_goal, explanation_clauses, failed_result, not_finite
+from ...evaluate import (
+    Judgement,
+    collection_paused,
+    evaluate_goal,
+    explanation_clauses,
+    failed_result,
+    not_finite,
+)
 from ...explain import sentence
 from ...methods.base import MethodOutcome
 from ...methods.linear import Prediction, chance_text, probability_step, trend_steps
@@ -203,7 +210,8 @@ class FrameChunk:
         ]
 
     def results(self) -> list[Result]:
-        return _block_results(self.block, self.first, self.stop)
+        with collection_paused():  # a chunk's Results: containers, hardly any cycle
+            return _block_results(self.block, self.first, self.stop)
 
     def texts(self, indent: str) -> list[str]:
         """Each result's ``result_json`` text, its lines after the first indented by

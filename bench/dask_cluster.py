@@ -178,7 +178,7 @@ def cost_model(work: PartitionedWorkload, workers: int) -> None:
     results, and the scheduler's overhead per (empty) task."""
     from goalengine import load_rules
     from goalengine.engine.distributed import _Plan, judge_part
-    from goalengine.evaluate import judging_day
+    from goalengine.engine.scalar import judging_day
     from goalengine.limits import DEFAULT_LIMITS
 
     class Here:  # the plan's broadcast, in this process

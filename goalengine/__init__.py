@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from .data import Dataset, Series, load_dataset
+from .engine.scalar import evaluate, evaluate_goal, evaluate_many
 from .errors import (
     DataError,
     Diagnostic,
@@ -24,7 +25,6 @@ from .errors import (
     Span,
     UnknownNameError,
 )
-from .evaluate import evaluate, evaluate_goal, evaluate_many
 from .models import Explanation, Observation, Report, Result, ResultError, Step, Verdict
 from .periods import Period
 from .rulefile import find_rule_files, load_rules, read_rules

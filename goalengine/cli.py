@@ -1261,7 +1261,7 @@ def _explain_report(
 ) -> tuple[Dataset | None, Report]:
     """``goal`` judged alone (its data, the report); with ``entity`` (``goal@entity``) only
     that entity's result, a usage error with a did-you-mean when it has none."""
-    from .evaluate import evaluate_many
+    from .engine.scalar import evaluate_many
     from .resolve import load_ruleset_data
 
     try:

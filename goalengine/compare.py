@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .evaluate import evaluate_many
+from .engine.scalar import evaluate_many
 from .methods import available
 from .rulefile import find_rule_files, read_rules
 

@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Literal, Protocol
 
+from .engine.scalar import evaluate_goal, failed_result, goal_fields
 from .errors import GoalEngineError, did_you_mean
-from .evaluate import evaluate_goal, failed_result, goal_fields
 from .explain import sentence
 from .language import CheckedRule
 from .models import Result, RollUp, Step, Verdict

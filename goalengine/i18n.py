@@ -173,7 +173,7 @@ def explanation_in(result: Result, code: str) -> str:
     """``result``'s explanation sentence in language ``code``.
 
     The sentence is built again from the result's steps by the evaluator's own clause
-    builder (:func:`goalengine.evaluate.explanation_clauses`), with this language as its
+    builder (:func:`goalengine.engine.scalar.explanation_clauses`), with this language as its
     formats; in English that gives back ``result.explanation`` exactly. The reasons a
     progress method gives are written again from their recipes (``Phrase``); error
     messages, and the reasons of a result read back from JSON, stay as written (English)."""
@@ -196,7 +196,7 @@ def in_language(report: Report, code: str) -> Report:
 
 def rebuild_explanation(result: Result, words: Language) -> str:
     """:func:`explanation_in` without the English short cut (tests compare the two)."""
-    from .evaluate import explanation_clauses
+    from .engine.scalar import explanation_clauses
     from .explain import sentence
     from .language import compile_rule
 

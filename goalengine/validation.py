@@ -140,8 +140,8 @@ def goal_problems(goal: Goal, rule: CheckedRule, data: Dataset | None) -> list[D
     entities (checked when ``data`` is given). Each is the check the judging itself makes,
     called here before a run."""
     from . import methods
+    from .engine.scalar import undeclared_baseline
     from .entities import entity_list
-    from .evaluate import undeclared_baseline
 
     found: list[GoalEngineError] = []
     if (undeclared := undeclared_baseline(goal, rule)) is not None:

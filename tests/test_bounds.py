@@ -308,8 +308,8 @@ def test_strategies_keep_to_the_calendar() -> None:
 def test_windows_read_again_at_every_period_of_a_throughout_are_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from goalengine import world
-    from goalengine.evaluate import evaluate_goal
+    from goalengine.engine import world
+    from goalengine.engine.scalar import evaluate_goal
     from goalengine.models import Verdict
     from goalengine.resolve import load_ruleset_data
 

@@ -1,6 +1,6 @@
 """The decisions of the README's "Verdicts" section, each written once.
 
-Both engines call these functions: the scalar one (``goalengine.evaluate``, one goal for one
+Both engines call these functions: the scalar one (``goalengine.engine.scalar``, one goal for one
 entity, Python floats) and the columnar one (``goalengine.engine.columnar``, one goal for many
 entities, numpy arrays of shape ``(entities,)``). Every function is *array-generic*: given
 floats it answers with floats or bools, given arrays it answers elementwise with arrays,

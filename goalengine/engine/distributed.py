@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import GoalEngineError, PeriodError, Span
-from ..evaluate import failed_result, judging_day
 from ..language import CheckedRule, nodes
 from ..language.check import ENTITY_FUNCTIONS
 from ..limits import DEFAULT_LIMITS, Limits
@@ -39,6 +38,7 @@ from ..periods import Period
 from ..resolve import data_root_of, named_metrics
 from ..ruleset import Goal, RuleSet
 from .run import ROWS, Chunk, Run, judge_stream, start_run
+from .scalar import failed_result, judging_day
 
 if TYPE_CHECKING:
     from ..data.columnar import Frame

@@ -30,7 +30,13 @@ from pydantic_core import PydanticSerializationError, to_json
 from ..data import Dataset
 from ..entities import VECTOR_MIN_ENTITIES, rollup_counts
 from ..errors import GoalEngineError
-from ..evaluate import (
+from ..limits import DEFAULT_LIMITS, Limits
+from ..models import Report, ReportFile, Result, RollUp, Verdict
+from ..periods import Period, parse_as_of
+from ..render.json import strict_json
+from ..resolve import DataCache, data_root_of, load_ruleset_data
+from ..ruleset import DataSource, RuleSet
+from .scalar import (
     build_report,
     failed_result,
     judge,
@@ -38,12 +44,6 @@ from ..evaluate import (
     report_files,
     ruleset_warnings,
 )
-from ..limits import DEFAULT_LIMITS, Limits
-from ..models import Report, ReportFile, Result, RollUp, Verdict
-from ..periods import Period, parse_as_of
-from ..render.json import strict_json
-from ..resolve import DataCache, data_root_of, load_ruleset_data
-from ..ruleset import DataSource, RuleSet
 
 if TYPE_CHECKING:
     from ..data.columnar import Frame

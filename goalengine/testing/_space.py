@@ -21,13 +21,13 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ..data.dataset import Dataset, Series
+from ..engine.world import World
 from ..errors import GoalEngineError
 from ..language import CheckedRule, nodes
 from ..language.check import AGGREGATES
 from ..models import Observation, Verdict
 from ..periods import Period, PeriodKind, shift
 from ..ruleset import Goal
-from ..world import World
 
 __all__ = ["Case", "GoalSpace", "fixture_yaml", "format_value", "nice_step", "shift", "space_for"]
 

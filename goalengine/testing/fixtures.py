@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from ..engine.scalar import judge
 from ..errors import Diagnostic, GoalEngineError
-from ..evaluate import judge
 from ..models import Result, Verdict
 from ..periods import parse_as_of
 from ..resolve import DataCache, load_ruleset_data

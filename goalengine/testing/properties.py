@@ -39,15 +39,15 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
 from ..data import Dataset, load_dataset
+from ..engine.scalar import evaluate_goal
+from ..engine.world import World
 from ..errors import GoalEngineError
-from ..evaluate import evaluate_goal
 from ..explain import format_number
 from ..language import format_tree, nodes
 from ..models import Observation, Result, Step, Verdict
 from ..periods import Period, parse_as_of
 from ..resolve import load_ruleset_data
 from ..ruleset import Goal, RuleSet
-from ..world import World
 from ._space import Case, GoalSpace, _lookups, describe, fixture_yaml, shift, space_for
 from .authors import entry_problems
 from .shapes import ShapeError, shape_series

@@ -188,7 +188,7 @@ def test_a_part_with_broken_data_puts_its_goals_in_error_at_the_data_entry(
     """A distributed task over a part whose file cannot be read answers every goal of its
     group with an error placed at the ``data:`` entry; the run keeps the other goals."""
     from goalengine.engine.distributed import _Plan, judge_part
-    from goalengine.evaluate import judging_day
+    from goalengine.engine.scalar import judging_day
     from goalengine.limits import DEFAULT_LIMITS
 
     rules = folder / "plain.yaml"

@@ -16,9 +16,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from goalengine import Dataset, Goal, Verdict, evaluate_goal
+from goalengine.engine.world import World
 from goalengine.errors import EvaluationError
 from goalengine.language import compile_rule
-from goalengine.world import World
 
 DAY = date(2012, 12, 31)
 DATA = Dataset.from_mapping({"x": {"2012": 0.0}})

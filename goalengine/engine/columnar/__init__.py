@@ -9,7 +9,7 @@ materialises ordinary :class:`~goalengine.models.Result` objects.
 The results are those of the scalar path -- same verdicts, same numbers to the last bit,
 same explanation sentences -- because the numbers are computed in the scalar path's order
 (``goalengine.engine.decide``), the sentences come from the same function
-(:func:`goalengine.evaluate.explanation_clauses`), and whatever the vectorised subset does
+(:func:`goalengine.engine.scalar.explanation_clauses`), and whatever the vectorised subset does
 not cover is handed to the scalar path entity by entity (``engine``). Importing this module
 imports numpy; nothing on the plain ``goalengine check`` path does.
 """
@@ -33,7 +33,13 @@ from ...data.columnar import Frame
 from ...data.dataset import Dataset
 from ...entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
 from ...errors import GoalEngineError
-from ...evaluate import (
+from ...explain import sentence
+from ...methods.base import MethodOutcome
+from ...methods.linear import Prediction, chance_text, probability_step, trend_steps
+from ...models import Observation, Result, Step, Verdict
+from ...resolve import resolve_goal
+from ...ruleset import Goal
+from ..scalar import (
     Judgement,
     collection_paused,
     evaluate_goal,
@@ -41,12 +47,6 @@ from ...evaluate import (
     failed_result,
     not_finite,
 )
-from ...explain import sentence
-from ...methods.base import MethodOutcome
-from ...methods.linear import Prediction, chance_text, probability_step, trend_steps
-from ...models import Observation, Result, Step, Verdict
-from ...resolve import resolve_goal
-from ...ruleset import Goal
 from .family import (
     _FLAT_WHY,
     Case,

@@ -47,9 +47,9 @@ from ...methods.linear import FLAT_REASON, INTERVAL, LinearMethod, chance_text
 from ...models import Observation, Verdict
 from ...periods import Period, year_fraction
 from ...ruleset import Goal
-from ...world import FUNCTIONS as WORLD_FUNCTIONS
-from ...world import Window
 from .. import decide
+from ..world import FUNCTIONS as WORLD_FUNCTIONS
+from ..world import Window
 
 __all__ = [
     "Case",
@@ -107,7 +107,7 @@ def supported(goal: Goal, rule: CheckedRule, frame: Frame, method_name: str) -> 
     except GoalEngineError:
         return f"unknown method '{method_name}'"  # an error for every entity: scalar words it
     if rule.direction_only:
-        return "direction-only goal"  # judged once, in goalengine.evaluate
+        return "direction-only goal"  # judged once, in goalengine.engine.scalar
     if rule.time is not None and rule.time.relative:
         return "event deadline"
     if rule.uses_baseline and goal.baseline is None:

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ...evaluate import required_pace
 from ...models import Result
 from ...render.json import escape_unprintable, strict_json
+from ..scalar import required_pace
 from .family import Case, GoalBlock
 from .text import ColumnFormats, Memo, Template, fill, fill_bytes, json_float_columns, json_text
 

@@ -1,6 +1,6 @@
 """Explanations for whole columns of entities, with the scalar path's own sentence code.
 
-:func:`goalengine.evaluate.explanation_clauses` builds a result's sentence. Called with
+:func:`goalengine.engine.scalar.explanation_clauses` builds a result's sentence. Called with
 arrays and :class:`ColumnFormats`, every number it formats becomes a placeholder bound to a
 column of strings; the sentence is then a template, filled once per entity. The strings
 come from :func:`format_numbers`, which writes exactly what ``explain.format_number`` writes

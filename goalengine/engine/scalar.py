@@ -25,19 +25,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import methods
-from .data import Dataset
-from .engine import decide
-from .errors import EvaluationError, GoalEngineError
-from .explain import TEXT_FORMATS, Phrase, TextFormats, broken_in, sentence
-from .language import AGGREGATES, CheckedRule, format_tree
-from .language.nodes import AllEntities, Call, Comparison, Direction, Expr, Lookup, Window
-from .limits import DEFAULT_LIMITS, Limits
-from .methods.base import MethodInput, MethodOutcome, Trend
-from .models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
-from .periods import Period, parse_as_of, year_fraction
-from .resolve import DataCache, load_ruleset_data, resolve_goal
-from .ruleset import Goal, RuleSet
+from .. import methods
+from ..data import Dataset
+from ..errors import EvaluationError, GoalEngineError
+from ..explain import TEXT_FORMATS, Phrase, TextFormats, broken_in, sentence
+from ..language import AGGREGATES, CheckedRule, format_tree
+from ..language.nodes import AllEntities, Call, Comparison, Direction, Expr, Lookup, Window
+from ..limits import DEFAULT_LIMITS, Limits
+from ..methods.base import MethodInput, MethodOutcome, Trend
+from ..models import Observation, Report, ReportFile, Result, ResultError, Step, Verdict
+from ..periods import Period, parse_as_of, year_fraction
+from ..resolve import DataCache, load_ruleset_data, resolve_goal
+from ..ruleset import Goal, RuleSet
+from . import decide
 from .world import MissingValue, World
 
 __all__ = [
@@ -93,7 +93,7 @@ def evaluate(
     with collection_paused():
         results = [r for goal in ruleset.goals for r in judge(goal, dataset, day, method)]
     if series:
-        from .series import attach
+        from ..series import attach
 
         judged = {goal.id: goal for goal in ruleset.goals}
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
@@ -128,7 +128,7 @@ def data_warnings(ruleset: RuleSet, dataset: Dataset, day: date, cache: DataCach
     """What ``check`` also warns about the data: missing-value cells skipped while reading
     (``cache``), and entities of a ``for_each`` goal whose latest figure is older than their
     peers'."""
-    from .data.staleness import stale_warnings
+    from ..data.staleness import stale_warnings
 
     return [*cache.warnings, *stale_warnings(ruleset.goals, dataset, day)]
 
@@ -149,13 +149,13 @@ def evaluate_many(
     or :func:`goalengine.resolve.data_root_of`) gets ``error`` results for all its goals.
     ``series``: as in :func:`evaluate`.
     """
-    from .engine.run import judge_stream
+    from .run import judge_stream
 
     rulesets = list(rulesets)
     run = judge_stream(rulesets, data, as_of, method=method, data_root=data_root, limits=limits)
     if not series:
         return run.report()
-    from .series import with_series
+    from ..series import with_series
 
     return with_series(run.report(), rulesets, data, data_root=data_root, limits=limits)
 
@@ -167,7 +167,7 @@ def build_report(
     files: Iterable[ReportFile] = (),
 ) -> Report:
     """A report of ``results``, with the roll-ups of its per-entity goals counted."""
-    from .entities import rollup
+    from ..entities import rollup
 
     found = tuple(results)
     return Report(
@@ -198,7 +198,7 @@ def report_files(
 def judge(goal: Goal, data: Dataset, as_of: date, method: str | None = None) -> list[Result]:
     """One result, or one per entity for a goal with ``for_each`` (goalengine.entities)."""
     if goal.for_each is not None:
-        from .entities import evaluate_for_each
+        from ..entities import evaluate_for_each
 
         return evaluate_for_each(goal, data, as_of, method=method)
     return [evaluate_goal(goal, data, as_of, method=method)]

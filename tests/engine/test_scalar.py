@@ -6,7 +6,7 @@ import pytest
 
 from goalengine import Goal, RuleSet, Verdict, evaluate
 from goalengine.data import Dataset
-from goalengine.evaluate import evaluate_goal
+from goalengine.engine.scalar import evaluate_goal
 
 # BIF status report 2009: 54.4 % in spring 2007 (baseline), 59.9 % in August 2008.
 EMPLOYMENT = {"employment_rate": {"2007-H1": 54.4, "2008-08": 59.9}}

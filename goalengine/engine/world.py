@@ -21,15 +21,15 @@ from typing import Any
 
 from simpleeval import SimpleEval
 
-from .data.dataset import Dataset, Series
-from .engine.decide import equal
-from .errors import EvaluationError
-from .explain import TEXT_FORMATS
-from .language.check import ENTITY_FUNCTIONS, key_text
-from .limits import MAX_WINDOW_VALUES_PER_GOAL
-from .methods.base import Trend
-from .models import Observation, Step
-from .periods import Period
+from ..data.dataset import Dataset, Series
+from ..errors import EvaluationError
+from ..explain import TEXT_FORMATS
+from ..language.check import ENTITY_FUNCTIONS, key_text
+from ..limits import MAX_WINDOW_VALUES_PER_GOAL
+from ..methods.base import Trend
+from ..models import Observation, Step
+from ..periods import Period
+from .decide import equal
 
 __all__ = ["MissingValue", "Window", "World", "series_kind"]
 

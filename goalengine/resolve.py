@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._collector import collection_paused
 from .data import Dataset, load_dataset
 from .data.files import check_data_file, confine, default_data_root
 from .errors import DataError, GoalEngineError, Span, UnknownNameError, did_you_mean
@@ -162,7 +163,10 @@ class DataCache:
             )  # fmt: skip
             key = (checked, source.decimal)
             if key not in loaded:
-                loaded[key] = read(source.path, decimal=source.decimal, root=root, limits=limits)
+                with collection_paused():  # an object per row, none in a cycle
+                    loaded[key] = read(
+                        source.path, decimal=source.decimal, root=root, limits=limits
+                    )
         return loaded[key]
 
 

@@ -1,7 +1,7 @@
 """Judge goals: one verdict per goal, with the explanation steps that justify it.
 
 Pure: no printing, no global state (but the garbage collector, paused while goals are
-judged: see :func:`collection_paused`); safe to call from several threads. The rules:
+judged: see :mod:`goalengine._collector`); safe to call from several threads. The rules:
 
 - no time clause: the latest value decides ``met`` / ``missed``;
 - ``by D`` with D passed (``as_of`` on or after D's last day): the latest observation
@@ -16,16 +16,15 @@ judged: see :func:`collection_paused`); safe to call from several threads. The r
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .. import methods
+from .._collector import collection_paused
 from ..data import Dataset
 from ..errors import EvaluationError, GoalEngineError
 from ..explain import TEXT_FORMATS, Phrase, TextFormats, broken_in, sentence
@@ -44,7 +43,6 @@ __all__ = [
     "TEXT_FORMATS",
     "Judgement",
     "TextFormats",
-    "collection_paused",
     "comparison_symbol",
     "data_warnings",
     "evaluate",
@@ -99,29 +97,6 @@ def evaluate(
         results = [attach([r], judged[r.goal], dataset)[0] for r in results]
     warnings = [*ruleset_warnings(ruleset), *data_warnings(ruleset, dataset, day, cache)]
     return build_report(day, results, warnings, report_files([ruleset], as_of))
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while goals are judged.
-
-    Judging a goal allocates a hundred-odd containers (steps, phrases, the rule's values)
-    that reference counting frees or the result keeps: almost none is ever part of a
-    cycle. The collector still ran about 200 times per 2,000 goals, once or twice a full
-    pass over every object of the process (the whole dataset), and took a fifth of the
-    scalar API's time. Nothing is leaked: what little cyclic garbage there is gets
-    collected once the collector runs again. A collector the caller had disabled stays
-    disabled; with several threads judging, the first to finish switches it back on
-    (the others only lose the speed-up).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def data_warnings(ruleset: RuleSet, dataset: Dataset, day: date, cache: DataCache) -> list[str]:

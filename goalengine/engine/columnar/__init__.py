@@ -29,6 +29,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+from ..._collector import collection_paused
 from ...data.columnar import Frame
 from ...data.dataset import Dataset
 from ...entities import RollUp, entity_list, goal_problem, missing_result, rollup_counts
@@ -41,7 +42,6 @@ from ...resolve import resolve_goal
 from ...ruleset import Goal
 from ..scalar import (
     Judgement,
-    collection_paused,
     evaluate_goal,
     explanation_clauses,
     failed_result,

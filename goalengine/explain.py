@@ -153,7 +153,7 @@ class TextFormats:
     """How explanations write numbers: this module's functions, under one roof.
 
     Sentence builders take a ``formats`` argument (default :data:`TEXT_FORMATS`);
-    ``goalengine.vectorized`` passes a stand-in that returns placeholders for whole columns
+    ``goalengine.engine.columnar`` passes a stand-in that returns placeholders for whole columns
     of numbers, so every entity's sentence comes from the same code. Keep such builders
     free of branches on the numbers themselves (ask ``formats`` instead).
     """

@@ -836,7 +836,7 @@ def explanation_clauses(
 ) -> list[str | None]:
     """The clauses of a result's one-sentence explanation (``sentence`` joins them).
 
-    Numbers are floats -- or, from ``goalengine.vectorized``, columns that ``formats``
+    Numbers are floats -- or, from ``goalengine.engine.columnar``, columns that ``formats``
     understands; ``None`` leaves its clause out.
     """
     clauses: list[str | None] = []
@@ -946,7 +946,7 @@ def required_pace(
     """The change per year needed from the latest value to the target by the end of the
     deadline, and the change per year managed since the baseline (None without one).
 
-    Exact days, as ``linear`` counts. Works on floats and, for ``goalengine.vectorized``, on
+    Exact days, as ``linear`` counts. Works on floats and, for ``goalengine.engine.columnar``, on
     columns: only the periods (shared by every entity of a case) decide what is computed.
     """
     if latest_value is None or latest_period is None or target is None or deadline is None:

@@ -8,11 +8,14 @@ the same facts as data.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from .limits import MAX_EXCERPT_CHARS, MAX_SUGGESTION_WORK, MAX_SUGGESTION_WORK_PER_RUN
@@ -170,19 +173,30 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     characters (or more than is left of a :func:`suggestion_budget`) is left out, so a
     typo against 100,000 metric names costs nothing rather than seconds.
     """
-    pool = choices if isinstance(choices, set | frozenset) else set(choices)
+    pool = choices if isinstance(choices, frozenset) else frozenset(choices)
     size = len(word)
     # difflib's ratio is 2*M/(a+b) with M at most the shorter length: it stays below the
     # 0.6 cutoff when the shorter is under 3/7 of the longer, so those need no comparison.
-    near = [c for c in pool if 3 * max(len(c), size) <= 7 * min(len(c), size)]
-    work = sum(map(len, near)) + size * len(near)
+    lengths, names, before = _by_length(pool)
+    first = bisect.bisect_left(lengths, -(-3 * size // 7))
+    stop = bisect.bisect_right(lengths, 7 * size // 3)
+    work = before[stop] - before[first] + size * (stop - first)
     left = _run_budget.get()
     if work > MAX_SUGGESTION_WORK or (left is not None and work > left[0]):
         return None
     if left is not None:
         left[0] -= work
-    close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, sorted(names[first:stop]), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+@lru_cache(maxsize=8)
+def _by_length(pool: frozenset[str]) -> tuple[list[int], list[str], list[int]]:
+    """The names by length, their lengths, and the characters before each (a run asks
+    about many unknown names against the same metrics: sorted once, not scanned each time)."""
+    names = sorted(pool, key=len)
+    lengths = [len(name) for name in names]
+    return lengths, names, [0, *itertools.accumulate(lengths)]
 
 
 _run_budget: ContextVar[list[int] | None] = ContextVar("suggestion_budget", default=None)

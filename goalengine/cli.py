@@ -812,13 +812,20 @@ def _check(session: _Session) -> int:
         from .render.figures import require
 
         require()
-    # Translated JSON is written from the whole report (its labels come with the language).
-    streamed = chosen == "json" and not args.include_series and not args.lang
+    streamed = chosen == "json" and not args.include_series
     writer = None if args.include_series else writer_for(chosen)
     tables = chosen == "table" and not args.include_series
     # (A writer holds its text until the counts are known: the progress bar may show.)
     here = streamed and output is None and session.mode(sys.stdout).terminal
-    run = _evaluate(session, rulesets, data, as_of, args.method, streamed_here=here, texts=streamed)
+    run = _evaluate(
+        session,
+        rulesets,
+        data,
+        as_of,
+        args.method,
+        streamed_here=here,
+        texts=streamed and not args.lang,
+    )
     failing = FAIL_ON[args.fail_on]
     report: Report | None = None
     try:
@@ -828,7 +835,7 @@ def _check(session: _Session) -> int:
             if tables:
                 totals = _stream_tables(session, run, context, output)
             elif writer is None:
-                totals = _stream_json(run, output)
+                totals = _stream_json(run, output, args.lang)
             else:
                 totals = _stream(run, writer, context, output)
             verdicts, errors = totals.verdicts(), totals.errors
@@ -870,18 +877,18 @@ def _judged(rulesets: Sequence[RuleSet], results: int) -> str:
     return f"judged {counted} from {_plural(len(rulesets), 'file')}"
 
 
-def _stream_json(run: Run, output: Path | None) -> Totals:
+def _stream_json(run: Run, output: Path | None, lang: str | None = None) -> Totals:
     from .engine.run import write_json
 
     if output is None:
-        totals = write_json(run, sys.stdout)
+        totals = write_json(run, sys.stdout, lang)
         sys.stdout.flush()
         return totals
     from .render.output import atomic_output
 
     try:
         with atomic_output(output) as stream:
-            return write_json(run, stream)
+            return write_json(run, stream, lang)
     except OSError as error:
         _usage(f"--output: cannot write {output}: {error.strerror}")
 

@@ -457,3 +457,23 @@ def test_the_streamed_table_is_the_table_of_the_whole_report(
         whole = _plain_table(render_table(report, infos, verbose=verbose))
         assert streamed == whole
     assert "(area-00)" in streamed  # --verbose: every entity's row
+
+
+def test_translated_json_is_streamed_and_is_the_translated_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--lang da`` JSON is written chunk by chunk (never the whole report), as
+    ``render_json(in_language(report, "da"))`` writes it."""
+    from goalengine.i18n import in_language
+
+    rules = _workload(tmp_path)
+    expected = render_json(in_language(evaluate_many([read_rules(rules)]), "da"))
+
+    def no_report(self: object) -> object:
+        raise AssertionError("the translated report was built whole")
+
+    monkeypatch.setattr(goalengine.engine.run.Run, "report", no_report)
+    done = _check(capsys, str(rules), "--format", "json", "--lang", "da")
+    assert done.out == expected
+    document = json.loads(done.out)
+    assert document["lang"] == "da" and document["verdict_labels"]["on-track"] == "på rette spor"

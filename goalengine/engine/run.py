@@ -321,14 +321,18 @@ def _frame_chunks(
 _MARK = "\x00results\x00"
 
 
-def write_json(run: Run, stream: IO[str]) -> Totals:
-    """Write the report as :func:`goalengine.render.json.render_json` would, chunk by chunk."""
+def write_json(run: Run, stream: IO[str], lang: str | None = None) -> Totals:
+    """Write the report as :func:`goalengine.render.json.render_json` would, chunk by chunk;
+    ``lang``: as it writes :func:`goalengine.i18n.in_language` of the report (each result
+    built and its explanation rewritten: the columns' templates are English)."""
     head = _skeleton({"as_of": run.as_of.isoformat(), "results": [_MARK]})
     before, _ = head.split(json.dumps(_MARK), 1)
     stream.write(before[: -len("\n    ")])  # up to and with "["
     first = True
     write = _writer(stream)
     for chunk in run.chunks():
+        if lang is not None:
+            chunk = _in_language(chunk, lang)
         encoded = None if isinstance(chunk, list) else getattr(chunk, "encoded", None)
         if isinstance(chunk, list):
             texts = [result_json(result).replace("\n", "\n    ") for result in chunk]
@@ -350,6 +354,7 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
             "files": [f.model_dump(mode="json") for f in run.files],
             "summary": totals.summary,
             "rollups": [r.to_dict() for r in totals.rollups()],
+            **_language_keys(lang),
         }
     )
     _, after = tail.split(json.dumps(_MARK), 1)
@@ -359,6 +364,21 @@ def write_json(run: Run, stream: IO[str]) -> Totals:
     else:
         stream.write(after + "\n")
     return totals
+
+
+def _in_language(chunk: Chunk, code: str) -> list[Result]:
+    from ..i18n import explanation_in
+
+    results = chunk if isinstance(chunk, list) else chunk.results()
+    return [r.model_copy(update={"explanation": explanation_in(r, code)}) for r in results]
+
+
+def _language_keys(code: str | None) -> dict[str, Any]:
+    """``lang`` and ``verdict_labels``, as :meth:`Report.to_dict` ends a translated report."""
+    if code is None:
+        return {}
+    data = Report(as_of=date.min, lang=code).to_dict()
+    return {key: data[key] for key in ("lang", "verdict_labels")}
 
 
 def _writer(stream: IO[str]) -> Callable[[str | bytes], None]:

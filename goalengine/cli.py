@@ -895,29 +895,26 @@ def _stream_json(run: Run, output: Path | None, lang: str | None = None) -> Tota
 
 def _stream(run: Run, writer: Writer, context: RenderContext, output: Path | None) -> Totals:
     """Write a streamed format (Markdown, JUnit) as the results are judged."""
-    from .render.output import SpoolError
-
-    results = (result for chunk in run.results() for result in chunk)
-    if output is None:
-        try:
-            writer(results, run.as_of, context, sys.stdout)
-        except SpoolError as error:
-            _usage(f"cannot hold the report in a temporary file: {error.strerror}", _SPOOL_HINT)
-        sys.stdout.flush()
-        return run.totals
     from .render.output import SpoolError, atomic_output
 
+    results = (result for chunk in run.results() for result in chunk)
     try:
-        with atomic_output(output) as stream:
-            writer(results, run.as_of, context, stream)
-    except SpoolError as error:
-        _usage(f"cannot hold the report in a temporary file: {error.strerror}", _SPOOL_HINT)
+        if output is None:
+            writer(results, run.as_of, context, sys.stdout)
+            sys.stdout.flush()
+        else:
+            with atomic_output(output) as stream:
+                writer(results, run.as_of, context, stream)
+    except SpoolError as error:  # before OSError: a full temporary folder, not the output
+        _usage(
+            f"cannot hold the report in a temporary file: {error.strerror}",
+            "the temporary folder (TMPDIR) needs room for the report",
+        )
     except OSError as error:
+        if output is None:
+            raise
         _usage(f"--output: cannot write {output}: {error.strerror}")
     return run.totals
-
-
-_SPOOL_HINT = "the temporary folder (TMPDIR) needs room for the report"
 
 
 def _stream_tables(
@@ -936,29 +933,28 @@ def _stream_tables(
     parts = stream_tables(
         run.chunks(), context.files, show=context.show, verbose=context.verbose, lang=words
     )
+
+    def summary() -> RenderableType:  # once every part is out: the run's counts are complete
+        totals = run.totals
+        head = count_head(len(totals.goals), totals.results, words)
+        return counts_text(head, totals.summary, words)
+
     if output is None:
         for part in parts:
             session.print(part)
-    else:
-        from .render.output import atomic_output
-
-        plain = OutputMode(terminal=False, color=False)
-        try:
-            with atomic_output(output) as stream:
-                for part in parts:
-                    stream.write(_plain(part, plain))
-                totals = run.totals
-                summary = counts_text(count_head(len(totals.goals), totals.results, words),
-                                      totals.summary, words)  # fmt: skip
-                stream.write(_plain(summary, plain))
-        except OSError as error:
-            _usage(f"--output: cannot write {output}: {error.strerror}")
+        session.print(summary())
         return run.totals
-    totals = run.totals
-    session.print(
-        counts_text(count_head(len(totals.goals), totals.results, words), totals.summary, words)
-    )
-    return totals
+    from .render.output import atomic_output
+
+    plain = OutputMode(terminal=False, color=False)
+    try:
+        with atomic_output(output) as stream:
+            for part in parts:
+                stream.write(_plain(part, plain))
+            stream.write(_plain(summary(), plain))
+    except OSError as error:
+        _usage(f"--output: cannot write {output}: {error.strerror}")
+    return run.totals
 
 
 def _with_series(

@@ -37,6 +37,7 @@ __all__ = [
     "language",
     "missing_extra",
     "rebuild_explanation",
+    "result_in",
 ]
 
 LANGUAGES = ("en", "da")
@@ -183,14 +184,17 @@ def explanation_in(result: Result, code: str) -> str:
     return rebuild_explanation(result, words)
 
 
+def result_in(result: Result, code: str) -> Result:
+    """``result`` with its explanation in language ``code`` (all else as it is)."""
+    return result.model_copy(update={"explanation": explanation_in(result, code)})
+
+
 def in_language(report: Report, code: str) -> Report:
     """``report`` with every explanation in language ``code`` and ``lang`` set (its JSON
     then names the language and its verdict labels); ids, rules, enum values and steps stay
     as they are, so the JSON schema holds in every language."""
     words = language(code)
-    results = tuple(
-        r.model_copy(update={"explanation": explanation_in(r, words.code)}) for r in report.results
-    )
+    results = tuple(result_in(r, words.code) for r in report.results)
     return report.model_copy(update={"results": results, "lang": words.code})
 
 

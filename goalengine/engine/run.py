@@ -367,10 +367,10 @@ def write_json(run: Run, stream: IO[str], lang: str | None = None) -> Totals:
 
 
 def _in_language(chunk: Chunk, code: str) -> list[Result]:
-    from ..i18n import explanation_in
+    from ..i18n import result_in
 
     results = chunk if isinstance(chunk, list) else chunk.results()
-    return [r.model_copy(update={"explanation": explanation_in(r, code)}) for r in results]
+    return [result_in(r, code) for r in results]
 
 
 def _language_keys(code: str | None) -> dict[str, Any]:

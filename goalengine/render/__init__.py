@@ -161,8 +161,8 @@ def summary_line(report: Report, lang: Language | None = None) -> str:
 
 def summary_head(report: Report, lang: Language | None = None) -> str:
     """``34 goals``, or ``49 goals, 53 results`` when goals are judged per entity."""
-    goals = len({(r.file, r.goal) for r in report.results})
-    return count_head(goals, len(report.results), lang)
+    counts = Counts.of(report.results)
+    return count_head(len(counts.goals), counts.results, lang)
 
 
 def count_head(goals: int, total: int, lang: Language | None = None) -> str:
@@ -401,11 +401,11 @@ def _junit(results: Iterable[Result], as_of: date, context: RenderContext, strea
 
     words = None
     if context.lang is not None:  # explanations rewritten in --lang, one result at a time
-        from ..i18n import explanation_in, language
+        from ..i18n import language, result_in
 
         words = language(context.lang)
         code = words.code
-        results = (r.model_copy(update={"explanation": explanation_in(r, code)}) for r in results)
+        results = (result_in(r, code) for r in results)
     write_junit(results, as_of, stream, context.files, failing=context.failing, lang=words)
 
 

@@ -8,6 +8,7 @@ is cut: at 80 columns long ids fold and values wrap before the explanation is sq
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -268,7 +269,6 @@ def _parts(
     rollups = {(r.file or "goals", r.goal): r for r in report.rollups()}
     for file, results in by_file(report.results):
         rows: list[Row] = []
-        rolled: list[RollUp] = []
         for goal, group in groupby(results, key=lambda r: r.goal):
             found = rollups.get((file, goal))
             if found is not None and _collapses(found.total, verbose):
@@ -336,12 +336,8 @@ class _Goal:
     goal: str
     rule: str
     kept: list[Result] = field(default_factory=list)
-    tally: dict[Verdict, int] = field(default_factory=dict)
+    tally: Counter[Verdict] = field(default_factory=Counter)
     per_entity: bool = False
-
-    def count(self, tally: Mapping[Verdict, int]) -> None:
-        for verdict, n in tally.items():
-            self.tally[verdict] = self.tally.get(verdict, 0) + n
 
 
 def stream_tables(
@@ -400,13 +396,17 @@ def stream_tables(
                         yield from parts()
                     file, rows, rolled, first = name, [], [], []
                 current = _Goal(name, goal, rule, per_entity=per_entity)
-            tally = piece.tally() if not isinstance(piece, list) else _tally(piece)
-            seen = sum(current.tally.values())
-            current.count(tally)
+            tally = (
+                piece.tally() if not isinstance(piece, list) else Counter(r.verdict for r in piece)
+            )
+            seen = current.tally.total()
+            current.tally.update(tally)
             if not per_entity or not _collapses(seen + sum(tally.values()), verbose):
                 kept = piece if isinstance(piece, list) else piece.results()
                 if lang is not None:  # the explanations in the table's language
-                    kept = [_in(result, lang) for result in kept]
+                    from ..i18n import result_in
+
+                    kept = [result_in(result, lang.code) for result in kept]
                 current.kept.extend(kept)
                 if not first and kept:
                     first = kept[:1]
@@ -415,16 +415,3 @@ def stream_tables(
     close()
     if file is not None:
         yield from parts()
-
-
-def _in(result: Result, lang: Language) -> Result:
-    from ..i18n import explanation_in
-
-    return result.model_copy(update={"explanation": explanation_in(result, lang.code)})
-
-
-def _tally(results: Iterable[Result]) -> dict[Verdict, int]:
-    tally: dict[Verdict, int] = {}
-    for result in results:
-        tally[result.verdict] = tally.get(result.verdict, 0) + 1
-    return tally
